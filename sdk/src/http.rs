@@ -1,0 +1,158 @@
+//! Outgoing HTTP for connectors, with several requests in flight at once.
+//!
+//! Connector methods are synchronous; [`send_all`] runs a batch of requests concurrently on
+//! `wstd`'s reactor (over `wasi:http`) and returns when all have answered. The host decides which
+//! destinations are reachable and adds credentials, so requests carry no `authorization` header.
+
+use crate::ConnectorError;
+use futures::StreamExt;
+use wstd::http::{Body, Client, Method};
+
+/// Requests in flight at once when the caller does not say.
+pub const DEFAULT_IN_FLIGHT: usize = 16;
+
+/// An outgoing request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    pub fn new(method: Method, url: impl Into<String>) -> Self {
+        Request { method, url: url.into(), headers: Vec::new(), body: Vec::new() }
+    }
+
+    pub fn get(url: impl Into<String>) -> Self {
+        Self::new(Method::GET, url)
+    }
+
+    pub fn post(url: impl Into<String>) -> Self {
+        Self::new(Method::POST, url)
+    }
+
+    pub fn patch(url: impl Into<String>) -> Self {
+        Self::new(Method::PATCH, url)
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// Sets a JSON body and its content type.
+    pub fn json(self, value: &serde_json::Value) -> Self {
+        let body = serde_json::to_vec(value).unwrap_or_default();
+        self.body(body, "application/json")
+    }
+
+    /// Sets a raw body and its content type.
+    pub fn body(mut self, body: Vec<u8>, content_type: &str) -> Self {
+        self.body = body;
+        self.header("content-type", content_type)
+    }
+}
+
+/// A response, read to the end.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    /// Header names in lowercase.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The first value of a header (name in any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Parses the body as JSON; a body that is not JSON is a `transient` error (a proxy or a
+    /// truncated answer), since retrying usually helps.
+    pub fn json(&self) -> Result<serde_json::Value, ConnectorError> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            ConnectorError::Transient(format!(
+                "the ATS answered HTTP {} with a body that is not valid JSON ({e})",
+                self.status
+            ))
+        })
+    }
+}
+
+/// Sends one request and reads the whole response.
+pub fn send(request: Request) -> Result<Response, ConnectorError> {
+    send_all(vec![request], 1).pop().expect("one request gives one answer")
+}
+
+/// Sends `requests` with at most `max_in_flight` in flight, and returns their answers in the
+/// same order.
+pub fn send_all(requests: Vec<Request>, max_in_flight: usize) -> Vec<Result<Response, ConnectorError>> {
+    let max_in_flight = max_in_flight.max(1);
+    wstd::runtime::block_on(async move {
+        let client = client();
+        futures::stream::iter(requests)
+            .map(|request| send_one(&client, request))
+            .buffered(max_in_flight)
+            .collect()
+            .await
+    })
+}
+
+fn client() -> Client {
+    let mut client = Client::new();
+    client.set_connect_timeout(std::time::Duration::from_secs(10));
+    client.set_first_byte_timeout(std::time::Duration::from_secs(60));
+    client.set_between_bytes_timeout(std::time::Duration::from_secs(30));
+    client
+}
+
+async fn send_one(client: &Client, request: Request) -> Result<Response, ConnectorError> {
+    let url = request.url.clone();
+    let mut builder = http::Request::builder().method(request.method).uri(&request.url);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let outgoing = builder
+        .body(Body::from(request.body))
+        .map_err(|e| ConnectorError::Internal(format!("cannot build request to {url}: {e}")))?;
+    let response = client.send(outgoing).await.map_err(|e| transport_error(&url, e))?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let mut body = response.into_body();
+    let body = body
+        .contents()
+        .await
+        .map_err(|e| transport_error(&url, e))?
+        .to_vec();
+    Ok(Response { status, headers, body })
+}
+
+fn transport_error(url: &str, error: wstd::http::Error) -> ConnectorError {
+    use wasip2::http::types::ErrorCode;
+    match error.downcast_ref::<ErrorCode>() {
+        Some(ErrorCode::HttpRequestDenied) => ConnectorError::Misconfigured(format!(
+            "the host refused the request to {url}: its host is not in the connection's allow-list"
+        )),
+        Some(code) => ConnectorError::Transient(format!("request to {url} failed: {code:?}")),
+        None => ConnectorError::Transient(format!("request to {url} failed: {error:#}")),
+    }
+}
