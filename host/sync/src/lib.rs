@@ -1,0 +1,3 @@
+//! The sync engine.
+pub mod backoff;
+pub mod quota;

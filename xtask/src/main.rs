@@ -1,0 +1,67 @@
+//! `cargo xtask <task>`: the project's build steps in Rust, so a fresh machine needs only
+//! rustup and cargo.
+//!
+//! Guest components are built by one explicit step (`build-plugins`) rather than a nested
+//! `cargo build` inside a `build.rs`: a nested build would deadlock on cargo's build-directory
+//! lock, rebuild on every test run and hide its output (wasmCloud's fixtures README makes the
+//! same point).
+
+mod demo;
+mod plugins;
+mod process;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "Build, demo and test the ATS connector runtime")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install the wasm32-wasip2 target if needed and build every guest component (release).
+    BuildPlugins,
+    /// The main job on the embedded default: a local iCIMS simulator, the host syncing it.
+    Demo {
+        /// People the simulator generates.
+        #[arg(long, default_value_t = 2_500)]
+        people: u32,
+        /// Simulated latency per request, in milliseconds.
+        #[arg(long, default_value_t = 0)]
+        latency_ms: u64,
+    },
+    /// Everything CI checks: formatting, clippy (native and wasm), guest build, all tests.
+    Test,
+    /// The benchmarks, printing figures.
+    Bench,
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().task {
+        Task::BuildPlugins => plugins::build(),
+        Task::Demo { people, latency_ms } => demo::run(people, latency_ms),
+        Task::Test => test(),
+        Task::Bench => bench(),
+    }
+}
+
+fn test() -> Result<()> {
+    plugins::build()?;
+    process::cargo(&["fmt", "--all", "--check"])?;
+    process::cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    let mut wasm_clippy = vec!["clippy", "--target", plugins::TARGET];
+    for p in plugins::GUESTS {
+        wasm_clippy.extend(["-p", p]);
+    }
+    wasm_clippy.extend(["--", "-D", "warnings"]);
+    process::cargo(&wasm_clippy)?;
+    process::cargo(&["test", "--workspace", "--no-fail-fast"])
+}
+
+fn bench() -> Result<()> {
+    plugins::build()?;
+    process::cargo(&["run", "--release", "-p", "ats-bench", "--"])
+}
