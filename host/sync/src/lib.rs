@@ -1,3 +1,4 @@
 //! The sync engine.
 pub mod backoff;
 pub mod quota;
+pub mod status;
