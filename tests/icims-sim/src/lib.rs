@@ -1,0 +1,245 @@
+//! A faithful, fast simulator of the iCIMS REST API (see `icims-api.md` and this crate's
+//! README): an API host, a login host and an admin side door, each a real HTTP/1.1 listener
+//! on loopback.
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! let sim = icims_sim::IcimsSim::start(icims_sim::SimConfig::default()).await?;
+//! let token_url = format!("{}/oauth/token", sim.login_base_url());
+//! let people = format!("{}/customers/1234/search/people", sim.api_base_url());
+//! # let _ = (token_url, people);
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod admin;
+mod api;
+mod auth;
+mod clock;
+pub mod config;
+mod counters;
+pub mod dates;
+pub mod errors;
+pub mod faults;
+mod fields;
+mod files;
+pub mod generator;
+mod lists;
+mod profiles;
+mod quota;
+mod record_type;
+mod reply;
+pub mod search;
+mod server;
+mod state;
+mod store;
+mod workflows;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use config::{
+    AuthConfig, ClockConfig, CustomFieldIds, CustomerConfig, FaultConfig, GeneratorConfig,
+    ListNode, Permission, ProfileConfig, QuotaConfig, SearchConfig, SimConfig,
+};
+pub use counters::{CountersSnapshot, Endpoint};
+pub use errors::ApiError;
+pub use faults::{FaultKind, FaultMatch, FaultScript};
+pub use quota::QuotaSnapshot;
+pub use record_type::RecordType;
+pub use state::{Credentials, SimState};
+
+/// A running simulator. Dropping it stops the listeners (and the background runtime, if any).
+pub struct IcimsSim {
+    state: SimState,
+    api: SocketAddr,
+    login: SocketAddr,
+    admin: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    background: Option<Background>,
+}
+
+struct Background {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl IcimsSim {
+    /// Binds the three listeners and spawns them on the current tokio runtime.
+    pub async fn start(config: SimConfig) -> anyhow::Result<IcimsSim> {
+        let bind = |port: u16| {
+            let host = config.bind_host.clone();
+            async move {
+                TcpListener::bind((host.as_str(), port))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("binding {host}:{port}: {e}"))
+            }
+        };
+        let api_l = bind(config.api_port).await?;
+        let login_l = bind(config.login_port).await?;
+        let admin_l = bind(config.admin_port).await?;
+        let (api, login, admin) = (
+            api_l.local_addr()?,
+            login_l.local_addr()?,
+            admin_l.local_addr()?,
+        );
+        // Generating a large data set is CPU work: keep it off the async worker.
+        let state =
+            tokio::task::spawn_blocking(move || SimState::new(config, format!("http://{api}")))
+                .await??;
+        let (tx, rx) = watch::channel(false);
+        let inner = state.inner.clone();
+        let tasks = vec![
+            tokio::spawn(server::serve(
+                api_l,
+                server::Host::Api,
+                inner.clone(),
+                rx.clone(),
+            )),
+            tokio::spawn(server::serve(
+                login_l,
+                server::Host::Login,
+                inner.clone(),
+                rx.clone(),
+            )),
+            tokio::spawn(server::serve(admin_l, server::Host::Admin, inner, rx)),
+        ];
+        tracing::info!(%api, %login, %admin, "icims-sim listening");
+        Ok(IcimsSim {
+            state,
+            api,
+            login,
+            admin,
+            shutdown: tx,
+            tasks,
+            background: None,
+        })
+    }
+
+    /// Starts the simulator on a dedicated multi-thread runtime on its own thread, for
+    /// synchronous callers. The runtime stops when the handle is shut down or dropped.
+    pub fn start_in_background(config: SimConfig) -> anyhow::Result<IcimsSim> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("icims-sim".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .thread_name("icims-sim-worker")
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(anyhow::anyhow!("building runtime: {e}")));
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    match IcimsSim::start(config).await {
+                        Ok(sim) => {
+                            let _ = ready_tx.send(Ok(sim.detached()));
+                            let _ = stop_rx.await;
+                            sim.shutdown().await;
+                        }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                        }
+                    }
+                });
+            })?;
+        let mut sim = ready_rx
+            .recv()
+            .map_err(|_| anyhow::anyhow!("simulator thread exited before starting"))??;
+        sim.background = Some(Background {
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        });
+        Ok(sim)
+    }
+
+    /// A second handle on the same listeners without ownership of the tasks (the background
+    /// thread keeps the owning one).
+    fn detached(&self) -> IcimsSim {
+        IcimsSim {
+            state: self.state.clone(),
+            api: self.api,
+            login: self.login,
+            admin: self.admin,
+            shutdown: watch::channel(false).0,
+            tasks: Vec::new(),
+            background: None,
+        }
+    }
+
+    /// e.g. `http://127.0.0.1:41234` (no trailing slash).
+    pub fn api_base_url(&self) -> String {
+        format!("http://{}", self.api)
+    }
+
+    /// The token URL is `login_base_url() + "/oauth/token"`.
+    pub fn login_base_url(&self) -> String {
+        format!("http://{}", self.login)
+    }
+
+    pub fn admin_base_url(&self) -> String {
+        format!("http://{}", self.admin)
+    }
+
+    pub fn state(&self) -> SimState {
+        self.state.clone()
+    }
+
+    /// Stops accepting, closes open connections and waits for the listener tasks.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        for t in std::mem::take(&mut self.tasks) {
+            let _ = t.await;
+        }
+        if let Some(mut bg) = self.background.take() {
+            // Joining a thread from async code blocks this worker briefly; do it off-thread.
+            let stop = bg.stop.take();
+            let thread = bg.thread.take();
+            let _ = tokio::task::spawn_blocking(move || {
+                if let Some(s) = stop {
+                    let _ = s.send(());
+                }
+                if let Some(t) = thread {
+                    let _ = t.join();
+                }
+            })
+            .await;
+        }
+    }
+}
+
+impl Drop for IcimsSim {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        for t in &self.tasks {
+            t.abort();
+        }
+        // `background` (if still present) stops and joins its runtime thread in its own Drop.
+    }
+}
+
+/// Keeps `Arc` in the public docs' vocabulary: the state handle is an `Arc` inside.
+#[doc(hidden)]
+pub fn _state_is_shared(s: &SimState) -> usize {
+    Arc::strong_count(&s.inner)
+}
