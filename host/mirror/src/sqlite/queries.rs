@@ -1,0 +1,333 @@
+//! `MirrorQueries` for SQLite.
+//!
+//! Rediscovery plan: with text, FTS5 yields matching rowids and each joins its candidate by
+//! primary key; without text, candidates are read newest-first from `(conn, updated_at)`.
+//! Application filters are one `c.id IN (SELECT candidate_id FROM applications …)` subquery
+//! served by the `(conn, job_id)` / `(conn, status_id)` indexes. Duplicate grouping happens while
+//! reading the ranked rows: the first (best) row of a cluster stands for the person.
+
+use super::SqliteMirror;
+use crate::MirrorError;
+use crate::normalize;
+use crate::queries::{
+    Applicant, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage, SearchQuery,
+    fts_match_expression,
+};
+use ats_model::Stage;
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
+use std::collections::HashSet;
+
+/// Column weights for bm25: name, emails, title, company, skills, resume, location.
+const BM25_WEIGHTS: &str = "10.0, 8.0, 4.0, 3.0, 3.0, 1.0, 1.0";
+/// Recency halves after this many seconds (180 days).
+const RECENCY_HALF_LIFE: f64 = 180.0 * 86_400.0;
+
+/// The SQL text and parameters of a rediscovery search, built from the query alone (so it can
+/// be inspected with `EXPLAIN QUERY PLAN`).
+pub struct SearchSql {
+    pub sql: String,
+    pub params: Vec<Value>,
+}
+
+struct Params(Vec<Value>);
+
+impl Params {
+    /// Adds a value; returns its placeholder.
+    fn add(&mut self, v: impl Into<Value>) -> String {
+        self.0.push(v.into());
+        format!("?{}", self.0.len())
+    }
+
+    fn list(&mut self, values: impl IntoIterator<Item = String>) -> String {
+        let placeholders: Vec<String> = values.into_iter().map(|v| self.add(v)).collect();
+        placeholders.join(", ")
+    }
+}
+
+/// Builds the ranked, filtered query; `window` rows at most.
+pub fn search_sql(conn: &str, q: &SearchQuery, window: usize) -> SearchSql {
+    let mut p = Params(Vec::new());
+    let conn_p = p.add(conn.to_string());
+    let now_p = p.add(q.now);
+    let text = q.text.as_deref().and_then(fts_match_expression);
+    let recency = format!(
+        "(CASE WHEN c.updated_at IS NULL THEN 0.0 \
+         ELSE 1.0 / (1.0 + max(0, {now_p} - c.updated_at) / {RECENCY_HALF_LIFE:.1}) END)"
+    );
+    let clusters = "LEFT JOIN candidate_clusters cl ON cl.conn = c.conn AND cl.candidate_id = c.id";
+    let mut filters = vec![
+        format!("c.conn = {conn_p}"),
+        "c.deleted_at IS NULL".to_string(),
+    ];
+    let (from, relevance, order) = match &text {
+        Some(m) => {
+            filters.insert(0, format!("candidates_fts MATCH {}", p.add(m.clone())));
+            (
+                format!("candidates_fts f JOIN candidates c ON c.rid = f.rowid {clusters}"),
+                format!("-bm25(candidates_fts, {BM25_WEIGHTS})"),
+                "score DESC, c.rid",
+            )
+        }
+        None => (
+            format!("candidates c {clusters}"),
+            "0.0".to_string(),
+            "c.updated_at DESC, c.rid DESC",
+        ),
+    };
+    if !q.folder_ids.is_empty() {
+        filters.push(format!("c.folder_id IN ({})", p.list(q.folder_ids.clone())));
+    }
+    if let Some(source) = &q.source {
+        filters.push(format!(
+            "c.source = {} COLLATE NOCASE",
+            p.add(source.clone())
+        ));
+    }
+    if let Some(t) = q.updated_from {
+        filters.push(format!("c.updated_at >= {}", p.add(t)));
+    }
+    if let Some(t) = q.updated_to {
+        filters.push(format!("c.updated_at <= {}", p.add(t)));
+    }
+    if q.has_application_filter() {
+        let stage = "COALESCE(a.stage, (SELECT s.stage FROM statuses s \
+                     WHERE s.conn = a.conn AND s.id = a.status_id))";
+        let mut app = vec![
+            format!("a.conn = {conn_p}"),
+            "a.deleted_at IS NULL".to_string(),
+        ];
+        if !q.job_ids.is_empty() {
+            app.push(format!("a.job_id IN ({})", p.list(q.job_ids.clone())));
+        }
+        if !q.status_ids.is_empty() {
+            app.push(format!("a.status_id IN ({})", p.list(q.status_ids.clone())));
+        }
+        if let Some(name) = &q.status_name {
+            app.push(format!(
+                "a.status_name = {} COLLATE NOCASE",
+                p.add(name.clone())
+            ));
+        }
+        if !q.stages.is_empty() {
+            let stages = q.stages.iter().map(|s| s.as_str().to_string());
+            app.push(format!("{stage} IN ({})", p.list(stages)));
+        }
+        match q.rejected {
+            Some(true) => app.push(format!("{stage} IS 'rejected'")),
+            Some(false) => app.push(format!("{stage} IS NOT 'rejected'")),
+            None => {}
+        }
+        if let Some(t) = q.applied_from {
+            app.push(format!("a.applied_at >= {}", p.add(t)));
+        }
+        if let Some(t) = q.applied_to {
+            app.push(format!("a.applied_at <= {}", p.add(t)));
+        }
+        filters.push(format!(
+            "c.id IN (SELECT a.candidate_id FROM applications a WHERE {})",
+            app.join(" AND ")
+        ));
+    }
+    let window_p = p.add(window as i64);
+    let sql = format!(
+        "SELECT c.id, c.display_name, c.email, c.title, c.company, c.updated_at, cl.cluster_id, \
+         {relevance} AS relevance, {recency} AS recency, {relevance} + {recency} AS score \
+         FROM {from} WHERE {} ORDER BY {order} LIMIT {window_p}",
+        filters.join(" AND ")
+    );
+    SearchSql { sql, params: p.0 }
+}
+
+struct Row {
+    hit: SearchHit,
+    /// Set when the candidate has duplicate links.
+    cluster: Option<String>,
+}
+
+impl Row {
+    fn group(&self) -> &str {
+        self.cluster.as_deref().unwrap_or(&self.hit.candidate_id)
+    }
+}
+
+fn run_search(db: &Connection, s: &SearchSql) -> Result<Vec<Row>, MirrorError> {
+    let mut stmt = db.prepare_cached(&s.sql)?;
+    let rows = stmt.query_map(params_from_iter(s.params.iter()), |r| {
+        Ok(Row {
+            hit: SearchHit {
+                candidate_id: r.get(0)?,
+                duplicates: Vec::new(),
+                display_name: r.get(1)?,
+                email: r.get(2)?,
+                title: r.get(3)?,
+                company: r.get(4)?,
+                updated_at: r.get(5)?,
+                relevance: r.get(7)?,
+                recency: r.get(8)?,
+                score: r.get(9)?,
+            },
+            cluster: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn cluster_others(
+    db: &Connection,
+    conn: &str,
+    cluster: &str,
+    id: &str,
+) -> Result<Vec<String>, MirrorError> {
+    let mut stmt = db.prepare_cached(
+        "SELECT candidate_id FROM candidate_clusters WHERE conn = ?1 AND cluster_id = ?2 \
+         AND candidate_id <> ?3 ORDER BY candidate_id",
+    )?;
+    let rows = stmt.query_map(params![conn, cluster, id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn search(db: &Connection, conn: &str, q: &SearchQuery) -> Result<SearchPage, MirrorError> {
+    let wanted = q.offset + q.limit + 1; // one more group tells whether more follow
+    let mut window = wanted * 2 + 8;
+    loop {
+        let rows = run_search(db, &search_sql(conn, q, window))?;
+        let exhausted = rows.len() < window;
+        let mut seen = HashSet::new();
+        let mut groups = Vec::new();
+        for row in rows {
+            if seen.insert(row.group().to_string()) {
+                groups.push(row);
+                if groups.len() == wanted {
+                    break;
+                }
+            }
+        }
+        if groups.len() == wanted || exhausted {
+            let more = groups.len() > q.offset + q.limit;
+            let mut hits = Vec::new();
+            for row in groups.into_iter().skip(q.offset).take(q.limit) {
+                let mut hit = row.hit;
+                if let Some(cluster) = &row.cluster {
+                    hit.duplicates = cluster_others(db, conn, cluster, &hit.candidate_id)?;
+                }
+                hits.push(hit);
+            }
+            return Ok(SearchPage { hits, more });
+        }
+        window *= 4;
+    }
+}
+
+fn stage(text: Option<String>) -> Option<Stage> {
+    text.as_deref().and_then(Stage::parse)
+}
+
+fn normalise_key(kind: DedupeKeyKind, key: &str) -> Option<String> {
+    match kind {
+        DedupeKeyKind::Email => normalize::email(key),
+        DedupeKeyKind::Url => normalize::profile_url(key),
+        DedupeKeyKind::Phone => normalize::phone(key),
+        DedupeKeyKind::Name => Some(key.trim().to_lowercase()),
+    }
+}
+
+impl MirrorQueries for SqliteMirror {
+    fn search_candidates(&self, conn: &str, q: &SearchQuery) -> Result<SearchPage, MirrorError> {
+        self.read(|db| search(db, conn, q))
+    }
+
+    fn applicants(
+        &self,
+        conn: &str,
+        job_id: &str,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<Applicant>, MirrorError> {
+        self.read(|db| {
+            let mut stmt = db.prepare_cached(
+                "SELECT a.id, a.candidate_id, a.status_id, a.status_name, COALESCE(a.stage, s.stage), \
+                 a.applied_at, a.updated_at, c.display_name, c.email, c.title, c.company, \
+                 json_extract(c.record_json, '$.skills'), c.resume_text, c.updated_at \
+                 FROM applications a \
+                 LEFT JOIN candidates c ON c.conn = a.conn AND c.id = a.candidate_id AND c.deleted_at IS NULL \
+                 LEFT JOIN statuses s ON s.conn = a.conn AND s.id = a.status_id \
+                 WHERE a.conn = ?1 AND a.job_id = ?2 AND a.deleted_at IS NULL \
+                 ORDER BY a.updated_at DESC, a.id LIMIT ?3 OFFSET ?4",
+            )?;
+            let rows = stmt.query_map(
+                params![conn, job_id, limit as i64, offset as i64],
+                |r| {
+                    let skills: Option<String> = r.get(11)?;
+                    Ok(Applicant {
+                        application_id: r.get(0)?,
+                        candidate_id: r.get(1)?,
+                        status_id: r.get(2)?,
+                        status_name: r.get(3)?,
+                        stage: stage(r.get(4)?),
+                        applied_at: r.get(5)?,
+                        application_updated_at: r.get(6)?,
+                        display_name: r.get(7)?,
+                        email: r.get(8)?,
+                        title: r.get(9)?,
+                        company: r.get(10)?,
+                        skills: skills
+                            .and_then(|s| serde_json::from_str(&s).ok())
+                            .unwrap_or_default(),
+                        resume_text: r.get(12)?,
+                        candidate_updated_at: r.get(13)?,
+                    })
+                },
+            )?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn candidates_by_key(
+        &self,
+        conn: &str,
+        kind: DedupeKeyKind,
+        key: &str,
+    ) -> Result<Vec<String>, MirrorError> {
+        let Some(key) = normalise_key(kind, key) else {
+            return Ok(Vec::new());
+        };
+        self.read(|db| {
+            let mut stmt = db.prepare_cached(
+                "SELECT k.candidate_id FROM candidate_keys k \
+                 JOIN candidates c ON c.conn = k.conn AND c.id = k.candidate_id \
+                 WHERE k.conn = ?1 AND k.kind = ?2 AND k.key = ?3 AND c.deleted_at IS NULL \
+                 ORDER BY k.candidate_id",
+            )?;
+            let rows = stmt.query_map(params![conn, kind.as_str(), key], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn shared_keys(
+        &self,
+        conn: &str,
+        kind: DedupeKeyKind,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<String>)>, MirrorError> {
+        self.read(|db| {
+            let mut stmt = db.prepare_cached(
+                "SELECT k.key, json_group_array(k.candidate_id) FROM candidate_keys k \
+                 JOIN candidates c ON c.conn = k.conn AND c.id = k.candidate_id \
+                 WHERE k.conn = ?1 AND k.kind = ?2 AND c.deleted_at IS NULL \
+                 GROUP BY k.key HAVING count(*) > 1 ORDER BY k.key LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![conn, kind.as_str(), limit as i64], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (key, ids) = row?;
+                let mut ids: Vec<String> = serde_json::from_str(&ids)?;
+                ids.sort();
+                out.push((key, ids));
+            }
+            Ok(out)
+        })
+    }
+}

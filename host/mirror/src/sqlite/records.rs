@@ -1,0 +1,661 @@
+//! Writing and reading mirrored records: one table per kind, typed columns for what features
+//! filter on, the full record as JSON, the raw payload, and a content hash so unchanged records
+//! cost one small UPDATE instead of a rewrite.
+//!
+//! The upsert is a single `INSERT … ON CONFLICT DO UPDATE … WHERE content_hash differs …
+//! RETURNING version`: no SELECT per record. A returned version of 1 means inserted, more means
+//! updated, no row means unchanged. The raw payload is part of the hash, so a change the
+//! connector does not map still refreshes the stored raw (Merge's `remote_data` does not).
+
+use crate::normalize;
+use crate::{MirrorError, PageOutcome, StatusChange, StoredRecord};
+use ats_model::{
+    Application, AtsRecord, Candidate, Folder, FolderKind, Job, JobState, RecordKind, Stage,
+    Status, Timestamp,
+};
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
+
+/// A kind's table and the typed columns its upsert writes (after `conn, id`).
+struct TableSpec {
+    table: &'static str,
+    columns: &'static [&'static str],
+}
+
+const CANDIDATES: TableSpec = TableSpec {
+    table: "candidates",
+    columns: &[
+        "first_name",
+        "last_name",
+        "display_name",
+        "email",
+        "emails_text",
+        "phone",
+        "title",
+        "company",
+        "skills_text",
+        "location",
+        "folder_id",
+        "folder_name",
+        "source",
+        "created_at",
+        "updated_at",
+    ],
+};
+const JOBS: TableSpec = TableSpec {
+    table: "jobs",
+    columns: &[
+        "requisition",
+        "title",
+        "state",
+        "folder_id",
+        "description",
+        "location",
+        "department",
+        "created_at",
+        "updated_at",
+    ],
+};
+const APPLICATIONS: TableSpec = TableSpec {
+    table: "applications",
+    columns: &[
+        "candidate_id",
+        "job_id",
+        "status_id",
+        "status_name",
+        "stage",
+        "source",
+        "applied_at",
+        "updated_at",
+    ],
+};
+const STATUSES: TableSpec = TableSpec {
+    table: "statuses",
+    columns: &["name", "stage"],
+};
+const FOLDERS: TableSpec = TableSpec {
+    table: "folders",
+    columns: &["name", "kind"],
+};
+
+fn spec(kind: RecordKind) -> &'static TableSpec {
+    match kind {
+        RecordKind::Candidate => &CANDIDATES,
+        RecordKind::Job => &JOBS,
+        RecordKind::Application => &APPLICATIONS,
+        RecordKind::Status => &STATUSES,
+        RecordKind::Folder => &FOLDERS,
+    }
+}
+
+pub(crate) fn table(kind: RecordKind) -> &'static str {
+    spec(kind).table
+}
+
+fn upsert_sql(spec: &TableSpec) -> String {
+    let t = spec.table;
+    let cols = spec.columns;
+    let mut insert_cols = vec!["conn", "id"];
+    insert_cols.extend_from_slice(cols);
+    insert_cols.extend_from_slice(&[
+        "record_json",
+        "raw",
+        "content_hash",
+        "first_seen_at",
+        "last_seen_at",
+    ]);
+    let placeholders: Vec<String> = (1..=insert_cols.len()).map(|i| format!("?{i}")).collect();
+    let mut sets: Vec<String> = cols
+        .iter()
+        .chain(["record_json", "raw", "content_hash", "last_seen_at"].iter())
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    sets.extend([
+        "version = version + 1".to_string(),
+        "deleted_at = NULL".to_string(),
+        "missing_since = NULL".to_string(),
+    ]);
+    format!(
+        "INSERT INTO {t} ({}) VALUES ({}) ON CONFLICT (conn, id) DO UPDATE SET {} \
+         WHERE {t}.content_hash <> excluded.content_hash OR {t}.deleted_at IS NOT NULL \
+         RETURNING version",
+        insert_cols.join(", "),
+        placeholders.join(", "),
+        sets.join(", ")
+    )
+}
+
+/// Upsert statements per kind, built once (`prepare_cached` keys on the text).
+static UPSERT_SQL: LazyLock<[String; 5]> =
+    LazyLock::new(|| RecordKind::ALL.map(|k| upsert_sql(spec(k))));
+
+fn kind_index(kind: RecordKind) -> usize {
+    RecordKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+/// What one record write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+impl Written {
+    pub(crate) fn count(self, outcome: &mut PageOutcome) {
+        match self {
+            Written::Inserted => outcome.inserted += 1,
+            Written::Updated => outcome.updated += 1,
+            Written::Unchanged => outcome.unchanged += 1,
+        }
+    }
+}
+
+fn invalid(record: &AtsRecord, reason: &'static str) -> MirrorError {
+    MirrorError::InvalidRecord {
+        kind: record.kind(),
+        id: record.id().to_string(),
+        reason,
+    }
+}
+
+fn validate(record: &AtsRecord) -> Result<(), MirrorError> {
+    if record.id().trim().is_empty() {
+        return Err(invalid(record, "empty id"));
+    }
+    if let AtsRecord::Application(a) = record {
+        if a.candidate_id.trim().is_empty() {
+            return Err(invalid(record, "application without candidate id"));
+        }
+        if a.job_id.trim().is_empty() {
+            return Err(invalid(record, "application without job id"));
+        }
+    }
+    Ok(())
+}
+
+/// The record without `raw` (stored in its own column), and the raw payload.
+fn split_raw(record: &AtsRecord) -> (AtsRecord, Option<&str>) {
+    let mut bare = record.clone();
+    let raw = match record {
+        AtsRecord::Candidate(r) => r.raw.as_deref(),
+        AtsRecord::Job(r) => r.raw.as_deref(),
+        AtsRecord::Application(r) => r.raw.as_deref(),
+        AtsRecord::Status(r) => r.raw.as_deref(),
+        AtsRecord::Folder(r) => r.raw.as_deref(),
+    };
+    match &mut bare {
+        AtsRecord::Candidate(r) => r.raw = None,
+        AtsRecord::Job(r) => r.raw = None,
+        AtsRecord::Application(r) => r.raw = None,
+        AtsRecord::Status(r) => r.raw = None,
+        AtsRecord::Folder(r) => r.raw = None,
+    }
+    (bare, raw)
+}
+
+fn content_hash(json: &str, raw: Option<&str>) -> i64 {
+    let mut h = Sha256::new();
+    h.update(json.as_bytes());
+    match raw {
+        Some(raw) => {
+            h.update([1u8]);
+            h.update(raw.as_bytes());
+        }
+        None => h.update([0u8]),
+    }
+    let digest = h.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+/// Stores one record inside the caller's transaction.
+pub(crate) fn write_record(
+    tx: &Connection,
+    conn: &str,
+    record: &AtsRecord,
+    seen_at: Timestamp,
+) -> Result<Written, MirrorError> {
+    validate(record)?;
+    let (bare, raw) = split_raw(record);
+    let json = serde_json::to_string(&bare)?;
+    let hash = content_hash(&json, raw);
+    let id = record.id();
+    let tail: [&dyn ToSql; 5] = [&json, &raw, &hash, &seen_at, &seen_at];
+    // The one enum column of the kind, as text (parameters borrow it).
+    let enum_text: Option<&'static str> = match record {
+        AtsRecord::Candidate(_) => None,
+        AtsRecord::Job(j) => j.state.map(job_state_str),
+        AtsRecord::Application(a) => a.stage.map(Stage::as_str),
+        AtsRecord::Status(s) => s.stage.map(Stage::as_str),
+        AtsRecord::Folder(f) => Some(folder_kind_str(f.kind)),
+    };
+    let version = match record {
+        AtsRecord::Candidate(c) => {
+            let v = CandidateColumns::from(c);
+            upsert(tx, RecordKind::Candidate, conn, id, &v.params(), &tail)?
+        }
+        AtsRecord::Job(j) => upsert(
+            tx,
+            RecordKind::Job,
+            conn,
+            id,
+            &job_params(j, &enum_text),
+            &tail,
+        )?,
+        AtsRecord::Application(a) => upsert(
+            tx,
+            RecordKind::Application,
+            conn,
+            id,
+            &application_params(a, &enum_text),
+            &tail,
+        )?,
+        AtsRecord::Status(s) => upsert(
+            tx,
+            RecordKind::Status,
+            conn,
+            id,
+            &status_params(s, &enum_text),
+            &tail,
+        )?,
+        AtsRecord::Folder(f) => upsert(
+            tx,
+            RecordKind::Folder,
+            conn,
+            id,
+            &folder_params(f, &enum_text),
+            &tail,
+        )?,
+    };
+    let written = match version {
+        None => {
+            let sql = format!(
+                "UPDATE {} SET last_seen_at = ?3, missing_since = NULL WHERE conn = ?1 AND id = ?2",
+                table(record.kind())
+            );
+            tx.prepare_cached(&sql)?
+                .execute(params![conn, id, seen_at])?;
+            Written::Unchanged
+        }
+        Some(1) => Written::Inserted,
+        Some(_) => Written::Updated,
+    };
+    if let (AtsRecord::Candidate(c), Written::Inserted | Written::Updated) = (record, written) {
+        write_candidate_extras(tx, conn, c, written == Written::Inserted)?;
+    }
+    Ok(written)
+}
+
+/// Runs the kind's upsert; `Some(version)` when a row was inserted or changed.
+fn upsert(
+    tx: &Connection,
+    kind: RecordKind,
+    conn: &str,
+    id: &str,
+    specific: &[&dyn ToSql],
+    tail: &[&dyn ToSql; 5],
+) -> Result<Option<i64>, MirrorError> {
+    let mut all: Vec<&dyn ToSql> = Vec::with_capacity(2 + specific.len() + tail.len());
+    all.push(&conn);
+    all.push(&id);
+    all.extend_from_slice(specific);
+    all.extend_from_slice(tail);
+    let mut stmt = tx.prepare_cached(&UPSERT_SQL[kind_index(kind)])?;
+    Ok(stmt
+        .query_row(all.as_slice(), |r| r.get::<_, i64>(0))
+        .optional()?)
+}
+
+struct CandidateColumns<'a> {
+    first_name: Option<&'a str>,
+    last_name: Option<&'a str>,
+    display_name: Option<String>,
+    email: Option<String>,
+    emails_text: Option<String>,
+    phone: Option<String>,
+    skills_text: Option<String>,
+    location: Option<String>,
+    c: &'a Candidate,
+}
+
+impl<'a> From<&'a Candidate> for CandidateColumns<'a> {
+    fn from(c: &'a Candidate) -> Self {
+        let primary = c.emails.iter().find(|e| e.primary).or(c.emails.first());
+        let display = c.display_name();
+        let emails_text = c
+            .emails
+            .iter()
+            .map(|e| e.address.trim().to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let location = c.addresses.first().map(|a| {
+            [&a.city, &a.region, &a.country]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        CandidateColumns {
+            first_name: c.first_name.as_deref(),
+            last_name: c.last_name.as_deref(),
+            display_name: (!display.is_empty()).then_some(display),
+            email: primary.and_then(|e| normalize::email(&e.address)),
+            emails_text: (!emails_text.is_empty()).then_some(emails_text),
+            phone: c.phones.first().map(|p| {
+                normalize::phone(&p.number).unwrap_or_else(|| p.number.trim().to_string())
+            }),
+            skills_text: (!c.skills.is_empty()).then(|| c.skills.join(", ")),
+            location: location.filter(|l| !l.is_empty()),
+            c,
+        }
+    }
+}
+
+impl CandidateColumns<'_> {
+    fn params(&self) -> [&dyn ToSql; 15] {
+        let c = self.c;
+        [
+            &self.first_name,
+            &self.last_name,
+            &self.display_name,
+            &self.email,
+            &self.emails_text,
+            &self.phone,
+            &c.current_title,
+            &c.current_company,
+            &self.skills_text,
+            &self.location,
+            folder_id(&c.folder),
+            folder_name(&c.folder),
+            &c.source,
+            &c.created_at,
+            &c.updated_at,
+        ]
+    }
+}
+
+fn folder_id(f: &Option<ats_model::NamedRef>) -> &dyn ToSql {
+    match f {
+        Some(f) => &f.id,
+        None => &rusqlite::types::Null,
+    }
+}
+
+fn folder_name(f: &Option<ats_model::NamedRef>) -> &dyn ToSql {
+    match f {
+        Some(f) => &f.name,
+        None => &rusqlite::types::Null,
+    }
+}
+
+pub(crate) fn job_state_str(s: JobState) -> &'static str {
+    match s {
+        JobState::Open => "open",
+        JobState::Closed => "closed",
+        JobState::Draft => "draft",
+        JobState::OnHold => "on-hold",
+    }
+}
+
+fn folder_kind_str(k: FolderKind) -> &'static str {
+    match k {
+        FolderKind::Candidate => "candidate",
+        FolderKind::Job => "job",
+        FolderKind::Other => "other",
+    }
+}
+
+fn job_params<'a>(j: &'a Job, state: &'a Option<&'static str>) -> [&'a dyn ToSql; 9] {
+    [
+        &j.requisition_number,
+        &j.title,
+        state,
+        folder_id(&j.folder),
+        &j.description,
+        &j.location,
+        &j.department,
+        &j.created_at,
+        &j.updated_at,
+    ]
+}
+
+fn application_params<'a>(
+    a: &'a Application,
+    stage: &'a Option<&'static str>,
+) -> [&'a dyn ToSql; 8] {
+    [
+        &a.candidate_id,
+        &a.job_id,
+        match &a.status {
+            Some(s) => &s.id,
+            None => &rusqlite::types::Null,
+        },
+        match &a.status {
+            Some(s) => &s.name,
+            None => &rusqlite::types::Null,
+        },
+        stage,
+        &a.source,
+        &a.applied_at,
+        &a.updated_at,
+    ]
+}
+
+fn status_params<'a>(s: &'a Status, stage: &'a Option<&'static str>) -> [&'a dyn ToSql; 2] {
+    [&s.name, stage]
+}
+
+fn folder_params<'a>(f: &'a Folder, kind: &'a Option<&'static str>) -> [&'a dyn ToSql; 2] {
+    [&f.name, kind]
+}
+
+/// De-duplication keys and attachment metadata of a new or changed candidate.
+fn write_candidate_extras(
+    tx: &Connection,
+    conn: &str,
+    c: &Candidate,
+    is_new: bool,
+) -> Result<(), MirrorError> {
+    if !is_new {
+        tx.prepare_cached("DELETE FROM candidate_keys WHERE conn = ?1 AND candidate_id = ?2")?
+            .execute(params![conn, c.id])?;
+    }
+    let mut keys: Vec<(&str, String)> = Vec::new();
+    keys.extend(
+        c.emails
+            .iter()
+            .filter_map(|e| normalize::email(&e.address))
+            .map(|k| ("email", k)),
+    );
+    keys.extend(
+        c.urls
+            .iter()
+            .filter_map(|u| normalize::profile_url(&u.url))
+            .map(|k| ("url", k)),
+    );
+    keys.extend(
+        c.phones
+            .iter()
+            .filter_map(|p| normalize::phone(&p.number))
+            .map(|k| ("phone", k)),
+    );
+    keys.extend(
+        normalize::name_key(c.first_name.as_deref(), c.last_name.as_deref()).map(|k| ("name", k)),
+    );
+    if !keys.is_empty() {
+        let mut insert = tx.prepare_cached(
+            "INSERT OR IGNORE INTO candidate_keys (conn, kind, key, candidate_id) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (kind, key) in &keys {
+            insert.execute(params![conn, kind, key, c.id])?;
+        }
+    }
+    if is_new && c.attachments.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = c.attachments.iter().map(|a| a.id.as_str()).collect();
+    tx.prepare_cached(
+        "DELETE FROM attachments WHERE conn = ?1 AND candidate_id = ?2 \
+         AND id NOT IN (SELECT value FROM json_each(?3))",
+    )?
+    .execute(params![conn, c.id, serde_json::to_string(&ids)?])?;
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO attachments (conn, candidate_id, id, kind, file_name, content_type) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (conn, candidate_id, id) DO UPDATE SET \
+         kind = excluded.kind, file_name = excluded.file_name, content_type = excluded.content_type",
+    )?;
+    for a in &c.attachments {
+        let kind = match a.kind {
+            ats_model::AttachmentKind::Resume => "resume",
+            ats_model::AttachmentKind::CoverLetter => "cover-letter",
+            ats_model::AttachmentKind::Other => "other",
+        };
+        upsert.execute(params![conn, c.id, a.id, kind, a.file_name, a.content_type])?;
+    }
+    Ok(())
+}
+
+/// Soft-deletes one live record; true when it changed.
+pub(crate) fn soft_delete(
+    tx: &Connection,
+    conn: &str,
+    kind: RecordKind,
+    id: &str,
+    at: Timestamp,
+) -> Result<bool, MirrorError> {
+    let sql = format!(
+        "UPDATE {} SET deleted_at = ?3 WHERE conn = ?1 AND id = ?2 AND deleted_at IS NULL",
+        table(kind)
+    );
+    Ok(tx.prepare_cached(&sql)?.execute(params![conn, id, at])? > 0)
+}
+
+/// One record with its bookkeeping.
+pub(crate) fn read_record(
+    db: &Connection,
+    conn: &str,
+    kind: RecordKind,
+    id: &str,
+) -> Result<Option<StoredRecord>, MirrorError> {
+    let sql = format!(
+        "SELECT record_json, raw, content_hash, first_seen_at, last_seen_at, deleted_at, missing_since \
+         FROM {} WHERE conn = ?1 AND id = ?2",
+        table(kind)
+    );
+    let row = db
+        .prepare_cached(&sql)?
+        .query_row(params![conn, id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                StoredRecord {
+                    record: AtsRecord::Folder(Folder {
+                        id: String::new(),
+                        name: None,
+                        kind: FolderKind::Other,
+                        raw: None,
+                    }),
+                    content_hash: r.get(2)?,
+                    first_seen_at: r.get(3)?,
+                    last_seen_at: r.get(4)?,
+                    deleted_at: r.get(5)?,
+                    missing_since: r.get(6)?,
+                },
+            ))
+        })
+        .optional()?;
+    let Some((json, raw, mut stored)) = row else {
+        return Ok(None);
+    };
+    let mut record: AtsRecord = serde_json::from_str(&json).map_err(|e| MirrorError::Corrupt {
+        table: table(kind),
+        column: "record_json",
+        detail: e.to_string(),
+    })?;
+    match &mut record {
+        AtsRecord::Candidate(r) => r.raw = raw,
+        AtsRecord::Job(r) => r.raw = raw,
+        AtsRecord::Application(r) => r.raw = raw,
+        AtsRecord::Status(r) => r.raw = raw,
+        AtsRecord::Folder(r) => r.raw = raw,
+    }
+    stored.record = record;
+    Ok(Some(stored))
+}
+
+pub(crate) fn status_history(
+    db: &Connection,
+    conn: &str,
+    application_id: &str,
+) -> Result<Vec<StatusChange>, MirrorError> {
+    let mut stmt = db.prepare_cached(
+        "SELECT status_id, status_name, stage, changed_at, seen_at FROM application_status_history \
+         WHERE conn = ?1 AND application_id = ?2 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(params![conn, application_id], |r| {
+        Ok(StatusChange {
+            status_id: r.get(0)?,
+            status_name: r.get(1)?,
+            stage: r
+                .get::<_, Option<String>>(2)?
+                .as_deref()
+                .and_then(Stage::parse),
+            changed_at: r.get(3)?,
+            seen_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn live_ids(
+    db: &Connection,
+    conn: &str,
+    kind: RecordKind,
+) -> Result<Vec<String>, MirrorError> {
+    let sql = format!(
+        "SELECT id FROM {} WHERE conn = ?1 AND deleted_at IS NULL ORDER BY id",
+        table(kind)
+    );
+    let mut stmt = db.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![conn], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// (live, deleted) counts of one kind.
+pub(crate) fn count(
+    db: &Connection,
+    conn: &str,
+    kind: RecordKind,
+) -> Result<(u64, u64), MirrorError> {
+    let sql = format!(
+        "SELECT count(*) - count(deleted_at), count(deleted_at) FROM {} WHERE conn = ?1",
+        table(kind)
+    );
+    Ok(db
+        .prepare_cached(&sql)?
+        .query_row(params![conn], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_covers_raw() {
+        assert_ne!(content_hash("{}", None), content_hash("{}", Some("")));
+        assert_ne!(content_hash("{}", Some("a")), content_hash("{}", Some("b")));
+        assert_eq!(content_hash("{}", Some("a")), content_hash("{}", Some("a")));
+    }
+
+    #[test]
+    fn upsert_sql_lists_every_column_once() {
+        let sql = upsert_sql(&APPLICATIONS);
+        assert!(sql.contains("?15"), "{sql}");
+        assert!(!sql.contains("?16"), "{sql}");
+        assert!(sql.contains("status_id = excluded.status_id"));
+    }
+}

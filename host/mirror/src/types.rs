@@ -1,0 +1,307 @@
+//! The values that cross the mirror boundary: what the engine writes and what it reads back.
+
+use ats_model::{AtsRecord, RecordKind, Stage, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Where the host finds a secret at run time. There is deliberately no variant that holds the
+/// value itself: the mirror can only ever store the reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretRef {
+    /// An environment variable name, stored as `{"env":"NAME"}`.
+    Env(String),
+    /// A file path whose contents are the secret, stored as `{"file":"/path"}`.
+    File(String),
+}
+
+/// One configured connection to an ATS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionRow {
+    pub name: String,
+    /// Path of the connector component.
+    pub plugin_path: String,
+    /// Content hash of the component (hex), to notice a changed plugin.
+    pub plugin_hash: String,
+    /// Non-secret settings (customer id, region, …).
+    pub settings: BTreeMap<String, String>,
+    /// Secret settings, by reference only.
+    pub secrets: BTreeMap<String, SecretRef>,
+    /// Per-stream interval overrides, seconds.
+    pub stream_intervals: BTreeMap<String, u64>,
+    /// Kept from the first upsert; later upserts do not change it.
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// What kind of run a stream is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RunMode {
+    /// Read everything from the start.
+    Full,
+    /// Read what changed since the high-water mark (minus the overlap).
+    Incremental,
+    /// Scan ids to detect deletes.
+    Reconcile,
+}
+
+/// A stream's state as operators see it (Merge's and Findem's status model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StreamLabel {
+    NotStarted,
+    Syncing,
+    Done,
+    Failed,
+    /// Waiting for the ATS's quota to reset (`paused_until`).
+    Paused,
+    /// Failing in a way a person must fix (credentials, permissions, settings).
+    NeedsAttention,
+}
+
+macro_rules! text_enum {
+    ($ty:ident { $($variant:ident => $text:literal),* $(,)? }) => {
+        impl $ty {
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $text),* }
+            }
+            pub fn parse(text: &str) -> Option<$ty> {
+                match text { $($text => Some($ty::$variant),)* _ => None }
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+text_enum!(RunMode { Full => "full", Incremental => "incremental", Reconcile => "reconcile" });
+text_enum!(StreamLabel {
+    NotStarted => "not-started", Syncing => "syncing", Done => "done", Failed => "failed",
+    Paused => "paused", NeedsAttention => "needs-attention",
+});
+
+/// The last error of a stream or run, as a person should read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamError {
+    /// Machine-readable kind, e.g. `unauthorized`, `rate-limited`, `transient`.
+    pub kind: String,
+    pub message: String,
+    /// What to do about it.
+    pub advice: Option<String>,
+}
+
+/// Per-(connection, stream) sync state. The engine owns its meaning; the mirror stores it
+/// atomically with each page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamState {
+    pub label: StreamLabel,
+    /// Mode of the run in progress, if any.
+    pub mode: Option<RunMode>,
+    /// Opaque connector cursor of the run in progress: where to resume after a crash.
+    pub cursor: Option<String>,
+    /// When the run in progress started (a candidate for the next high-water mark).
+    pub run_started_at: Option<Timestamp>,
+    /// Highest `updated_at` seen so far in the run in progress.
+    pub run_max_updated_at: Option<Timestamp>,
+    /// High-water mark committed by the last completed run; incremental runs read from it
+    /// minus an overlap.
+    pub high_water_mark: Option<Timestamp>,
+    pub last_success_at: Option<Timestamp>,
+    pub last_failure_at: Option<Timestamp>,
+    pub last_error: Option<StreamError>,
+    pub consecutive_failures: u32,
+    /// Do not run before this time (quota exhausted until midnight UTC, …).
+    pub paused_until: Option<Timestamp>,
+}
+
+impl Default for StreamState {
+    fn default() -> Self {
+        StreamState {
+            label: StreamLabel::NotStarted,
+            mode: None,
+            cursor: None,
+            run_started_at: None,
+            run_max_updated_at: None,
+            high_water_mark: None,
+            last_success_at: None,
+            last_failure_at: None,
+            last_error: None,
+            consecutive_failures: 0,
+            paused_until: None,
+        }
+    }
+}
+
+/// One page to store. Borrowed, so the engine does not copy a page to write it.
+#[derive(Debug, Clone, Copy)]
+pub struct PageWrite<'a> {
+    /// The kind of the stream; `gone` ids are of this kind.
+    pub kind: RecordKind,
+    /// Records read; each goes to the table of its own kind.
+    pub records: &'a [AtsRecord],
+    /// Ids the connector says no longer exist in the ATS: soft-deleted.
+    pub gone: &'a [String],
+}
+
+/// What applying a page (or one record) changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PageOutcome {
+    /// Records not in the mirror before.
+    pub inserted: u64,
+    /// Records whose content changed (or that came back after a delete).
+    pub updated: u64,
+    /// Records identical to the stored copy: only `last_seen_at` moved.
+    pub unchanged: u64,
+    /// Live records newly soft-deleted from `gone`.
+    pub deleted: u64,
+    /// Highest `updated_at` among the page's records.
+    pub max_updated_at: Option<Timestamp>,
+}
+
+impl PageOutcome {
+    /// Inserted plus updated.
+    pub fn upserted(&self) -> u64 {
+        self.inserted + self.updated
+    }
+}
+
+/// Identifies a run in the run log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunId(pub i64);
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RunResult {
+    Succeeded,
+    Failed,
+    /// Stopped before the end (shutdown, quota); resumes from the checkpoint.
+    Interrupted,
+}
+text_enum!(RunResult { Succeeded => "succeeded", Failed => "failed", Interrupted => "interrupted" });
+
+/// Totals the engine reports when a run ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutcome {
+    pub finished_at: Timestamp,
+    pub result: RunResult,
+    pub upserted: u64,
+    pub unchanged: u64,
+    pub deleted: u64,
+    pub pages: u64,
+    pub requests: u64,
+    pub error: Option<StreamError>,
+}
+
+/// One row of the run log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRow {
+    pub id: RunId,
+    pub conn: String,
+    pub stream: String,
+    pub mode: RunMode,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+    /// `None` while the run is in progress (or the host died during it).
+    pub outcome: Option<RunOutcome>,
+}
+
+/// Identifies a reconciliation scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ScanId(pub i64);
+
+/// What a finished reconciliation changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReconcileOutcome {
+    /// Ids the scan listed.
+    pub seen: u64,
+    /// Live records not listed, newly marked `missing_since`.
+    pub newly_missing: u64,
+    /// Records listed again after being missing: cleared.
+    pub recovered: u64,
+    /// Records missing for longer than the grace period: soft-deleted now.
+    pub deleted: u64,
+}
+
+/// A record as the mirror holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    /// The record, `raw` included.
+    pub record: AtsRecord,
+    pub content_hash: i64,
+    pub first_seen_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
+    pub missing_since: Option<Timestamp>,
+}
+
+/// Live and soft-deleted counts of one kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KindCounts {
+    pub live: u64,
+    pub deleted: u64,
+}
+
+/// Counts per kind for one connection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MirrorCounts {
+    pub per_kind: BTreeMap<RecordKind, KindCounts>,
+}
+
+impl MirrorCounts {
+    pub fn get(&self, kind: RecordKind) -> KindCounts {
+        self.per_kind.get(&kind).copied().unwrap_or_default()
+    }
+}
+
+/// One status an application was seen in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub status_id: Option<String>,
+    pub status_name: Option<String>,
+    pub stage: Option<Stage>,
+    /// When the ATS says the application last changed (its `updated_at`).
+    pub changed_at: Option<Timestamp>,
+    /// When the host saw it.
+    pub seen_at: Timestamp,
+}
+
+/// The stored state of an idempotent export (or other write) keyed by the caller's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyRecord {
+    pub key: String,
+    /// Caller-defined, e.g. `pending`, `done`, `failed`.
+    pub state: String,
+    pub result: Option<serde_json::Value>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// Review state of a duplicate link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkStatus {
+    Suggested,
+    Confirmed,
+    /// A person said these are different people; the link no longer groups them.
+    Dismissed,
+}
+text_enum!(LinkStatus { Suggested => "suggested", Confirmed => "confirmed", Dismissed => "dismissed" });
+
+/// Two candidate records that may be the same person. Stored with `a_id < b_id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateLink {
+    pub a_id: String,
+    pub b_id: String,
+    /// Which rule matched: `email`, `url`, `phone`, `name`, …
+    pub rule: String,
+    pub confidence: f64,
+    pub status: LinkStatus,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A rejection reason kept locally (the ATS API may not expose them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectionReason {
+    pub application_id: String,
+    pub reason: String,
+    pub rejected_at: Timestamp,
+    pub rejected_by: Option<String>,
+}
