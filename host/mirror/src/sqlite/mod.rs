@@ -7,13 +7,14 @@
 mod connections;
 mod features;
 mod migrations;
-mod queries;
+pub(crate) mod queries;
 mod reconcile;
 mod records;
 mod store;
 mod sync_state;
 
 pub use migrations::SCHEMA_VERSION;
+pub use queries::{SearchSql, search_sql};
 
 use crate::MirrorError;
 use rusqlite::{Connection, OpenFlags};

@@ -1,0 +1,56 @@
+//! Opening creates the schema, re-opening keeps data, and a newer file is refused.
+
+mod common;
+
+use ats_mirror::{MirrorError, MirrorStore, SqliteMirror, sqlite::SCHEMA_VERSION};
+use ats_model::RecordKind;
+use common::*;
+
+fn user_version(path: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn empty_file_is_migrated_to_the_current_version_and_reopens_with_its_data() {
+    let t = mirror();
+    let path = t.mirror.path().to_path_buf();
+    apply(
+        &t.mirror,
+        RecordKind::Candidate,
+        candidates(vec![candidate("1", "Ada", "Lovelace", "ada@example.com")]),
+        "c1",
+        10,
+    );
+    drop(t.mirror);
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+    let journal: String = rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "wal");
+
+    let reopened = SqliteMirror::open(&path).unwrap();
+    assert_eq!(
+        reopened.ids(CONN, RecordKind::Candidate).unwrap(),
+        vec!["1"]
+    );
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+}
+
+#[test]
+fn a_file_from_a_newer_host_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mirror.db");
+    drop(SqliteMirror::open(&path).unwrap());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    let err = SqliteMirror::open(&path).err().expect("must refuse");
+    assert!(matches!(err, MirrorError::SchemaTooNew { found, known }
+        if found == SCHEMA_VERSION + 1 && known == SCHEMA_VERSION));
+    assert!(err.to_string().contains("newer than this host"), "{err}");
+}

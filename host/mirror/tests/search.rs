@@ -1,0 +1,528 @@
+//! Rediscovery search: text, every filter, grouping of duplicates, paging; plus the
+//! de-duplication lookups and the applicants of a job.
+
+mod common;
+
+use ats_mirror::{
+    DedupeKeyKind, DuplicateLink, FeatureState, LinkStatus, MirrorQueries, MirrorStore, SearchQuery,
+};
+use ats_model::{AtsRecord, NamedRef, RecordKind, Stage};
+use common::*;
+
+const NOW: i64 = 1_700_000_000;
+
+/// Five candidates, two statuses, three applications on two jobs.
+fn fixture() -> TestMirror {
+    let t = mirror();
+    let mut ada = candidate("1", "Ada", "Lovelace", "ada@example.com");
+    ada.current_title = Some("Rust Engineer".into());
+    ada.skills = vec!["rust".into(), "sqlite".into()];
+    ada.folder = Some(NamedRef {
+        id: "f-active".into(),
+        name: Some("Active".into()),
+    });
+    ada.source = Some("LinkedIn".into());
+    ada.updated_at = Some(NOW - 10 * 86_400);
+    let mut ada2 = candidate("2", "Ada", "Lovelace", "ada.l@other.example");
+    ada2.current_title = Some("Rust Engineer".into());
+    ada2.updated_at = Some(NOW - 400 * 86_400);
+    let mut alan = candidate("3", "Alan", "Turing", "alan@example.com");
+    alan.current_title = Some("Rust developer".into());
+    alan.current_company = Some("Bletchley".into());
+    alan.updated_at = Some(NOW - 100 * 86_400);
+    alan.source = Some("referral".into());
+    let mut grace = candidate("4", "Grace", "Hopper", "grace@example.com");
+    grace.current_title = Some("Compiler engineer".into());
+    grace.updated_at = Some(NOW - 86_400);
+    let mut linus = with_phone(
+        candidate("5", "Linus", "T", "LINUS@Example.com"),
+        "(415) 555-0100",
+    );
+    linus.updated_at = Some(NOW - 5 * 86_400);
+    let linus = with_url(linus, "https://www.linkedin.com/in/linus/");
+    apply(
+        &t.mirror,
+        RecordKind::Candidate,
+        candidates(vec![ada, ada2, alan, grace, linus]),
+        "c",
+        NOW,
+    );
+    t.mirror
+        .upsert_record(
+            CONN,
+            &AtsRecord::Status(status("s-rej", "Not a fit", Stage::Rejected)),
+            NOW,
+        )
+        .unwrap();
+    t.mirror
+        .upsert_record(
+            CONN,
+            &AtsRecord::Status(status("s-int", "Phone screen", Stage::Interview)),
+            NOW,
+        )
+        .unwrap();
+    let mut a1 = application("a1", "1", "j-rust", "s-int");
+    a1.applied_at = Some(NOW - 30 * 86_400);
+    let mut a2 = application("a2", "3", "j-rust", "s-rej");
+    a2.applied_at = Some(NOW - 200 * 86_400);
+    let a3 = application("a3", "4", "j-compiler", "s-int");
+    apply(
+        &t.mirror,
+        RecordKind::Application,
+        applications(vec![a1, a2, a3]),
+        "a",
+        NOW,
+    );
+    t
+}
+
+fn ids(t: &TestMirror, q: SearchQuery) -> Vec<String> {
+    let q = SearchQuery {
+        now: NOW,
+        limit: if q.limit == 0 { 20 } else { q.limit },
+        ..q
+    };
+    t.mirror
+        .search_candidates(CONN, &q)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.candidate_id)
+        .collect()
+}
+
+fn text(s: &str) -> Option<String> {
+    Some(s.into())
+}
+
+#[test]
+fn text_search_ranks_by_relevance_then_recency() {
+    let t = fixture();
+    // Title and name matches; newer first among equals.
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                text: text("rust engineer"),
+                ..Default::default()
+            }
+        ),
+        vec!["1", "2"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                text: text("rust"),
+                ..Default::default()
+            }
+        ),
+        vec!["1", "3", "2"]
+    );
+    // Prefix on the last word, emails, companies.
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                text: text("bletch"),
+                ..Default::default()
+            }
+        ),
+        vec!["3"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                text: text("grace@example.com"),
+                ..Default::default()
+            }
+        ),
+        vec!["4"]
+    );
+    // Without text: newest first.
+    assert_eq!(
+        ids(&t, SearchQuery::default()),
+        vec!["4", "5", "1", "3", "2"]
+    );
+}
+
+#[test]
+fn each_filter_narrows_the_results() {
+    let t = fixture();
+    let q = SearchQuery::default;
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                job_ids: vec!["j-rust".into()],
+                ..q()
+            }
+        ),
+        vec!["1", "3"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                status_ids: vec!["s-int".into()],
+                ..q()
+            }
+        ),
+        vec!["4", "1"]
+    );
+    // Stage comes from the status when the application has none.
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                stages: vec![Stage::Rejected],
+                ..q()
+            }
+        ),
+        vec!["3"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                rejected: Some(true),
+                ..q()
+            }
+        ),
+        vec!["3"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                rejected: Some(false),
+                ..q()
+            }
+        ),
+        vec!["4", "1"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                status_name: text("status S-INT"),
+                ..q()
+            }
+        ),
+        vec!["4", "1"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                folder_ids: vec!["f-active".into()],
+                ..q()
+            }
+        ),
+        vec!["1"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                source: text("linkedin"),
+                ..q()
+            }
+        ),
+        vec!["1"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                applied_from: Some(NOW - 60 * 86_400),
+                ..q()
+            }
+        ),
+        vec!["1"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                applied_to: Some(NOW - 60 * 86_400),
+                ..q()
+            }
+        ),
+        vec!["4", "3"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                updated_from: Some(NOW - 7 * 86_400),
+                ..q()
+            }
+        ),
+        vec!["4", "5"]
+    );
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                updated_to: Some(NOW - 50 * 86_400),
+                ..q()
+            }
+        ),
+        vec!["3", "2"]
+    );
+    // Application filters hold for the same application.
+    assert!(
+        ids(
+            &t,
+            SearchQuery {
+                job_ids: vec!["j-compiler".into()],
+                rejected: Some(true),
+                ..q()
+            }
+        )
+        .is_empty()
+    );
+    // Combined with text.
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                text: text("rust"),
+                rejected: Some(false),
+                ..q()
+            }
+        ),
+        vec!["1"]
+    );
+    // Deleted candidates and applications drop out.
+    t.mirror
+        .mark_deleted(CONN, RecordKind::Application, "a2", NOW)
+        .unwrap();
+    assert!(
+        ids(
+            &t,
+            SearchQuery {
+                rejected: Some(true),
+                ..q()
+            }
+        )
+        .is_empty()
+    );
+    t.mirror
+        .mark_deleted(CONN, RecordKind::Candidate, "4", NOW)
+        .unwrap();
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                status_ids: vec!["s-int".into()],
+                ..q()
+            }
+        ),
+        vec!["1"]
+    );
+}
+
+#[test]
+fn duplicates_are_grouped_into_one_hit_until_dismissed() {
+    let t = fixture();
+    let mut link = DuplicateLink {
+        a_id: "2".into(),
+        b_id: "1".into(),
+        rule: "name".into(),
+        confidence: 0.7,
+        status: LinkStatus::Suggested,
+        created_at: NOW,
+        updated_at: NOW,
+    };
+    t.mirror.put_duplicate_link(CONN, &link).unwrap();
+    let q = SearchQuery {
+        text: text("rust"),
+        now: NOW,
+        limit: 10,
+        ..Default::default()
+    };
+    let page = t.mirror.search_candidates(CONN, &q).unwrap();
+    let got: Vec<_> = page
+        .hits
+        .iter()
+        .map(|h| (h.candidate_id.as_str(), h.duplicates.clone()))
+        .collect();
+    assert_eq!(got, vec![("1", vec!["2".to_string()]), ("3", vec![])]);
+    assert_eq!(t.mirror.cluster(CONN, "2").unwrap(), vec!["1", "2"]);
+    assert_eq!(t.mirror.duplicate_links(CONN, "1").unwrap()[0].a_id, "1");
+
+    // A third record joins the cluster through another link.
+    t.mirror
+        .put_duplicate_link(
+            CONN,
+            &DuplicateLink {
+                a_id: "2".into(),
+                b_id: "5".into(),
+                ..link.clone()
+            },
+        )
+        .unwrap();
+    assert_eq!(t.mirror.cluster(CONN, "1").unwrap(), vec!["1", "2", "5"]);
+    assert_eq!(ids(&t, SearchQuery::default()), vec!["4", "5", "3"]);
+
+    link.status = LinkStatus::Dismissed;
+    t.mirror.put_duplicate_link(CONN, &link).unwrap();
+    assert_eq!(t.mirror.cluster(CONN, "1").unwrap(), vec!["1"]);
+    assert_eq!(t.mirror.cluster(CONN, "5").unwrap(), vec!["2", "5"]);
+    assert_eq!(
+        ids(
+            &t,
+            SearchQuery {
+                text: text("rust"),
+                ..Default::default()
+            }
+        ),
+        vec!["1", "3", "2"]
+    );
+}
+
+#[test]
+fn paging_walks_groups_without_overlap() {
+    let t = fixture();
+    let page = |offset| {
+        let q = SearchQuery {
+            now: NOW,
+            limit: 2,
+            offset,
+            ..Default::default()
+        };
+        t.mirror.search_candidates(CONN, &q).unwrap()
+    };
+    let (p0, p1, p2) = (page(0), page(2), page(4));
+    let ids = |p: &ats_mirror::SearchPage| {
+        p.hits
+            .iter()
+            .map(|h| h.candidate_id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        (ids(&p0), p0.more),
+        (vec!["4".to_string(), "5".into()], true)
+    );
+    assert_eq!(
+        (ids(&p1), p1.more),
+        (vec!["1".to_string(), "3".into()], true)
+    );
+    assert_eq!((ids(&p2), p2.more), (vec!["2".to_string()], false));
+}
+
+#[test]
+fn dedupe_keys_find_candidates_by_email_url_phone_and_name() {
+    let t = fixture();
+    let m = &t.mirror;
+    assert_eq!(
+        m.candidates_by_email(CONN, " Linus@EXAMPLE.com").unwrap(),
+        vec!["5"]
+    );
+    assert_eq!(
+        m.candidates_by_key(CONN, DedupeKeyKind::Url, "linkedin.com/in/Linus")
+            .unwrap(),
+        vec!["5"]
+    );
+    assert_eq!(
+        m.candidates_by_key(CONN, DedupeKeyKind::Phone, "+1 415 555 0100")
+            .unwrap(),
+        vec!["5"]
+    );
+    assert_eq!(
+        m.candidates_by_key(CONN, DedupeKeyKind::Name, "lovelace:a")
+            .unwrap(),
+        vec!["1", "2"]
+    );
+    assert_eq!(
+        m.shared_keys(CONN, DedupeKeyKind::Name, 10).unwrap(),
+        vec![(
+            "lovelace:a".to_string(),
+            vec!["1".to_string(), "2".to_string()]
+        )]
+    );
+    assert!(
+        m.shared_keys(CONN, DedupeKeyKind::Email, 10)
+            .unwrap()
+            .is_empty()
+    );
+
+    // A changed email replaces the old key.
+    let mut linus = with_phone(
+        candidate("5", "Linus", "T", "linus@new.example"),
+        "(415) 555-0100",
+    );
+    linus.updated_at = Some(NOW);
+    m.upsert_record(CONN, &AtsRecord::Candidate(linus), NOW)
+        .unwrap();
+    assert!(
+        m.candidates_by_email(CONN, "linus@example.com")
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        m.candidates_by_email(CONN, "linus@new.example").unwrap(),
+        vec!["5"]
+    );
+    // Deleted candidates are not offered as duplicates.
+    m.mark_deleted(CONN, RecordKind::Candidate, "5", NOW)
+        .unwrap();
+    assert!(
+        m.candidates_by_email(CONN, "linus@new.example")
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn applicants_of_a_job_come_with_their_candidates() {
+    let t = fixture();
+    let apps = t.mirror.applicants(CONN, "j-rust", 10, 0).unwrap();
+    let got: Vec<_> = apps
+        .iter()
+        .map(|a| (a.application_id.as_str(), a.candidate_id.as_str(), a.stage))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("a1", "1", Some(Stage::Interview)),
+            ("a2", "3", Some(Stage::Rejected))
+        ]
+    );
+    assert_eq!(apps[0].skills, vec!["rust", "sqlite"]);
+    assert_eq!(apps[0].title.as_deref(), Some("Rust Engineer"));
+    assert_eq!(apps[1].status_name.as_deref(), Some("Status s-rej"));
+}
+
+#[test]
+fn search_plans_use_the_fts_index_and_indexed_application_lookups() {
+    let t = fixture();
+    let db = rusqlite::Connection::open(t.mirror.path()).unwrap();
+    let plan = |q: SearchQuery| -> String {
+        let s = ats_mirror::sqlite::search_sql(CONN, &q, 50);
+        let mut stmt = db
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", s.sql))
+            .unwrap();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(s.params.iter()), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap();
+        rows.collect::<Result<Vec<_>, _>>().unwrap().join("\n")
+    };
+    let text_plan = plan(SearchQuery {
+        text: text("rust"),
+        job_ids: vec!["j".into()],
+        ..Default::default()
+    });
+    assert!(text_plan.contains("VIRTUAL TABLE INDEX"), "{text_plan}");
+    assert!(text_plan.contains("INTEGER PRIMARY KEY"), "{text_plan}");
+    assert!(text_plan.contains("applications_by_job"), "{text_plan}");
+    assert!(!text_plan.contains("SCAN c\n"), "{text_plan}");
+    let recent_plan = plan(SearchQuery::default());
+    assert!(recent_plan.contains("candidates_updated"), "{recent_plan}");
+    assert!(!recent_plan.contains("TEMP B-TREE"), "{recent_plan}");
+}

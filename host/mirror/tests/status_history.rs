@@ -1,0 +1,74 @@
+//! Every status an application was seen in is recorded once, with the ATS's time and ours.
+
+mod common;
+
+use ats_mirror::MirrorStore;
+use ats_model::{NamedRef, RecordKind, Stage};
+use common::*;
+
+#[test]
+fn each_status_change_is_recorded_once_starting_with_the_initial_status() {
+    let t = mirror();
+    let mut a = application("a1", "1", "j1", "new");
+    apply(
+        &t.mirror,
+        RecordKind::Application,
+        applications(vec![a.clone()]),
+        "p1",
+        100,
+    );
+    // Re-reading the same page records nothing.
+    apply(
+        &t.mirror,
+        RecordKind::Application,
+        applications(vec![a.clone()]),
+        "p1",
+        110,
+    );
+
+    // A change that is not a status change records nothing either.
+    a.source = Some("referral".into());
+    apply(
+        &t.mirror,
+        RecordKind::Application,
+        applications(vec![a.clone()]),
+        "p2",
+        120,
+    );
+
+    a.status = Some(NamedRef {
+        id: "interview".into(),
+        name: Some("Phone screen".into()),
+    });
+    a.stage = Some(Stage::Interview);
+    a.updated_at = Some(1_700_000_500);
+    apply(
+        &t.mirror,
+        RecordKind::Application,
+        applications(vec![a.clone()]),
+        "p3",
+        200,
+    );
+    apply(
+        &t.mirror,
+        RecordKind::Application,
+        applications(vec![a.clone()]),
+        "p3",
+        210,
+    );
+
+    let history = t.mirror.status_history(CONN, "a1").unwrap();
+    let seen: Vec<_> = history
+        .iter()
+        .map(|h| (h.status_id.as_deref().unwrap(), h.changed_at, h.seen_at))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("new", Some(1_700_000_000), 100),
+            ("interview", Some(1_700_000_500), 200)
+        ]
+    );
+    assert_eq!(history[1].stage, Some(Stage::Interview));
+    assert_eq!(history[1].status_name.as_deref(), Some("Phone screen"));
+}
