@@ -22,7 +22,12 @@ pub struct Request {
 
 impl Request {
     pub fn new(method: Method, url: impl Into<String>) -> Self {
-        Request { method, url: url.into(), headers: Vec::new(), body: Vec::new() }
+        Request {
+            method,
+            url: url.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
 
     pub fn get(url: impl Into<String>) -> Self {
@@ -96,12 +101,17 @@ impl Response {
 
 /// Sends one request and reads the whole response.
 pub fn send(request: Request) -> Result<Response, ConnectorError> {
-    send_all(vec![request], 1).pop().expect("one request gives one answer")
+    send_all(vec![request], 1)
+        .pop()
+        .expect("one request gives one answer")
 }
 
 /// Sends `requests` with at most `max_in_flight` in flight, and returns their answers in the
 /// same order.
-pub fn send_all(requests: Vec<Request>, max_in_flight: usize) -> Vec<Result<Response, ConnectorError>> {
+pub fn send_all(
+    requests: Vec<Request>,
+    max_in_flight: usize,
+) -> Vec<Result<Response, ConnectorError>> {
     let max_in_flight = max_in_flight.max(1);
     wstd::runtime::block_on(async move {
         let client = client();
@@ -123,19 +133,29 @@ fn client() -> Client {
 
 async fn send_one(client: &Client, request: Request) -> Result<Response, ConnectorError> {
     let url = request.url.clone();
-    let mut builder = http::Request::builder().method(request.method).uri(&request.url);
+    let mut builder = http::Request::builder()
+        .method(request.method)
+        .uri(&request.url);
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }
     let outgoing = builder
         .body(Body::from(request.body))
         .map_err(|e| ConnectorError::Internal(format!("cannot build request to {url}: {e}")))?;
-    let response = client.send(outgoing).await.map_err(|e| transport_error(&url, e))?;
+    let response = client
+        .send(outgoing)
+        .await
+        .map_err(|e| transport_error(&url, e))?;
     let status = response.status().as_u16();
     let headers = response
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let mut body = response.into_body();
     let body = body
@@ -143,7 +163,11 @@ async fn send_one(client: &Client, request: Request) -> Result<Response, Connect
         .await
         .map_err(|e| transport_error(&url, e))?
         .to_vec();
-    Ok(Response { status, headers, body })
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn transport_error(url: &str, error: wstd::http::Error) -> ConnectorError {

@@ -62,7 +62,9 @@ impl ConnectorError {
             ConnectorError::RateLimited { .. } => {
                 "nothing: the host waits for the ATS's limit to reset and resumes"
             }
-            ConnectorError::InvalidInput { .. } => "correct the value named in the message and retry",
+            ConnectorError::InvalidInput { .. } => {
+                "correct the value named in the message and retry"
+            }
             ConnectorError::Conflict { .. } => "the ATS already holds this; no action needed",
             ConnectorError::Unsupported { .. } => "this ATS or connector cannot do it",
             ConnectorError::Transient { .. } => "nothing: the host retries with back-off",

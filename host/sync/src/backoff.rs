@@ -28,7 +28,12 @@ impl BackoffPolicy {
     /// The delay before retry number `attempt` (0 for the first retry), or `None` when the
     /// retries are used up. `jitter` is a uniform sample in [0, 1) (injected so tests are exact).
     /// `retry_after` is the ATS's requested wait, which is always honoured in full.
-    pub fn delay(&self, attempt: u32, jitter: f64, retry_after: Option<Duration>) -> Option<Duration> {
+    pub fn delay(
+        &self,
+        attempt: u32,
+        jitter: f64,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
         if attempt >= self.max_retries {
             return None;
         }
@@ -62,7 +67,12 @@ mod tests {
             cap: Duration::from_secs(10),
             max_retries: 10,
         };
-        let full = |attempt| policy.delay(attempt, 0.999_999, None).unwrap().as_secs_f64();
+        let full = |attempt| {
+            policy
+                .delay(attempt, 0.999_999, None)
+                .unwrap()
+                .as_secs_f64()
+        };
         assert!((full(0) - 1.0).abs() < 0.01);
         assert!((full(1) - 2.0).abs() < 0.01);
         assert!((full(2) - 4.0).abs() < 0.01);
@@ -87,7 +97,10 @@ mod tests {
 
     #[test]
     fn retries_run_out() {
-        let policy = BackoffPolicy { max_retries: 2, ..BackoffPolicy::default() };
+        let policy = BackoffPolicy {
+            max_retries: 2,
+            ..BackoffPolicy::default()
+        };
         assert!(policy.delay(1, 0.5, None).is_some());
         assert!(policy.delay(2, 0.5, None).is_none());
     }

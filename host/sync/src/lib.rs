@@ -1,4 +1,26 @@
-//! The sync engine.
+//! The host's sync engine, for any connector that implements the `ats:connector` contract.
+//!
+//! - [`engine`]: one stream run (full or incremental), page by page, each page committed with its
+//!   checkpoint; retries with back-off; pauses for quota.
+//! - [`reconcile`]: id scans that find records deleted in the ATS.
+//! - [`quota`] and [`meter`]: the per-connection request budget, spent by priority lane.
+//! - [`scheduler`]: which stream runs when.
+//! - [`status`]: the words a recruiter's tool shows.
+
 pub mod backoff;
+pub mod engine;
+pub mod lane_context;
+pub mod meter;
 pub mod quota;
+pub mod reconcile;
+pub mod source;
 pub mod status;
+
+pub use engine::{
+    Engine, EngineConfig, NoProgress, Progress, RunEnd, RunTotals, StreamRun, SyncError,
+};
+pub use meter::QuotaMeter;
+pub use quota::Lane;
+pub use reconcile::ReconcileEnd;
+pub use source::{RecordSource, SourceError};
+pub use status::SyncStatus;

@@ -139,13 +139,20 @@ impl QuotaLedger {
         self.roll_window(now);
         let (limit, remaining) = (self.limit?, self.remaining?);
         let floor = (limit as f64 * lane.floor_fraction()).ceil() as u64;
-        Some(remaining.saturating_sub(self.in_flight).saturating_sub(floor))
+        Some(
+            remaining
+                .saturating_sub(self.in_flight)
+                .saturating_sub(floor),
+        )
     }
 
     /// Reserves one request for `lane`, or says until when the lane must wait.
     pub fn try_admit(&mut self, lane: Lane, now: Timestamp) -> Result<(), QuotaPause> {
         match self.available(lane, now) {
-            Some(0) => Err(QuotaPause { lane, until: self.reset_at }),
+            Some(0) => Err(QuotaPause {
+                lane,
+                until: self.reset_at,
+            }),
             _ => {
                 self.in_flight += 1;
                 self.spent[lane.index()] += 1;
@@ -201,8 +208,9 @@ impl QuotaLedger {
         }
         // The rest waits for later windows, each offering the lane its share above the floor.
         let limit = self.limit?;
-        let per_window =
-            limit.saturating_sub((limit as f64 * lane.floor_fraction()).ceil() as u64).max(1);
+        let per_window = limit
+            .saturating_sub((limit as f64 * lane.floor_fraction()).ceil() as u64)
+            .max(1);
         let first_wait = self.reset_at.map(|r| (r - now).max(0) as u64)?;
         let left = requests - available;
         let more_windows = left.div_ceil(per_window) - 1;
@@ -216,7 +224,11 @@ mod tests {
     use super::*;
 
     fn headers(limit: u64, remaining: u64, reset: u64) -> RateLimitHeaders {
-        RateLimitHeaders { limit: Some(limit), remaining: Some(remaining), reset_seconds: Some(reset) }
+        RateLimitHeaders {
+            limit: Some(limit),
+            remaining: Some(remaining),
+            reset_seconds: Some(reset),
+        }
     }
 
     #[test]
@@ -237,7 +249,13 @@ mod tests {
             ledger.try_admit(Lane::Interactive, 1).unwrap();
         }
         let pause = ledger.try_admit(Lane::Interactive, 1).unwrap_err();
-        assert_eq!(pause, QuotaPause { lane: Lane::Interactive, until: Some(500) });
+        assert_eq!(
+            pause,
+            QuotaPause {
+                lane: Lane::Interactive,
+                until: Some(500)
+            }
+        );
     }
 
     #[test]
@@ -284,7 +302,13 @@ mod tests {
         ledger.record_response(headers(1000, 1000, 100), 0);
         // Backfill: 850 now, then 850 per day.
         assert_eq!(ledger.eta_seconds(Lane::Backfill, 850, 10.0, 0), Some(85));
-        assert_eq!(ledger.eta_seconds(Lane::Backfill, 900, 10.0, 0), Some(100 + 5));
-        assert_eq!(ledger.eta_seconds(Lane::Backfill, 1800, 10.0, 0), Some(100 + 86_400 + 10));
+        assert_eq!(
+            ledger.eta_seconds(Lane::Backfill, 900, 10.0, 0),
+            Some(100 + 5)
+        );
+        assert_eq!(
+            ledger.eta_seconds(Lane::Backfill, 1800, 10.0, 0),
+            Some(100 + 86_400 + 10)
+        );
     }
 }

@@ -100,7 +100,11 @@ pub struct ErrorReport {
 
 impl ErrorReport {
     pub fn from_connector(error: &ConnectorError, at: Timestamp) -> Self {
-        ErrorReport { message: error.to_string(), advice: error.advice().to_string(), at }
+        ErrorReport {
+            message: error.to_string(),
+            advice: error.advice().to_string(),
+            at,
+        }
     }
 }
 
@@ -111,9 +115,13 @@ mod tests {
 
     #[test]
     fn errors_map_to_what_a_person_must_do() {
-        let unauthorized = ConnectorError::Unauthorized { message: "bad secret".into() };
+        let unauthorized = ConnectorError::Unauthorized {
+            message: "bad secret".into(),
+        };
         assert_eq!(SyncStatus::after_error(&unauthorized), NeedsAttention);
-        let transient = ConnectorError::Transient { message: "503".into() };
+        let transient = ConnectorError::Transient {
+            message: "503".into(),
+        };
         assert_eq!(SyncStatus::after_error(&transient), Failed);
         let limited = ConnectorError::RateLimited {
             retry_after_seconds: Some(10),
@@ -129,14 +137,31 @@ mod tests {
         assert_eq!(SyncStatus::of_connection(&[Done, Done]), Done);
         assert_eq!(SyncStatus::of_connection(&[Done, Failed]), PartiallySynced);
         assert_eq!(SyncStatus::of_connection(&[Failed, Failed]), Failed);
-        assert_eq!(SyncStatus::of_connection(&[Done, NeedsAttention]), NeedsAttention);
-        assert_eq!(SyncStatus::of_connection(&[Done, PausedForQuota]), PausedForQuota);
-        assert_eq!(SyncStatus::of_connection(&[NotStarted, Done]), PartiallySynced);
+        assert_eq!(
+            SyncStatus::of_connection(&[Done, NeedsAttention]),
+            NeedsAttention
+        );
+        assert_eq!(
+            SyncStatus::of_connection(&[Done, PausedForQuota]),
+            PausedForQuota
+        );
+        assert_eq!(
+            SyncStatus::of_connection(&[NotStarted, Done]),
+            PartiallySynced
+        );
     }
 
     #[test]
     fn labels_round_trip() {
-        for s in [NotStarted, Syncing, Done, PartiallySynced, Failed, PausedForQuota, NeedsAttention] {
+        for s in [
+            NotStarted,
+            Syncing,
+            Done,
+            PartiallySynced,
+            Failed,
+            PausedForQuota,
+            NeedsAttention,
+        ] {
             assert_eq!(SyncStatus::parse(s.as_str()), Some(s));
         }
     }

@@ -1,0 +1,547 @@
+//! Runs one stream of one connection: a full first load or an incremental run from the
+//! high-water mark, page by page, each page and its checkpoint committed together.
+//!
+//! Crash safety comes from the order of operations: the engine asks the connector for the page
+//! after the stored cursor, writes the page's records *and* the next cursor in one mirror
+//! transaction, and only then asks for the next page. A process killed at any point resumes
+//! from the last committed cursor; re-reading a page that was already committed is harmless
+//! because the mirror's upserts are idempotent.
+
+use crate::backoff::BackoffPolicy;
+use crate::lane_context::with_lane;
+use crate::meter::{QuotaMeter, now};
+use crate::quota::Lane;
+use crate::source::{RecordSource, SourceError};
+use ats_mirror::{
+    MirrorError, MirrorStore, PageOutcome, PageWrite, RunMode, RunOutcome, RunResult, StreamError,
+    StreamLabel, StreamState,
+};
+use ats_model::{
+    ConnectorError, ListRequest, Page, RateLimitScope, RecordKind, StreamSpec, Timestamp,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The most records a page may hold; connectors page by their ATS's own size below this.
+pub const MAX_PAGE_SIZE: u32 = 1_000;
+
+/// Why the engine itself (not the ATS) failed: the mirror could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("the mirror failed: {0}")]
+    Mirror(#[from] MirrorError),
+    #[error("a background task failed: {0}")]
+    Task(String),
+}
+
+/// Settings of the engine that apply to every stream.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub backoff: BackoffPolicy,
+    /// The page size asked of connectors (they may use less).
+    pub page_size: u32,
+    /// Wait for the quota to reset and carry on within the same call, instead of returning
+    /// [`RunEnd::Paused`].
+    pub wait_for_quota: bool,
+    /// Never wait longer than this for a quota reset within one call.
+    pub max_quota_wait: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            backoff: BackoffPolicy::default(),
+            page_size: MAX_PAGE_SIZE,
+            wait_for_quota: false,
+            max_quota_wait: Duration::from_secs(26 * 3600),
+        }
+    }
+}
+
+/// One stream run to perform.
+#[derive(Debug, Clone)]
+pub struct StreamRun {
+    pub connection: String,
+    pub stream: StreamSpec,
+    /// Ignore the high-water mark and read everything.
+    pub force_full: bool,
+    /// Seconds subtracted from the high-water mark: the ATS's list staleness plus its timestamp
+    /// precision, so that records changed just before the last run are read again.
+    pub overlap_seconds: i64,
+}
+
+/// Totals of a run so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunTotals {
+    pub pages: u64,
+    pub records: u64,
+    pub upserted: u64,
+    pub unchanged: u64,
+    pub deleted: u64,
+    pub requests: u64,
+    pub retries: u64,
+}
+
+impl RunTotals {
+    fn add(&mut self, page_records: usize, outcome: &PageOutcome) {
+        self.pages += 1;
+        self.records += page_records as u64;
+        self.upserted += outcome.upserted();
+        self.unchanged += outcome.unchanged;
+        self.deleted += outcome.deleted;
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunEnd {
+    /// The stream was read to the end; the high-water mark moved.
+    Completed { mode: RunMode, totals: RunTotals },
+    /// The quota is spent for this lane; the run resumes from its checkpoint after `until`.
+    Paused {
+        mode: RunMode,
+        totals: RunTotals,
+        until: Option<Timestamp>,
+    },
+    /// The run stopped on an error; it resumes from its checkpoint next time.
+    Failed {
+        mode: RunMode,
+        totals: RunTotals,
+        error: StreamError,
+        label: StreamLabel,
+    },
+}
+
+/// Told about a run's progress (the CLI draws a progress bar with it).
+pub trait Progress: Send + Sync {
+    fn run_started(&self, _stream: &str, _mode: RunMode, _resumed: bool) {}
+    fn page_committed(&self, _stream: &str, _totals: &RunTotals) {}
+    fn waiting(&self, _stream: &str, _why: &str, _for: Duration) {}
+}
+
+/// A [`Progress`] that ignores everything.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// The lane a stream's run belongs to: first loads are backfill; incremental runs by kind.
+pub fn lane_for(kind: RecordKind, mode: RunMode) -> Lane {
+    match (mode, kind) {
+        (RunMode::Full | RunMode::Reconcile, _) => Lane::Backfill,
+        (RunMode::Incremental, RecordKind::Application) => Lane::Applications,
+        (RunMode::Incremental, RecordKind::Candidate) => Lane::People,
+        (RunMode::Incremental, _) => Lane::Jobs,
+    }
+}
+
+/// Where a run starts: a fresh plan, or the checkpoint of an interrupted run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunPlan {
+    pub mode: RunMode,
+    pub cursor: Option<String>,
+    pub updated_since: Option<Timestamp>,
+    pub resumed: bool,
+}
+
+/// Decides how a stream runs from its stored state (pure, so it is tested without I/O).
+pub fn plan_run(state: &StreamState, run: &StreamRun) -> RunPlan {
+    let incremental_possible = run.stream.incremental && state.high_water_mark.is_some();
+    let fresh_mode = if incremental_possible && !run.force_full {
+        RunMode::Incremental
+    } else {
+        RunMode::Full
+    };
+    // An interrupted run resumes from its cursor unless the caller wants a different mode.
+    let resumable = state.cursor.is_some()
+        && matches!(state.mode, Some(RunMode::Full | RunMode::Incremental))
+        && !(run.force_full && state.mode == Some(RunMode::Incremental));
+    let mode = if resumable {
+        state.mode.unwrap_or(fresh_mode)
+    } else {
+        fresh_mode
+    };
+    // The since-time depends only on the committed high-water mark, which changes only when a
+    // run completes, so a resumed run asks for exactly the same window.
+    let updated_since = match mode {
+        RunMode::Incremental => state.high_water_mark.map(|hwm| hwm - run.overlap_seconds),
+        _ => None,
+    };
+    RunPlan {
+        mode,
+        cursor: if resumable {
+            state.cursor.clone()
+        } else {
+            None
+        },
+        updated_since,
+        resumed: resumable,
+    }
+}
+
+/// The sync engine: stateless apart from its store; one engine serves every connection.
+pub struct Engine {
+    store: Arc<dyn MirrorStore>,
+    config: EngineConfig,
+}
+
+impl Engine {
+    pub fn new(store: Arc<dyn MirrorStore>, config: EngineConfig) -> Self {
+        Engine { store, config }
+    }
+
+    pub fn store(&self) -> &Arc<dyn MirrorStore> {
+        &self.store
+    }
+
+    /// Runs mirror work off the async threads (SQLite calls block).
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&dyn MirrorStore) -> Result<T, MirrorError> + Send + 'static,
+    ) -> Result<T, SyncError> {
+        let store = self.store.clone();
+        let result = tokio::task::spawn_blocking(move || work(store.as_ref()))
+            .await
+            .map_err(|e| SyncError::Task(e.to_string()))?;
+        Ok(result?)
+    }
+
+    /// Runs one stream until its end, a pause for quota, or an error that retries did not fix.
+    pub async fn sync_stream<S: RecordSource>(
+        &self,
+        source: &S,
+        meter: &QuotaMeter,
+        run: &StreamRun,
+        progress: &dyn Progress,
+    ) -> Result<RunEnd, SyncError> {
+        let (conn, stream) = (run.connection.clone(), run.stream.name.clone());
+        let mut state = {
+            let (c, s) = (conn.clone(), stream.clone());
+            self.blocking(move |m| m.stream_state(&c, &s))
+                .await?
+                .unwrap_or_default()
+        };
+        let plan = plan_run(&state, run);
+        let lane = lane_for(run.stream.kind, plan.mode);
+        let started_at = now();
+        if !plan.resumed {
+            state.run_started_at = Some(started_at);
+            state.run_max_updated_at = None;
+        }
+        state.mode = Some(plan.mode);
+        state.cursor = plan.cursor.clone();
+        state.label = StreamLabel::Syncing;
+        state.paused_until = None;
+        {
+            let (c, s, st) = (conn.clone(), stream.clone(), state.clone());
+            self.blocking(move |m| m.save_stream_state(&c, &s, &st))
+                .await?;
+        }
+        let run_id = {
+            let (c, s, mode) = (conn.clone(), stream.clone(), plan.mode);
+            self.blocking(move |m| m.start_run(&c, &s, mode, started_at))
+                .await?
+        };
+        progress.run_started(&stream, plan.mode, plan.resumed);
+        let requests_before = meter.counts().0;
+        let mut totals = RunTotals::default();
+
+        let end = loop {
+            let request = ListRequest {
+                cursor: state.cursor.clone(),
+                updated_since: plan.updated_since,
+                page_size_hint: Some(self.config.page_size),
+            };
+            let page = match self
+                .read_page(source, meter, lane, run, request, &mut totals, progress)
+                .await
+            {
+                Ok(page) => page,
+                Err(stop) => break stop.into_end(plan.mode, totals),
+            };
+            let next_cursor = page.next_cursor.clone();
+            state.cursor = next_cursor.clone();
+            let page_max = page.records.iter().filter_map(|r| r.updated_at()).max();
+            state.run_max_updated_at = state.run_max_updated_at.max(page_max);
+            let records = page.records.len();
+            let outcome = {
+                let (c, s, st, kind) =
+                    (conn.clone(), stream.clone(), state.clone(), run.stream.kind);
+                self.blocking(move |m| {
+                    let write = PageWrite {
+                        kind,
+                        records: &page.records,
+                        gone: &page.gone,
+                    };
+                    m.apply_page(&c, &s, &write, &st, now())
+                })
+                .await?
+            };
+            totals.add(records, &outcome);
+            totals.requests = meter.counts().0 - requests_before;
+            progress.page_committed(&stream, &totals);
+            if next_cursor.is_none() {
+                break RunEnd::Completed {
+                    mode: plan.mode,
+                    totals,
+                };
+            }
+        };
+
+        let mut end = end;
+        set_requests(&mut end, meter.counts().0 - requests_before);
+        self.finish(&conn, &stream, state, run_id, &end).await?;
+        Ok(end)
+    }
+
+    /// Reads one page, retrying what a retry can fix and pausing for quota.
+    #[allow(clippy::too_many_arguments)]
+    async fn read_page<S: RecordSource>(
+        &self,
+        source: &S,
+        meter: &QuotaMeter,
+        lane: Lane,
+        run: &StreamRun,
+        request: ListRequest,
+        totals: &mut RunTotals,
+        progress: &dyn Progress,
+    ) -> Result<Page, Stop> {
+        let kind = run.stream.kind;
+        self.with_retries(meter, lane, &run.stream.name, totals, progress, |hint| {
+            let mut request = request.clone();
+            request.page_size_hint = Some(hint.min(request.page_size_hint.unwrap_or(hint)));
+            with_lane(lane, source.list_records(kind, request))
+        })
+        .await
+    }
+
+    /// Calls `call` until it succeeds, retrying what a retry can fix (with back-off), and
+    /// pausing when the lane's quota is spent. `call` gets the page size the lane can afford.
+    pub(crate) async fn with_retries<T, F, Fut>(
+        &self,
+        meter: &QuotaMeter,
+        lane: Lane,
+        stream: &str,
+        totals: &mut RunTotals,
+        progress: &dyn Progress,
+        mut call: F,
+    ) -> Result<T, Stop>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: std::future::Future<Output = Result<T, SourceError>>,
+    {
+        let mut attempt = 0;
+        let mut waited_for_quota = Duration::ZERO;
+        loop {
+            // Ask only for what the lane can still pay for: one search plus one read per record
+            // is the costliest a page can be.
+            let mut hint = self.config.page_size;
+            if let Some(available) = meter.available(lane) {
+                if available < 2 {
+                    match self.quota_wait(meter, &mut waited_for_quota) {
+                        Some(wait) => {
+                            progress.waiting(stream, "request quota", wait);
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                        None => return Err(Stop::Paused(meter.reset_at())),
+                    }
+                }
+                hint = hint
+                    .min((available - 1).min(u64::from(u32::MAX)) as u32)
+                    .max(1);
+            }
+            let error = match call(hint).await {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            // Whatever the connector made of a refused request, a spent lane pauses.
+            if meter.available(lane) == Some(0) {
+                continue;
+            }
+            let retry_after = match &error {
+                SourceError::QuotaExhausted { until } => return Err(Stop::Paused(*until)),
+                SourceError::Connector(ConnectorError::RateLimited {
+                    scope: RateLimitScope::Daily,
+                    retry_after_seconds,
+                    ..
+                }) => {
+                    let until = retry_after_seconds.map(|s| now() + s as i64);
+                    if !self.config.wait_for_quota {
+                        return Err(Stop::Paused(until.or(meter.reset_at())));
+                    }
+                    retry_after_seconds.map(Duration::from_secs)
+                }
+                SourceError::Connector(ConnectorError::RateLimited {
+                    retry_after_seconds,
+                    ..
+                }) => retry_after_seconds.map(Duration::from_secs),
+                SourceError::Connector(e) if e.is_retryable() => None,
+                SourceError::Connector(e) => {
+                    let label = match crate::status::SyncStatus::after_error(e) {
+                        crate::status::SyncStatus::NeedsAttention => StreamLabel::NeedsAttention,
+                        _ => StreamLabel::Failed,
+                    };
+                    return Err(Stop::Failed(stream_error(&error), label));
+                }
+                // A trap or timeout may be a one-off (a slow ATS); retry a few times.
+                SourceError::Plugin(_) => None,
+            };
+            match self.config.backoff.delay_random(attempt, retry_after) {
+                Some(delay) => {
+                    tracing::info!(
+                        stream, attempt, delay_ms = delay.as_millis() as u64, error = %error,
+                        "retrying after an error"
+                    );
+                    progress.waiting(stream, "retry after an error", delay);
+                    totals.retries += 1;
+                    attempt += 1;
+                    tokio::time::sleep(delay).await;
+                }
+                None => return Err(Stop::Failed(stream_error(&error), StreamLabel::Failed)),
+            }
+        }
+    }
+
+    /// How long to wait for the quota window to reset, or `None` to pause instead.
+    fn quota_wait(&self, meter: &QuotaMeter, waited: &mut Duration) -> Option<Duration> {
+        if !self.config.wait_for_quota {
+            return None;
+        }
+        let reset_at = meter.reset_at()?;
+        let wait = Duration::from_secs((reset_at - now()).max(0) as u64 + 1);
+        if *waited + wait > self.config.max_quota_wait {
+            return None;
+        }
+        *waited += wait;
+        Some(wait)
+    }
+
+    /// Records how the run ended in the stream state and the run log.
+    async fn finish(
+        &self,
+        conn: &str,
+        stream: &str,
+        mut state: StreamState,
+        run_id: ats_mirror::RunId,
+        end: &RunEnd,
+    ) -> Result<(), SyncError> {
+        let at = now();
+        let (result, totals, error) = match end {
+            RunEnd::Completed { mode, totals } => {
+                state.label = StreamLabel::Done;
+                state.cursor = None;
+                state.mode = None;
+                state.last_success_at = Some(at);
+                state.last_error = None;
+                state.consecutive_failures = 0;
+                // The next incremental run starts from the newest change this run saw.
+                state.high_water_mark = match mode {
+                    RunMode::Full => state.run_max_updated_at,
+                    _ => state.high_water_mark.max(state.run_max_updated_at),
+                };
+                state.run_max_updated_at = None;
+                (RunResult::Succeeded, *totals, None)
+            }
+            RunEnd::Paused { totals, until, .. } => {
+                state.label = StreamLabel::Paused;
+                state.paused_until = *until;
+                (RunResult::Interrupted, *totals, None)
+            }
+            RunEnd::Failed {
+                totals,
+                error,
+                label,
+                ..
+            } => {
+                state.label = *label;
+                state.last_failure_at = Some(at);
+                state.last_error = Some(error.clone());
+                state.consecutive_failures += 1;
+                (RunResult::Failed, *totals, Some(error.clone()))
+            }
+        };
+        let outcome = RunOutcome {
+            finished_at: at,
+            result,
+            upserted: totals.upserted,
+            unchanged: totals.unchanged,
+            deleted: totals.deleted,
+            pages: totals.pages,
+            requests: totals.requests,
+            error,
+        };
+        let (c, s) = (conn.to_string(), stream.to_string());
+        self.blocking(move |m| {
+            m.save_stream_state(&c, &s, &state)?;
+            m.finish_run(run_id, &outcome)
+        })
+        .await
+    }
+}
+
+/// Why page reading stopped before a page came back.
+pub(crate) enum Stop {
+    Paused(Option<Timestamp>),
+    Failed(StreamError, StreamLabel),
+}
+
+impl Stop {
+    fn into_end(self, mode: RunMode, totals: RunTotals) -> RunEnd {
+        match self {
+            Stop::Paused(until) => RunEnd::Paused {
+                mode,
+                totals,
+                until,
+            },
+            Stop::Failed(error, label) => RunEnd::Failed {
+                mode,
+                totals,
+                error,
+                label,
+            },
+        }
+    }
+}
+
+fn set_requests(end: &mut RunEnd, requests: u64) {
+    match end {
+        RunEnd::Completed { totals, .. }
+        | RunEnd::Paused { totals, .. }
+        | RunEnd::Failed { totals, .. } => totals.requests = requests,
+    }
+}
+
+/// The error as the stream state keeps it: kind, plain message, advice.
+pub fn stream_error(error: &SourceError) -> StreamError {
+    match error {
+        SourceError::Connector(e) => StreamError {
+            kind: connector_error_kind(e).to_string(),
+            message: e.to_string(),
+            advice: Some(e.advice().to_string()),
+        },
+        SourceError::QuotaExhausted { .. } => StreamError {
+            kind: "quota".into(),
+            message: error.to_string(),
+            advice: Some("nothing: the host resumes when the quota resets".into()),
+        },
+        SourceError::Plugin(message) => StreamError {
+            kind: "plugin".into(),
+            message: format!("the connector plugin failed: {message}"),
+            advice: Some("report it to the connector's maintainers with the run log".into()),
+        },
+    }
+}
+
+fn connector_error_kind(error: &ConnectorError) -> &'static str {
+    match error {
+        ConnectorError::Unauthorized { .. } => "unauthorized",
+        ConnectorError::PermissionMissing { .. } => "permission-missing",
+        ConnectorError::NotFound { .. } => "not-found",
+        ConnectorError::RateLimited { .. } => "rate-limited",
+        ConnectorError::InvalidInput { .. } => "invalid-input",
+        ConnectorError::Conflict { .. } => "conflict",
+        ConnectorError::Unsupported { .. } => "unsupported",
+        ConnectorError::Transient { .. } => "transient",
+        ConnectorError::Misconfigured { .. } => "misconfigured",
+        ConnectorError::Internal { .. } => "internal",
+    }
+}

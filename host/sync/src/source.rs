@@ -1,0 +1,34 @@
+//! What the engine needs from a connector: paged reads. The host implements this for a
+//! connection running in the wasm runtime; tests implement it natively.
+
+use ats_model::{ConnectorError, IdPage, ListRequest, Page, RecordKind};
+use std::future::Future;
+
+/// Why a read failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SourceError {
+    /// The connector answered with a typed error.
+    #[error(transparent)]
+    Connector(#[from] ConnectorError),
+    /// The host's quota ledger refused to send a request (the lane's share is spent).
+    #[error("the request quota for this lane is spent until {until:?}")]
+    QuotaExhausted { until: Option<ats_model::Timestamp> },
+    /// The plugin trapped, ran out of memory or time: a bug in the plugin or a limit hit.
+    #[error("the plugin failed: {0}")]
+    Plugin(String),
+}
+
+/// Paged reads of one connection.
+pub trait RecordSource: Send + Sync {
+    fn list_records(
+        &self,
+        kind: RecordKind,
+        request: ListRequest,
+    ) -> impl Future<Output = Result<Page, SourceError>> + Send;
+
+    fn list_ids(
+        &self,
+        kind: RecordKind,
+        cursor: Option<String>,
+    ) -> impl Future<Output = Result<IdPage, SourceError>> + Send;
+}

@@ -1,0 +1,133 @@
+//! A native stand-in for a connector, for engine tests: candidates with ids 1..=n, id-ordered
+//! pages, an `updated-since` filter, and scriptable failures.
+
+#![allow(dead_code)]
+
+use ats_model::{AtsRecord, Candidate, IdPage, ListRequest, Page, RecordKind};
+use ats_sync::{RecordSource, SourceError};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What the fake does on a given call number (1-based).
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// Answer with this error.
+    Error(ats_model::ConnectorError),
+    /// Never answer (the caller's future is dropped: a killed process).
+    Hang,
+}
+
+#[derive(Default)]
+pub struct FakeAts {
+    pub people: Mutex<BTreeMap<u64, i64>>,
+    pub faults: Mutex<BTreeMap<u64, Fault>>,
+    pub calls: AtomicU64,
+    pub records_served: AtomicU64,
+}
+
+impl FakeAts {
+    pub fn with_people(n: u64) -> Self {
+        let fake = FakeAts::default();
+        {
+            let mut people = fake.people.lock().unwrap();
+            for id in 1..=n {
+                people.insert(id, 1_700_000_000 + id as i64);
+            }
+        }
+        fake
+    }
+
+    pub fn touch(&self, id: u64, updated_at: i64) {
+        self.people.lock().unwrap().insert(id, updated_at);
+    }
+
+    pub fn remove(&self, id: u64) {
+        self.people.lock().unwrap().remove(&id);
+    }
+
+    pub fn fault_on_call(&self, call: u64, fault: Fault) {
+        self.faults.lock().unwrap().insert(call, fault);
+    }
+
+    fn candidate(id: u64, updated_at: i64) -> AtsRecord {
+        AtsRecord::Candidate(Candidate {
+            id: id.to_string(),
+            first_name: Some(format!("First{id}")),
+            last_name: Some("Last".into()),
+            updated_at: Some(updated_at),
+            ..Candidate::default()
+        })
+    }
+
+    async fn next_call(&self) -> Result<(), SourceError> {
+        let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        let fault = self.faults.lock().unwrap().remove(&call);
+        match fault {
+            None => Ok(()),
+            Some(Fault::Error(e)) => Err(SourceError::Connector(e)),
+            Some(Fault::Hang) => std::future::pending().await,
+        }
+    }
+}
+
+impl RecordSource for FakeAts {
+    async fn list_records(
+        &self,
+        kind: RecordKind,
+        request: ListRequest,
+    ) -> Result<Page, SourceError> {
+        assert_eq!(kind, RecordKind::Candidate);
+        self.next_call().await?;
+        let after: u64 = request
+            .cursor
+            .as_deref()
+            .map(|c| c.parse().unwrap())
+            .unwrap_or(0);
+        let size = request.page_size_hint.unwrap_or(100) as usize;
+        let people = self.people.lock().unwrap();
+        let matching: Vec<(u64, i64)> = people
+            .range(after + 1..)
+            .filter(|(_, updated)| request.updated_since.is_none_or(|since| **updated >= since))
+            .take(size + 1)
+            .map(|(id, u)| (*id, *u))
+            .collect();
+        let more = matching.len() > size;
+        let records: Vec<AtsRecord> = matching
+            .iter()
+            .take(size)
+            .map(|(id, u)| Self::candidate(*id, *u))
+            .collect();
+        self.records_served
+            .fetch_add(records.len() as u64, Ordering::SeqCst);
+        let next_cursor = if more {
+            records.last().map(|r| r.id().to_string())
+        } else {
+            None
+        };
+        Ok(Page {
+            records,
+            gone: vec![],
+            next_cursor,
+        })
+    }
+
+    async fn list_ids(
+        &self,
+        _kind: RecordKind,
+        cursor: Option<String>,
+    ) -> Result<IdPage, SourceError> {
+        self.next_call().await?;
+        let after: u64 = cursor.as_deref().map(|c| c.parse().unwrap()).unwrap_or(0);
+        let people = self.people.lock().unwrap();
+        let ids: Vec<u64> = people
+            .range(after + 1..)
+            .map(|(id, _)| *id)
+            .take(51)
+            .collect();
+        let more = ids.len() > 50;
+        let ids: Vec<String> = ids.iter().take(50).map(u64::to_string).collect();
+        let next_cursor = if more { ids.last().cloned() } else { None };
+        Ok(IdPage { ids, next_cursor })
+    }
+}
