@@ -51,7 +51,14 @@ fn main() -> Result<()> {
 fn test() -> Result<()> {
     plugins::build()?;
     process::cargo(&["fmt", "--all", "--check"])?;
-    process::cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    process::cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     let mut wasm_clippy = vec!["clippy", "--target", plugins::TARGET];
     for p in plugins::GUESTS {
         wasm_clippy.extend(["-p", p]);
