@@ -224,3 +224,28 @@ fn an_application_without_a_job_is_refused() {
         Err(MirrorError::InvalidRecord { .. })
     ));
 }
+
+#[test]
+fn an_updated_candidate_is_found_by_its_new_words_only() {
+    let t = mirror();
+    let mut c = candidate("1", "Ada", "Lovelace", "ada@example.com");
+    c.current_title = Some("Mathematician".into());
+    apply(
+        &t.mirror,
+        RecordKind::Candidate,
+        candidates(vec![c.clone()]),
+        "c1",
+        100,
+    );
+    c.current_title = Some("Programmer".into());
+    apply(
+        &t.mirror,
+        RecordKind::Candidate,
+        candidates(vec![c]),
+        "c2",
+        200,
+    );
+    assert!(search_text(&t, "mathematician").is_empty());
+    assert_eq!(search_text(&t, "programmer"), vec!["1"]);
+    assert_eq!(search_text(&t, "lovelace"), vec!["1"]);
+}

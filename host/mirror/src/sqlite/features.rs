@@ -292,6 +292,7 @@ impl FeatureState for SqliteMirror {
                     "UPDATE candidates SET resume_text = ?3 WHERE conn = ?1 AND id = ?2",
                 )?
                 .execute(params![conn, candidate_id, text])?;
+            super::records::reindex_candidate(&tx, conn, candidate_id)?;
             tx.prepare_cached(
                 "UPDATE attachments SET text = ?4 WHERE conn = ?1 AND candidate_id = ?2 AND id = ?3",
             )?

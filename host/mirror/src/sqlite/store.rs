@@ -47,8 +47,9 @@ impl MirrorStore for SqliteMirror {
             // Dropping `tx` on any error below rolls the whole page back.
             let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut outcome = PageOutcome::default();
+            let mut fts = records::FtsBatch::default();
             for record in page.records {
-                records::write_record(&tx, conn, record, seen_at)?.count(&mut outcome);
+                records::write_record(&tx, conn, record, seen_at, &mut fts)?.count(&mut outcome);
                 if let Some(t) = record.updated_at() {
                     outcome.max_updated_at = Some(outcome.max_updated_at.map_or(t, |m| m.max(t)));
                 }
@@ -59,6 +60,7 @@ impl MirrorStore for SqliteMirror {
                 }
             }
             sync_state::save(&tx, conn, stream, state)?;
+            fts.flush(&tx)?;
             tx.commit()?;
             Ok(outcome)
         })
@@ -120,7 +122,9 @@ impl MirrorStore for SqliteMirror {
                 max_updated_at: record.updated_at(),
                 ..PageOutcome::default()
             };
-            records::write_record(&tx, conn, record, seen_at)?.count(&mut outcome);
+            let mut fts = records::FtsBatch::default();
+            records::write_record(&tx, conn, record, seen_at, &mut fts)?.count(&mut outcome);
+            fts.flush(&tx)?;
             tx.commit()?;
             Ok(outcome)
         })
