@@ -1,0 +1,85 @@
+//! The explicit `fields=` list asked for on every GET, per record type.
+//!
+//! Whether a GET without `fields` returns everything is unknown (icims-api.md §3), so the
+//! connector always names what it maps. Configured custom fields are added for people.
+
+use crate::profile::ProfileType;
+use crate::settings::CustomFields;
+
+/// Person (candidate) fields (§6).
+pub const PERSON: &[&str] = &[
+    "firstname",
+    "middlename",
+    "lastname",
+    "email",
+    "phones",
+    "addresses",
+    "folder",
+    "source",
+    "sourcename",
+    "createddate",
+    "updateddate",
+    "resume",
+];
+
+/// Job fields (§9).
+pub const JOB: &[&str] = &[
+    "jobid",
+    "jobtitle",
+    "folder",
+    "overview",
+    "joblocation",
+    "department",
+    "hiringmanager",
+    "recruiter",
+    "numberofpositions",
+    "createddate",
+    "updateddate",
+];
+
+/// Recruiting-workflow (application) fields (§4.2).
+pub const WORKFLOW: &[&str] = &[
+    "baseprofile",
+    "associatedprofile",
+    "status",
+    "source",
+    "sourcename",
+    "createddate",
+    "updateddate",
+];
+
+/// The fields to request for a profile type.
+pub fn for_profile(profile: ProfileType, custom: &CustomFields) -> Vec<String> {
+    let standard = match profile {
+        ProfileType::Person => PERSON,
+        ProfileType::Job => JOB,
+        ProfileType::Workflow => WORKFLOW,
+    };
+    let mut fields: Vec<String> = standard.iter().map(|f| f.to_string()).collect();
+    if profile == ProfileType::Person {
+        for id in custom.ids() {
+            if !fields.iter().any(|f| f == id) {
+                fields.push(id.to_string());
+            }
+        }
+    }
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn person_fields_include_configured_custom_fields_once() {
+        let custom = CustomFields {
+            linkedin: Some("field50527".into()),
+            skills: Some("field50527".into()),
+            ..Default::default()
+        };
+        let fields = for_profile(ProfileType::Person, &custom);
+        assert_eq!(fields.iter().filter(|f| *f == "field50527").count(), 1);
+        assert_eq!(fields.first().map(String::as_str), Some("firstname"));
+        assert!(!for_profile(ProfileType::Job, &custom).contains(&"field50527".to_string()));
+    }
+}

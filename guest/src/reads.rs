@@ -1,0 +1,230 @@
+//! Reads: paged lists, id lists and single GETs.
+//!
+//! A page of people, jobs or workflows costs one search (≤1,000 ids) plus one GET per id, the
+//! GETs sent `max-in-flight` at a time. Statuses and folders come from settings, a cache and the
+//! List API.
+
+use std::collections::BTreeMap;
+
+use ats_connector_sdk::{
+    AtsRecord, ConnectorError, ConnectorResult, Cursor, FolderKind, IdPage, ListRequest, Page,
+    RecordKind, storage,
+};
+use serde_json::Value;
+
+use crate::api::{self, Api};
+use crate::cursor::ReadCursor;
+use crate::mapping::{job, lists, person, workflow};
+use crate::profile::ProfileType;
+use crate::search::{self, PAGE_MAX};
+
+/// Storage key of the status names seen on workflows (id → name).
+pub const STATUS_NAMES_KEY: &str = "status-names";
+
+pub fn list_records(kind: RecordKind, request: ListRequest) -> ConnectorResult<Page> {
+    let api = Api::load()?;
+    let Some(profile) = ProfileType::of(kind) else {
+        let records = match kind {
+            RecordKind::Status => statuses(&api)?,
+            _ => folders(&api)?,
+        };
+        return Ok(Page {
+            records,
+            gone: Vec::new(),
+            next_cursor: None,
+        });
+    };
+    let cursor = match &request.cursor {
+        Some(text) => ReadCursor::decode(text)?,
+        None => ReadCursor::start(request.updated_since),
+    };
+    let limit = request
+        .page_size_hint
+        .map_or(PAGE_MAX, |hint| hint as usize);
+    let ids = api.search(
+        profile,
+        &search::page_query(profile, &cursor),
+        profile.list_permission(),
+    )?;
+    let (taken, next) = search::plan_page(&ids, limit, cursor);
+    let ids: Vec<String> = taken.iter().map(u64::to_string).collect();
+    let (records, gone) = fetch(&api, profile, &ids)?;
+    Ok(Page {
+        records,
+        gone,
+        next_cursor: next.map(|c| c.encode()),
+    })
+}
+
+pub fn list_ids(kind: RecordKind, cursor: Option<Cursor>) -> ConnectorResult<IdPage> {
+    let api = Api::load()?;
+    let profile = ProfileType::of(kind).ok_or_else(|| {
+        ConnectorError::Unsupported(format!(
+            "list-ids of {kind:?}: statuses and folders are read whole"
+        ))
+    })?;
+    let cursor = match &cursor {
+        Some(text) => ReadCursor::decode(text)?,
+        None => ReadCursor::start(None),
+    };
+    let ids = api.search(
+        profile,
+        &search::page_query(profile, &cursor),
+        profile.list_permission(),
+    )?;
+    let (taken, next) = search::plan_page(&ids, PAGE_MAX, cursor);
+    Ok(IdPage {
+        ids: taken.iter().map(u64::to_string).collect(),
+        next_cursor: next.map(|c| c.encode()),
+    })
+}
+
+pub fn get(kind: RecordKind, id: String) -> ConnectorResult<AtsRecord> {
+    let api = Api::load()?;
+    match ProfileType::of(kind) {
+        Some(profile) => {
+            let (mut records, gone) = fetch(&api, profile, std::slice::from_ref(&id))?;
+            match records.pop() {
+                Some(record) => Ok(record),
+                None => Err(ConnectorError::NotFound(format!(
+                    "iCIMS has no {} {id} ({} gone)",
+                    profile.path(),
+                    gone.len()
+                ))),
+            }
+        }
+        None => {
+            let records = if kind == RecordKind::Status {
+                statuses(&api)?
+            } else {
+                folders(&api)?
+            };
+            records
+                .into_iter()
+                .find(|r| match r {
+                    AtsRecord::Status(s) => s.id == id,
+                    AtsRecord::Folder(f) => f.id == id,
+                    _ => false,
+                })
+                .ok_or_else(|| ConnectorError::NotFound(format!("no {kind:?} with id {id}")))
+        }
+    }
+}
+
+/// GETs records (in flight together) and maps them, in id order. Ids answering "not found"
+/// (404 errorCode 2, deleted since the search) are returned as gone; any other failure fails
+/// the call, so the host retries the page.
+pub fn fetch(
+    api: &Api,
+    profile: ProfileType,
+    ids: &[String],
+) -> ConnectorResult<(Vec<AtsRecord>, Vec<String>)> {
+    let requests = ids
+        .iter()
+        .map(|id| api.record_request(profile, id))
+        .collect();
+    let answers = api.call_all(requests, profile.get_permission());
+    let mut records = Vec::with_capacity(ids.len());
+    let mut gone = Vec::new();
+    let mut statuses_seen = BTreeMap::new();
+    for (id, answer) in ids.iter().zip(answers) {
+        let response = match answer {
+            Ok(response) => response,
+            Err(ConnectorError::NotFound(_)) => {
+                gone.push(id.clone());
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let (body, raw) = api::json_and_text(&response)?;
+        let settings = &api.settings;
+        records.push(match profile {
+            ProfileType::Person => {
+                AtsRecord::Candidate(person::candidate(id, &body, &raw, &settings.custom))
+            }
+            ProfileType::Job => AtsRecord::Job(job::job(id, &body, &raw, &settings.job_state_map)),
+            ProfileType::Workflow => {
+                if let Some((status_id, name)) = workflow::status_seen(&body) {
+                    statuses_seen.insert(status_id, name);
+                }
+                AtsRecord::Application(workflow::application(
+                    id,
+                    &body,
+                    &raw,
+                    &settings.status_map,
+                )?)
+            }
+        });
+    }
+    remember_status_names(statuses_seen)?;
+    Ok((records, gone))
+}
+
+/// Adds status names seen on workflows to the cache that feeds the `statuses` stream.
+fn remember_status_names(seen: BTreeMap<String, String>) -> ConnectorResult<()> {
+    if seen.is_empty() {
+        return Ok(());
+    }
+    let mut names: BTreeMap<String, String> =
+        storage::get_json(STATUS_NAMES_KEY)?.unwrap_or_default();
+    let before = names.clone();
+    names.extend(seen);
+    if names != before {
+        storage::set_json(STATUS_NAMES_KEY, &names)?;
+    }
+    Ok(())
+}
+
+/// The `statuses` stream: the status map plus names seen on workflows. No request.
+fn statuses(api: &Api) -> ConnectorResult<Vec<AtsRecord>> {
+    let names: BTreeMap<String, String> = storage::get_json(STATUS_NAMES_KEY)?.unwrap_or_default();
+    Ok(lists::statuses(&api.settings.status_map, &names)
+        .into_iter()
+        .map(AtsRecord::Status)
+        .collect())
+}
+
+/// The `folders` stream: person and job folder lists, both requested at once.
+fn folders(api: &Api) -> ConnectorResult<Vec<AtsRecord>> {
+    let mut records = Vec::new();
+    let sources = [
+        (
+            "lists.person.folders",
+            FolderKind::Candidate,
+            "person-folders-list",
+        ),
+        ("lists.job.folders", FolderKind::Job, "jobs-list"),
+    ];
+    let first = sources
+        .iter()
+        .map(|(list, _, _)| {
+            api::json_request(ats_connector_sdk::http::Request::get(api.urls.list(list)))
+        })
+        .collect();
+    let answers = ats_connector_sdk::http::send_all(first, 2);
+    for ((_, kind, permission), answer) in sources.iter().zip(answers) {
+        let mut response = answer?;
+        // Follow `_links.next` should a list ever have more than one page of 1,000 nodes.
+        for _ in 0..50 {
+            crate::errors::check(
+                response.status,
+                &response.headers,
+                &response.body,
+                permission,
+            )?;
+            let body: Value = response.json()?;
+            records.extend(
+                lists::folders(&body, *kind)
+                    .into_iter()
+                    .map(AtsRecord::Folder),
+            );
+            let Some(next) = lists::next_page(&body) else {
+                break;
+            };
+            response = ats_connector_sdk::http::send(api::json_request(
+                ats_connector_sdk::http::Request::get(api.urls.resolve_link(next)),
+            ))?;
+        }
+    }
+    Ok(records)
+}
