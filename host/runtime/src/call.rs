@@ -1,0 +1,253 @@
+//! One call into a plugin: a fresh store and instance, bounded in memory and time.
+//!
+//! A store per call means nothing leaks between calls (a crashed call leaves no broken
+//! instance behind) and a connection's calls may run concurrently. Instantiation from the
+//! plugin's `InstancePre` is cheap. Limits:
+//! - memory: a `ResourceLimiter` refuses growth past the configured limit and remembers it,
+//!   so the resulting trap is reported as [`CallError::OutOfMemory`];
+//! - time: at every epoch tick the call yields to the executor (a busy plugin must not hold
+//!   a thread) and is interrupted once past its deadline ([`CallError::Timeout`]); a
+//!   `tokio::time::timeout` also covers time spent in host calls (HTTP).
+
+use crate::bindings::{self, wit};
+use crate::config;
+use crate::engine::RuntimeInner;
+use crate::error::CallError;
+use crate::keyvalue::{KeyValue, KeyValueState, KeyValueView};
+use crate::logging::PluginLog;
+use crate::outbound_http::{ConnectionHttp, OutboundHooks};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wasmtime::component::{HasSelf, Linker, ResourceTable};
+use wasmtime::{Store, UpdateDeadline};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_config::WasiConfigVariables;
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+
+/// Most of a plugin's stderr (panic messages) kept per call.
+const STDERR_CAPACITY: usize = 256 << 10;
+
+/// What one call's store holds.
+pub(crate) struct HostState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    http_ctx: WasiHttpCtx,
+    hooks: OutboundHooks,
+    pub(crate) config: Arc<WasiConfigVariables>,
+    keyvalue: KeyValueState,
+    log: PluginLog,
+    limiter: MemoryLimiter,
+    timed_out: bool,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http_ctx,
+            table: &mut self.table,
+            hooks: &mut self.hooks,
+        }
+    }
+}
+
+/// Links every import of the `ats:connector/plugin` world, once per runtime.
+pub(crate) fn linker(engine: &wasmtime::Engine) -> wasmtime::Result<Linker<HostState>> {
+    let mut linker = Linker::new(engine);
+    // WASI p2 as Rust's std needs it (clocks, random, stdio, cli, filesystem, sockets). The
+    // per-call `WasiCtx` below grants none of the sensitive parts.
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+    config::add_to_linker(&mut linker)?;
+    bindings::wasi::keyvalue::store::add_to_linker::<HostState, KeyValue>(&mut linker, |s| {
+        KeyValueView {
+            state: &s.keyvalue,
+            table: &mut s.table,
+        }
+    })?;
+    bindings::wasi::logging::logging::add_to_linker::<HostState, HasSelf<PluginLog>>(
+        &mut linker,
+        |s| &mut s.log,
+    )?;
+    Ok(linker)
+}
+
+/// What a call runs against: the connection's settings, storage, HTTP policy and logging.
+#[derive(Clone)]
+pub(crate) struct CallContext {
+    pub(crate) connection: String,
+    pub(crate) config: Arc<WasiConfigVariables>,
+    pub(crate) storage: Arc<dyn crate::storage::PluginStorage>,
+    pub(crate) http: Arc<ConnectionHttp>,
+    pub(crate) redactor: crate::secrets::Redactor,
+}
+
+/// The future an export call returns, borrowing the instance and the store.
+pub(crate) type ExportFuture<'a, T> =
+    Pin<Box<dyn Future<Output = wasmtime::Result<T>> + Send + 'a>>;
+
+/// Runs one export in a fresh instance and maps every failure to a [`CallError`].
+pub(crate) async fn run<T>(
+    runtime: &RuntimeInner,
+    pre: &bindings::PluginPre<HostState>,
+    context: &CallContext,
+    export: &'static str,
+    call: impl for<'a> FnOnce(&'a wit::Guest, &'a mut Store<HostState>) -> ExportFuture<'a, T>,
+) -> Result<T, CallError> {
+    let limit = runtime.config.memory_limit_bytes;
+    let timeout = runtime.config.call_timeout;
+    let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
+    let mut wasi = WasiCtx::builder();
+    // No preopened folders, no environment, no arguments, no sockets, no name lookup: the
+    // builder's defaults already deny these; spelled out because this is the sandbox.
+    wasi.stderr(stderr.clone())
+        .allow_tcp(false)
+        .allow_udp(false)
+        .allow_ip_name_lookup(false);
+    let state = HostState {
+        wasi: wasi.build(),
+        table: ResourceTable::new(),
+        http_ctx: WasiHttpCtx::new(),
+        hooks: OutboundHooks {
+            http: context.http.clone(),
+        },
+        config: context.config.clone(),
+        keyvalue: KeyValueState {
+            storage: context.storage.clone(),
+            scope: context.connection.clone(),
+        },
+        log: PluginLog {
+            connection: context.connection.clone(),
+            redactor: context.redactor.clone(),
+        },
+        limiter: MemoryLimiter { limit, hit: false },
+        timed_out: false,
+    };
+    let mut store = Store::new(&runtime.engine, state);
+    store.limiter(|s| &mut s.limiter);
+    let deadline = Instant::now() + timeout;
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |mut store| {
+        if Instant::now() >= deadline {
+            store.data_mut().timed_out = true;
+            Ok(UpdateDeadline::Interrupt)
+        } else {
+            Ok(UpdateDeadline::Yield(1))
+        }
+    });
+
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(timeout, async {
+        let instance = pre
+            .instantiate_async(&mut store)
+            .await
+            .map_err(|e| (true, e))?;
+        let guest = instance.ats_connector_connector();
+        call(guest, &mut store).await.map_err(|e| (false, e))
+    })
+    .await;
+
+    forward_stderr(&store.data().log, &stderr);
+    let state = store.data();
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Err(_elapsed) => Err(timed_out(&context.connection, export, started.elapsed())),
+        Ok(Err((_, _))) if state.timed_out => {
+            Err(timed_out(&context.connection, export, started.elapsed()))
+        }
+        Ok(Err((_, _))) if state.limiter.hit => {
+            tracing::warn!(connection = %context.connection, export, "plugin call ran out of memory (limit {limit} bytes)");
+            Err(CallError::OutOfMemory { limit_bytes: limit })
+        }
+        Ok(Err((true, e))) => Err(CallError::Instantiate(format!("{e:#}"))),
+        Ok(Err((false, e))) => {
+            let mut message = match e.downcast_ref::<wasmtime::Trap>() {
+                Some(trap) => trap.to_string(),
+                None => format!("{e:#}"),
+            };
+            if let Some(panic) = panic_line(&stderr) {
+                message = format!("{message} ({})", context.redactor.redact(&panic));
+            }
+            tracing::warn!(connection = %context.connection, export, "plugin call failed: {message}");
+            Err(CallError::Trap { message })
+        }
+    }
+}
+
+fn timed_out(connection: &str, export: &str, after: Duration) -> CallError {
+    tracing::warn!(
+        connection,
+        export,
+        "plugin call stopped after {after:?} (call timeout)"
+    );
+    CallError::Timeout { after }
+}
+
+/// Sends what the plugin wrote to stderr to the logs, line by line.
+fn forward_stderr(log: &PluginLog, stderr: &MemoryOutputPipe) {
+    let bytes = stderr.contents();
+    for line in String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
+        log.emit(
+            bindings::wasi::logging::logging::Level::Warn,
+            "stderr",
+            line,
+        );
+    }
+}
+
+/// The `panicked at …` line (and the message after it) of a Rust plugin, if it panicked.
+fn panic_line(stderr: &MemoryOutputPipe) -> Option<String> {
+    let bytes = stderr.contents();
+    let text = String::from_utf8_lossy(&bytes);
+    let mut lines = text.lines().skip_while(|l| !l.contains("panicked at"));
+    let first = lines.next()?;
+    let detail = lines.next().unwrap_or_default();
+    Some(
+        format!("{} {}", first.trim(), detail.trim())
+            .trim()
+            .to_string(),
+    )
+}
+
+/// Refuses memory growth past the limit, and remembers that it did.
+struct MemoryLimiter {
+    limit: usize,
+    hit: bool,
+}
+
+impl wasmtime::ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.limit {
+            self.hit = true;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= 1_000_000)
+    }
+}

@@ -1,0 +1,418 @@
+//! A connection: one plugin bound to one customer's ATS account (settings, secrets, allowed
+//! hosts, storage scope, token cache). Its methods call the plugin's exports, one fresh
+//! instance per call.
+
+use crate::bindings::{wit, wit_types as w};
+use crate::call::{self, CallContext, ExportFuture, HostState};
+use crate::engine::Runtime;
+use crate::error::{CallError, RuntimeError};
+use crate::outbound_http::allow_list::AllowList;
+use crate::outbound_http::auth::Credentials;
+use crate::outbound_http::{ConnectionHttp, RequestObserver, RequestStats};
+use crate::plugin::Plugin;
+use crate::secrets::{Redactor, Secret};
+use crate::storage::PluginStorage;
+use ats_model as m;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use wasmtime::Store;
+
+/// What a connection is made of. Settings reach the plugin; secrets never do.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionSpec {
+    /// A stable name, unique per host: it scopes the plugin's storage and names log lines.
+    pub name: String,
+    /// Non-secret settings, by the plugin's setting keys.
+    pub settings: BTreeMap<String, String>,
+    /// Secret settings (client secret, password, API key), used by the host only.
+    pub secrets: BTreeMap<String, Secret>,
+    /// Hosts (`host` or `host:port`) allowed besides the plugin's declared API hosts. They
+    /// never receive credentials.
+    pub extra_allowed_hosts: Vec<String>,
+}
+
+/// A plugin bound to an account. Cheap to clone; clones share the token cache and stats.
+#[derive(Clone)]
+pub struct Connection {
+    inner: Arc<ConnectionInner>,
+}
+
+struct ConnectionInner {
+    plugin: Plugin,
+    info: m::ConnectorInfo,
+    context: CallContext,
+}
+
+impl Runtime {
+    /// Binds `plugin` to an account. Describes the plugin with the settings, then checks that
+    /// every required setting and secret it names is present (the error names the missing
+    /// one), that no secret is passed as a plain setting, and that its credentials resolve.
+    pub async fn connect(
+        &self,
+        plugin: &Plugin,
+        spec: ConnectionSpec,
+        storage: Arc<dyn PluginStorage>,
+        observer: Arc<dyn RequestObserver>,
+    ) -> Result<Connection, RuntimeError> {
+        let name = spec.name.trim().to_string();
+        let invalid = |detail: String| RuntimeError::InvalidConnection {
+            connection: name.clone(),
+            detail,
+        };
+        if name.is_empty() {
+            return Err(invalid("the connection has no name".into()));
+        }
+        if let Some(key) = spec.secrets.keys().find(|k| spec.settings.contains_key(*k)) {
+            return Err(invalid(format!(
+                "`{key}` is given both as a setting and as a secret"
+            )));
+        }
+        let info =
+            plugin
+                .describe(&spec.settings)
+                .await
+                .map_err(|source| RuntimeError::Describe {
+                    connection: name.clone(),
+                    source,
+                })?;
+        for setting in &info.settings {
+            let key = &setting.key;
+            if setting.secret {
+                if spec.settings.contains_key(key) {
+                    return Err(invalid(format!(
+                        "`{key}` is a secret: pass it as a secret, not as a plain setting"
+                    )));
+                }
+                if setting.required && spec.secrets.get(key).is_none_or(Secret::is_empty) {
+                    return Err(RuntimeError::MissingSecret {
+                        connection: name.clone(),
+                        key: key.clone(),
+                    });
+                }
+            } else if setting.required
+                && setting.default_value.is_none()
+                && spec.settings.get(key).is_none_or(|v| v.trim().is_empty())
+            {
+                return Err(RuntimeError::MissingSetting {
+                    connection: name.clone(),
+                    key: key.clone(),
+                });
+            }
+        }
+
+        let api_hosts = AllowList::new(&info.api_hosts);
+        let allowed = AllowList::new(info.api_hosts.iter().chain(&spec.extra_allowed_hosts));
+        let credentials = Credentials::resolve(&info.auth, &spec.settings, &spec.secrets, &allowed)
+            .map_err(invalid)?;
+        let http = ConnectionHttp {
+            connection: name.clone(),
+            allowed,
+            api_hosts,
+            credentials,
+            observer,
+            client: self.inner.http.clone(),
+            stats: Mutex::new(RequestStats::default()),
+        };
+        let context = CallContext {
+            connection: name.clone(),
+            config: crate::config::variables(&spec.settings),
+            storage,
+            http: Arc::new(http),
+            redactor: Redactor::new(spec.secrets.values().cloned()),
+        };
+        tracing::debug!(connection = %name, plugin = %info.id, "connected");
+        Ok(Connection {
+            inner: Arc::new(ConnectionInner {
+                plugin: plugin.clone(),
+                info,
+                context,
+            }),
+        })
+    }
+}
+
+type Export<T> = Box<
+    dyn for<'a> FnOnce(
+            &'a wit::Guest,
+            &'a mut Store<HostState>,
+        ) -> ExportFuture<'a, Result<T, w::ConnectorError>>
+        + Send,
+>;
+
+impl Connection {
+    /// The connection's name.
+    pub fn name(&self) -> &str {
+        &self.inner.context.connection
+    }
+
+    /// What the plugin said about itself for this connection's settings.
+    pub fn info(&self) -> &m::ConnectorInfo {
+        &self.inner.info
+    }
+
+    /// Requests sent, refused and authenticated so far.
+    pub fn stats(&self) -> RequestStats {
+        self.inner.context.http.stats()
+    }
+
+    async fn call<T, M>(
+        &self,
+        export: &'static str,
+        call: Export<T>,
+        map: impl FnOnce(T) -> M,
+    ) -> Result<M, CallError> {
+        let plugin = &self.inner.plugin.inner;
+        match call::run(
+            &plugin.runtime,
+            &plugin.pre,
+            &self.inner.context,
+            export,
+            call,
+        )
+        .await?
+        {
+            Ok(value) => Ok(map(value)),
+            Err(error) => Err(CallError::Connector(error.into())),
+        }
+    }
+
+    /// Verifies credentials and checks every permission (`check-connection`).
+    pub async fn check_connection(&self) -> Result<m::ConnectionReport, CallError> {
+        self.call(
+            "check-connection",
+            Box::new(|g, s| Box::pin(async move { g.call_check_connection(s).await })),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Reads one page of records (`list-records`).
+    pub async fn list_records(
+        &self,
+        kind: m::RecordKind,
+        request: m::ListRequest,
+    ) -> Result<m::Page, CallError> {
+        let request = w::ListRequest::from(request);
+        self.call(
+            "list-records",
+            Box::new(move |g, s| {
+                Box::pin(async move { g.call_list_records(s, kind.into(), &request).await })
+            }),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Lists one page of current ids (`list-ids`).
+    pub async fn list_ids(
+        &self,
+        kind: m::RecordKind,
+        cursor: Option<String>,
+    ) -> Result<m::IdPage, CallError> {
+        self.call(
+            "list-ids",
+            Box::new(move |g, s| {
+                Box::pin(async move { g.call_list_ids(s, kind.into(), cursor.as_ref()).await })
+            }),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Reads one record (`get`).
+    pub async fn get(&self, kind: m::RecordKind, id: &str) -> Result<m::AtsRecord, CallError> {
+        let id = id.to_string();
+        self.call(
+            "get",
+            Box::new(move |g, s| Box::pin(async move { g.call_get(s, kind.into(), &id).await })),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Finds candidates matching any key, most certain first (`find-candidates`).
+    pub async fn find_candidates(
+        &self,
+        query: m::MatchQuery,
+    ) -> Result<Vec<m::Candidate>, CallError> {
+        let query = w::MatchQuery::from(query);
+        self.call(
+            "find-candidates",
+            Box::new(move |g, s| Box::pin(async move { g.call_find_candidates(s, &query).await })),
+            |found| found.into_iter().map(Into::into).collect(),
+        )
+        .await
+    }
+
+    /// Creates a candidate (`create-candidate`).
+    pub async fn create_candidate(
+        &self,
+        input: m::CandidateInput,
+    ) -> Result<m::WriteResult, CallError> {
+        let input = w::CandidateInput::from(input);
+        self.call(
+            "create-candidate",
+            Box::new(move |g, s| Box::pin(async move { g.call_create_candidate(s, &input).await })),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Writes the given values to a candidate (`update-candidate`).
+    pub async fn update_candidate(
+        &self,
+        id: &str,
+        input: m::CandidateInput,
+    ) -> Result<m::WriteResult, CallError> {
+        let id = id.to_string();
+        let input = w::CandidateInput::from(input);
+        self.call(
+            "update-candidate",
+            Box::new(move |g, s| {
+                Box::pin(async move { g.call_update_candidate(s, &id, &input).await })
+            }),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Applies a candidate to a job (`create-application`).
+    pub async fn create_application(
+        &self,
+        input: m::ApplicationInput,
+    ) -> Result<m::WriteResult, CallError> {
+        let input = w::ApplicationInput::from(input);
+        self.call(
+            "create-application",
+            Box::new(move |g, s| {
+                Box::pin(async move { g.call_create_application(s, &input).await })
+            }),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Moves an application to another status (`move-application`).
+    pub async fn move_application(
+        &self,
+        id: &str,
+        target: m::StatusTarget,
+    ) -> Result<m::WriteResult, CallError> {
+        let id = id.to_string();
+        let target = w::StatusTarget::from(target);
+        self.call(
+            "move-application",
+            Box::new(move |g, s| {
+                Box::pin(async move { g.call_move_application(s, &id, &target).await })
+            }),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Rejects an application (`reject-application`).
+    pub async fn reject_application(
+        &self,
+        id: &str,
+        reason: Option<String>,
+    ) -> Result<m::RejectResult, CallError> {
+        let id = id.to_string();
+        self.call(
+            "reject-application",
+            Box::new(move |g, s| {
+                Box::pin(async move { g.call_reject_application(s, &id, reason.as_deref()).await })
+            }),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Attaches a file to a candidate (`upload-attachment`).
+    pub async fn upload_attachment(
+        &self,
+        candidate_id: &str,
+        file: m::AttachmentUpload,
+    ) -> Result<m::WriteResult, CallError> {
+        let candidate_id = candidate_id.to_string();
+        let file = w::AttachmentUpload::from(file);
+        self.call(
+            "upload-attachment",
+            Box::new(move |g, s| {
+                Box::pin(async move { g.call_upload_attachment(s, &candidate_id, &file).await })
+            }),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Downloads an attachment (`download-attachment`).
+    pub async fn download_attachment(
+        &self,
+        candidate_id: &str,
+        attachment_id: &str,
+    ) -> Result<m::AttachmentFile, CallError> {
+        let candidate_id = candidate_id.to_string();
+        let attachment_id = attachment_id.to_string();
+        self.call(
+            "download-attachment",
+            Box::new(move |g, s| {
+                Box::pin(async move {
+                    g.call_download_attachment(s, &candidate_id, &attachment_id)
+                        .await
+                })
+            }),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Adds a note to a candidate (`add-note`).
+    pub async fn add_note(
+        &self,
+        candidate_id: &str,
+        note: m::NoteInput,
+    ) -> Result<m::WriteResult, CallError> {
+        let candidate_id = candidate_id.to_string();
+        let note = w::NoteInput::from(note);
+        self.call(
+            "add-note",
+            Box::new(move |g, s| {
+                Box::pin(async move { g.call_add_note(s, &candidate_id, &note).await })
+            }),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Adds a tag to a candidate (`add-tag`).
+    pub async fn add_tag(
+        &self,
+        candidate_id: &str,
+        tag: &str,
+    ) -> Result<m::WriteResult, CallError> {
+        let candidate_id = candidate_id.to_string();
+        let tag = tag.to_string();
+        self.call(
+            "add-tag",
+            Box::new(move |g, s| {
+                Box::pin(async move { g.call_add_tag(s, &candidate_id, &tag).await })
+            }),
+            Into::into,
+        )
+        .await
+    }
+
+    /// Turns a pushed ATS event into the records to re-read (`parse-event`).
+    pub async fn parse_event(
+        &self,
+        event: m::IncomingEvent,
+    ) -> Result<Vec<m::RecordRef>, CallError> {
+        let event = w::IncomingEvent::from(event);
+        self.call(
+            "parse-event",
+            Box::new(move |g, s| Box::pin(async move { g.call_parse_event(s, &event).await })),
+            |refs| refs.into_iter().map(Into::into).collect(),
+        )
+        .await
+    }
+}

@@ -1,0 +1,44 @@
+//! The host runtime for `ats:connector` plugins.
+//!
+//! A plugin is a WebAssembly component that targets the `ats:connector/plugin` world
+//! (`wit/connector.wit`). This crate loads it once ([`Runtime::load_plugin`]: compiled, cached on
+//! disk, pre-linked), binds it to a customer's account ([`Runtime::connect`]) and calls its exports
+//! ([`Connection`]), each call in a fresh, limited store.
+//!
+//! What a plugin may do is decided here, not in the plugin:
+//! - outgoing HTTP only to the hosts its connection allows (`outbound_http::allow_list`), with
+//!   credentials added by the host (`outbound_http::auth`) so secrets never enter the sandbox;
+//! - no files, no environment, no sockets;
+//! - memory and wall-clock time bounded per call (`call`);
+//! - storage in its own bucket, scoped to the connection (`keyvalue`, [`PluginStorage`]).
+//!
+//! Each capability lives in its own module with its state and its linker set-up.
+
+mod bindings;
+mod call;
+mod compile_cache;
+mod config;
+mod connection;
+mod convert;
+mod engine;
+mod error;
+mod keyvalue;
+mod logging;
+pub mod outbound_http;
+mod plugin;
+mod secrets;
+mod storage;
+
+pub use ats_model::{
+    AtsRecord, ConnectionReport, ConnectorError, ConnectorInfo, IdPage, ListRequest, Page,
+    RecordKind,
+};
+pub use connection::{Connection, ConnectionSpec};
+pub use engine::{Runtime, RuntimeConfig};
+pub use error::{CallError, RuntimeError, StorageError};
+pub use outbound_http::{
+    HttpClientConfig, NoObserver, RequestInfo, RequestObserver, RequestStats, ResponseInfo,
+};
+pub use plugin::Plugin;
+pub use secrets::Secret;
+pub use storage::{MemoryStorage, PluginStorage, SqliteStorage};

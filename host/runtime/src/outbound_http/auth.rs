@@ -1,0 +1,216 @@
+//! How the host authenticates a plugin's requests, per the plugin's declared `auth-scheme`.
+//!
+//! Credentials are added only to requests bound for the plugin's declared API hosts (a token
+//! must not leak to an `extra_allowed_hosts` destination), and any `authorization` header the
+//! plugin set itself is removed first: a plugin never chooses what credentials leave.
+
+use super::allow_list::AllowList;
+use super::token_cache::TokenCache;
+use crate::secrets::Secret;
+use ats_model::AuthScheme;
+use base64::Engine;
+use http::HeaderName;
+use std::collections::BTreeMap;
+
+/// The resolved credentials of one connection.
+pub(crate) enum Credentials {
+    None,
+    OAuth2(TokenCache),
+    /// A fixed header (`authorization: Basic …`, or an API key header).
+    Header {
+        name: HeaderName,
+        value: Secret,
+    },
+}
+
+impl Credentials {
+    /// Resolves `scheme` against the connection's settings and secrets. Values are looked up
+    /// among secrets first, then settings (a client id may be either). The error names the
+    /// missing or invalid setting.
+    pub(crate) fn resolve(
+        scheme: &AuthScheme,
+        settings: &BTreeMap<String, String>,
+        secrets: &BTreeMap<String, Secret>,
+        allowed: &AllowList,
+    ) -> Result<Credentials, String> {
+        let lookup = |key: &str| -> Result<Secret, String> {
+            secrets
+                .get(key)
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .or_else(|| settings.get(key).filter(|v| !v.is_empty()).map(Secret::new))
+                .ok_or_else(|| {
+                    format!("the plugin's authentication needs `{key}`, which is not set")
+                })
+        };
+        match scheme {
+            AuthScheme::None => Ok(Credentials::None),
+            AuthScheme::Oauth2ClientCredentials {
+                token_url,
+                audience,
+                scopes,
+                client_id_setting,
+                client_secret_setting,
+            } => {
+                let url: http::Uri = token_url
+                    .parse()
+                    .map_err(|e| format!("the plugin's token URL `{token_url}` is invalid: {e}"))?;
+                let authority = url
+                    .authority()
+                    .ok_or_else(|| format!("the plugin's token URL `{token_url}` has no host"))?;
+                // The client secret is sent to this URL: only to a host the connection allows.
+                if !allowed.allows(url.scheme(), authority) {
+                    return Err(format!(
+                        "the plugin's token URL host `{authority}` is not an allowed host of this connection"
+                    ));
+                }
+                let client_id = lookup(client_id_setting)?;
+                let client_secret = lookup(client_secret_setting)?;
+                Ok(Credentials::OAuth2(TokenCache::new(
+                    url,
+                    client_id.expose(),
+                    &client_secret,
+                    audience.as_deref(),
+                    scopes,
+                )))
+            }
+            AuthScheme::HttpBasic {
+                username_setting,
+                password_setting,
+            } => {
+                let user = lookup(username_setting)?;
+                let password = lookup(password_setting)?;
+                let encoded = base64::engine::general_purpose::STANDARD.encode(format!(
+                    "{}:{}",
+                    user.expose(),
+                    password.expose()
+                ));
+                Ok(Credentials::Header {
+                    name: http::header::AUTHORIZATION,
+                    value: Secret::new(format!("Basic {encoded}")),
+                })
+            }
+            AuthScheme::ApiKey {
+                header,
+                prefix,
+                key_setting,
+            } => {
+                let name = HeaderName::try_from(header.as_str()).map_err(|_| {
+                    format!("the plugin's API key header `{header}` is not a valid header name")
+                })?;
+                let key = lookup(key_setting)?;
+                Ok(Credentials::Header {
+                    name,
+                    value: Secret::new(format!("{prefix}{}", key.expose())),
+                })
+            }
+        }
+    }
+
+    /// Removes every header through which the plugin could pass its own credentials.
+    pub(crate) fn strip_plugin_credentials(&self, headers: &mut http::HeaderMap) {
+        headers.remove(http::header::AUTHORIZATION);
+        if let Credentials::Header { name, .. } = self {
+            headers.remove(name);
+        }
+    }
+
+    pub(crate) fn token_cache(&self) -> Option<&TokenCache> {
+        match self {
+            Credentials::OAuth2(cache) => Some(cache),
+            _ => None,
+        }
+    }
+}
+
+/// A header value that carries a secret: marked sensitive so hyper never logs it.
+pub(crate) fn secret_header(value: &str) -> Result<http::HeaderValue, String> {
+    let mut header = http::HeaderValue::from_str(value).map_err(|_| {
+        "a credential contains characters not allowed in an HTTP header".to_string()
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secrets(pairs: &[(&str, &str)]) -> BTreeMap<String, Secret> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Secret::new(*v)))
+            .collect()
+    }
+
+    #[test]
+    fn basic_auth_uses_both_settings() {
+        let scheme = AuthScheme::HttpBasic {
+            username_setting: "user".into(),
+            password_setting: "password".into(),
+        };
+        let settings = BTreeMap::from([("user".to_string(), "ann".to_string())]);
+        let creds = Credentials::resolve(
+            &scheme,
+            &settings,
+            &secrets(&[("password", "pw")]),
+            &AllowList::default(),
+        )
+        .unwrap();
+        let Credentials::Header { name, value } = creds else {
+            panic!("basic auth is a header")
+        };
+        assert_eq!(name, http::header::AUTHORIZATION);
+        assert_eq!(value.expose(), "Basic YW5uOnB3");
+    }
+
+    #[test]
+    fn missing_secret_is_named_and_not_echoed() {
+        let scheme = AuthScheme::ApiKey {
+            header: "x-api-key".into(),
+            prefix: String::new(),
+            key_setting: "api-key".into(),
+        };
+        let error = Credentials::resolve(
+            &scheme,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &AllowList::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(error.contains("`api-key`"), "{error}");
+    }
+
+    #[test]
+    fn token_url_must_be_an_allowed_host() {
+        let scheme = AuthScheme::Oauth2ClientCredentials {
+            token_url: "https://evil.example.net/token".into(),
+            audience: None,
+            scopes: vec![],
+            client_id_setting: "client-id".into(),
+            client_secret_setting: "client-secret".into(),
+        };
+        let secrets = secrets(&[("client-id", "id"), ("client-secret", "s")]);
+        let allowed = AllowList::new(["api.example.com"]);
+        let error = Credentials::resolve(&scheme, &BTreeMap::new(), &secrets, &allowed)
+            .err()
+            .unwrap();
+        assert!(error.contains("evil.example.net"), "{error}");
+        assert!(!error.contains('s') || !error.contains("\"s\""));
+    }
+
+    #[test]
+    fn plugin_authorization_headers_are_removed() {
+        let creds = Credentials::Header {
+            name: HeaderName::from_static("x-api-key"),
+            value: Secret::new("k"),
+        };
+        let mut headers = http::HeaderMap::new();
+        headers.insert("authorization", "Bearer stolen".parse().unwrap());
+        headers.insert("x-api-key", "guess".parse().unwrap());
+        headers.insert("accept", "application/json".parse().unwrap());
+        creds.strip_plugin_credentials(&mut headers);
+        assert_eq!(headers.len(), 1);
+    }
+}

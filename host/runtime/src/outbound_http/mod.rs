@@ -1,0 +1,326 @@
+//! Outgoing HTTP: the sandbox's only door to the network.
+//!
+//! Every `wasi:http` request a plugin makes reaches [`ConnectionHttp::handle`] through the
+//! `WasiHttpHooks::send_request` hook. In order, it:
+//! 1. refuses destinations outside the allow-list ([`allow_list`]): drains the plugin's body,
+//!    logs a warning naming the host and connection, answers `HttpRequestDenied`;
+//! 2. buffers the body (capped), so the request can be sent again after a token refresh;
+//! 3. asks the [`RequestObserver`] (the quota meter) to admit it; a refusal is answered as
+//!    HTTP 429 with the reason, which connectors already treat as "rate limited";
+//! 4. removes the plugin's own credential headers and, for API hosts only, adds the
+//!    connection's credentials ([`auth`], [`token_cache`]);
+//! 5. sends it with the runtime's pooled client ([`send`]); on a 401 under OAuth it drops the
+//!    token, fetches a new one and sends once more;
+//! 6. reports every answer to the observer and counts everything in [`RequestStats`].
+
+pub mod allow_list;
+pub(crate) mod auth;
+pub(crate) mod send;
+pub(crate) mod token_cache;
+
+use allow_list::AllowList;
+use auth::{Credentials, secret_header};
+use bytes::Bytes;
+use http::HeaderMap;
+use send::{HttpClient, Timeouts, collect_capped, drain, host_body, plugin_body};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use token_cache::TokenError;
+use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
+
+pub use send::HttpClientConfig;
+
+/// How long the host waits to drain the body of a refused request.
+const DRAIN_WAIT: Duration = Duration::from_secs(10);
+
+/// A request about to leave (or that left), as the observer sees it. No credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestInfo {
+    /// The connection's name.
+    pub connection: String,
+    /// `GET`, `POST`…
+    pub method: String,
+    /// The destination authority, lowercase (`api.icims.com`, `127.0.0.1:5000`).
+    pub host: String,
+    /// The full URL the plugin asked for.
+    pub url: String,
+    /// True when the host is one of the plugin's declared API hosts (it carries credentials).
+    pub api_host: bool,
+}
+
+/// An answer, as the observer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResponseInfo {
+    pub status: u16,
+    /// Every header, names lowercase, in order.
+    pub headers: Vec<(String, String)>,
+}
+
+impl ResponseInfo {
+    /// The first value of a header (name in lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Watches a connection's outgoing requests: the hook for the quota meter.
+///
+/// Both methods are called on the request's task, for every request a plugin sends to an
+/// allowed host (refused destinations never reach the observer). They must return quickly.
+pub trait RequestObserver: Send + Sync {
+    /// Called before a request leaves. `Err(reason)` holds it back: the plugin receives an
+    /// HTTP 429 answer whose body is `reason`, and nothing is sent.
+    fn admit(&self, request: &RequestInfo) -> Result<(), String> {
+        let _ = request;
+        Ok(())
+    }
+
+    /// Called with the status and headers of every answer (including a 401 that the host then
+    /// retries after refreshing its token).
+    fn observe(&self, request: &RequestInfo, response: &ResponseInfo) {
+        let _ = (request, response);
+    }
+}
+
+/// An observer that admits everything and records nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoObserver;
+
+impl RequestObserver for NoObserver {}
+
+/// What a connection's plugin has sent so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RequestStats {
+    /// Requests that left the host (token requests not included).
+    pub sent: u64,
+    /// Requests refused because their host is not allowed.
+    pub refused: u64,
+    /// Requests the observer held back.
+    pub held_back: u64,
+    /// Requests sent, by destination authority.
+    pub by_host: BTreeMap<String, u64>,
+    /// OAuth tokens fetched.
+    pub tokens_fetched: u64,
+    /// Requests sent again after a 401 made the host refresh its token.
+    pub unauthorized_refreshes: u64,
+}
+
+/// Everything the hook needs for one connection; shared by all of its calls.
+pub(crate) struct ConnectionHttp {
+    pub(crate) connection: String,
+    pub(crate) allowed: AllowList,
+    pub(crate) api_hosts: AllowList,
+    pub(crate) credentials: Credentials,
+    pub(crate) observer: Arc<dyn RequestObserver>,
+    pub(crate) client: HttpClient,
+    pub(crate) stats: Mutex<RequestStats>,
+}
+
+impl ConnectionHttp {
+    /// A policy that refuses every request (for `describe`, which must not use the network).
+    pub(crate) fn deny_all(connection: &str, client: HttpClient) -> ConnectionHttp {
+        ConnectionHttp {
+            connection: connection.to_string(),
+            allowed: AllowList::default(),
+            api_hosts: AllowList::default(),
+            credentials: Credentials::None,
+            observer: Arc::new(NoObserver),
+            client,
+            stats: Mutex::new(RequestStats::default()),
+        }
+    }
+
+    pub(crate) fn stats(&self) -> RequestStats {
+        self.stats.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn count(&self, update: impl FnOnce(&mut RequestStats)) {
+        if let Ok(mut stats) = self.stats.lock() {
+            update(&mut stats);
+        }
+    }
+
+    /// The whole life of one plugin request (see the module docs).
+    pub(crate) async fn handle(
+        &self,
+        request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
+    ) -> Result<http::Response<WasiBody>, Error> {
+        let (parts, body) = request.into_parts();
+        let authority = parts
+            .uri
+            .authority()
+            .cloned()
+            .ok_or(Error::HttpRequestUriInvalid)?;
+        let scheme = parts.uri.scheme().cloned();
+        let host = authority.as_str().to_ascii_lowercase();
+
+        if !self.allowed.allows(scheme.as_ref(), &authority) {
+            drain(body, self.client.config.max_request_body_bytes, DRAIN_WAIT).await;
+            self.count(|s| s.refused += 1);
+            tracing::warn!(
+                connection = %self.connection,
+                host = %host,
+                "refused a plugin request to `{host}`: not an allowed host of connection `{}`",
+                self.connection
+            );
+            return Err(Error::HttpRequestDenied);
+        }
+
+        let body = collect_capped(body, self.client.config.max_request_body_bytes).await?;
+        let info = RequestInfo {
+            connection: self.connection.clone(),
+            method: parts.method.to_string(),
+            host: host.clone(),
+            url: parts.uri.to_string(),
+            api_host: self.api_hosts.allows(scheme.as_ref(), &authority),
+        };
+        let mut headers = parts.headers.clone();
+        self.credentials.strip_plugin_credentials(&mut headers);
+        let timeouts = Timeouts::clamp(&self.client.config, options.as_ref());
+
+        let mut refreshed = false;
+        loop {
+            if let Err(reason) = self.observer.admit(&info) {
+                self.count(|s| s.held_back += 1);
+                tracing::debug!(connection = %self.connection, host = %host, "request held back: {reason}");
+                return Ok(host_answer(http::StatusCode::TOO_MANY_REQUESTS, reason));
+            }
+            let mut outgoing = http::Request::new(body.clone());
+            *outgoing.method_mut() = parts.method.clone();
+            *outgoing.uri_mut() = parts.uri.clone();
+            *outgoing.headers_mut() = headers.clone();
+            let used_token = if info.api_host {
+                match self.authenticate(outgoing.headers_mut()).await {
+                    Ok(token) => token,
+                    Err(answer) => return answer,
+                }
+            } else {
+                None
+            };
+            self.count(|s| {
+                s.sent += 1;
+                *s.by_host.entry(host.clone()).or_default() += 1;
+            });
+            let response = self.client.send(outgoing, timeouts).await?;
+            self.observer
+                .observe(&info, &response_info(response.status(), response.headers()));
+            if response.status() == http::StatusCode::UNAUTHORIZED
+                && !refreshed
+                && let (Some(token), Some(cache)) = (&used_token, self.credentials.token_cache())
+            {
+                cache.invalidate(token).await;
+                refreshed = true;
+                self.count(|s| s.unauthorized_refreshes += 1);
+                tracing::info!(connection = %self.connection, host = %host, "the API refused the token (401): fetching a new one and sending again");
+                continue;
+            }
+            return Ok(response.map(|b| plugin_body(b, timeouts.between_bytes)));
+        }
+    }
+
+    /// Adds the connection's credentials. Returns the OAuth token used, or the answer the
+    /// plugin gets when no credentials could be obtained.
+    async fn authenticate(
+        &self,
+        headers: &mut HeaderMap,
+    ) -> Result<Option<crate::Secret>, Result<http::Response<WasiBody>, Error>> {
+        let internal = |detail: String| Err(Err(Error::InternalError(Some(detail))));
+        match &self.credentials {
+            Credentials::None => Ok(None),
+            Credentials::Header { name, value } => match secret_header(value.expose()) {
+                Ok(v) => {
+                    headers.insert(name.clone(), v);
+                    Ok(None)
+                }
+                Err(detail) => internal(detail),
+            },
+            Credentials::OAuth2(cache) => {
+                let token = cache
+                    .token(&self.client, || self.count(|s| s.tokens_fetched += 1))
+                    .await;
+                match token {
+                    Ok(token) => match secret_header(&format!("Bearer {}", token.expose())) {
+                        Ok(v) => {
+                            headers.insert(http::header::AUTHORIZATION, v);
+                            Ok(Some(token))
+                        }
+                        Err(detail) => internal(detail),
+                    },
+                    Err(TokenError::Refused { status, message }) => {
+                        tracing::warn!(connection = %self.connection, status, "the token endpoint refused the connection's credentials: {message}");
+                        // Credentials refused: the plugin sees a 401 and reports `unauthorized`.
+                        let status = match status {
+                            400 | 401 | 403 => http::StatusCode::UNAUTHORIZED,
+                            other => http::StatusCode::from_u16(other)
+                                .unwrap_or(http::StatusCode::BAD_GATEWAY),
+                        };
+                        Err(Ok(host_answer(
+                            status,
+                            format!(
+                                "the host could not obtain an OAuth token: the token endpoint answered HTTP {status}: {message}"
+                            ),
+                        )))
+                    }
+                    Err(TokenError::Failed(e)) => {
+                        tracing::warn!(connection = %self.connection, "cannot obtain an OAuth token: {e}");
+                        Err(Err(e))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn response_info(status: http::StatusCode, headers: &HeaderMap) -> ResponseInfo {
+    ResponseInfo {
+        status: status.as_u16(),
+        headers: headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+    }
+}
+
+fn host_answer(status: http::StatusCode, text: String) -> http::Response<WasiBody> {
+    let mut response = http::Response::new(host_body(Bytes::from(text)));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// The `WasiHttpHooks` of one call's store: forwards to the connection's [`ConnectionHttp`].
+pub(crate) struct OutboundHooks {
+    pub(crate) http: Arc<ConnectionHttp>,
+}
+
+type IoFuture = Box<dyn Future<Output = Result<(), Error>> + Send>;
+
+impl WasiHttpHooks for OutboundHooks {
+    fn send_request(
+        &mut self,
+        request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
+        _fut: IoFuture,
+    ) -> Box<dyn Future<Output = Result<(http::Response<WasiBody>, IoFuture), Error>> + Send> {
+        let http = self.http.clone();
+        Box::new(async move {
+            let response = http.handle(request, options).await?;
+            // The pooled client drives its connections itself: nothing left to drive here.
+            Ok((response, Box::new(async { Ok(()) }) as IoFuture))
+        })
+    }
+}
