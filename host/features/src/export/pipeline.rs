@@ -1,0 +1,351 @@
+//! The export steps after validation: claim the idempotency key, find or create the person,
+//! upload the resume, apply to the job. Progress is saved under the key after every step, so
+//! a retry after a timeout or crash resumes where the last attempt stopped.
+
+use super::ExportOptions;
+use super::matching::{find_existing, suggestion};
+use super::profile::Profile;
+use super::report::*;
+use crate::dedupe::store_link;
+use crate::refresh::{NamePolicy, diff};
+use crate::{AtsWriter, FeatureError, Mirror, mirror_io, status};
+use ats_mirror::{IdempotencyRecord, LinkStatus};
+use ats_model::{ApplicationInput, AttachmentUpload, ConnectorError, StatusTarget};
+use serde::{Deserialize, Serialize};
+
+/// A validated export, ready to write.
+pub(crate) struct Plan {
+    pub profile: Profile,
+    pub resume: Option<AttachmentUpload>,
+    pub job_id: Option<String>,
+    pub status: Option<StatusTarget>,
+    pub key: String,
+    /// Hash of everything the export would write; a key reused for other content is refused.
+    pub fingerprint: String,
+    pub names: NamePolicy,
+    /// False when no person may be created (a reply without a readable name).
+    pub may_create: bool,
+    pub warnings: Vec<String>,
+}
+
+/// What is stored under the idempotency key.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    fingerprint: String,
+    report: ExportReport,
+}
+
+enum Claim {
+    Done(ExportReport),
+    Go(ExportReport),
+}
+
+enum StepError {
+    Connector(&'static str, ConnectorError),
+    Other(FeatureError),
+}
+
+impl From<FeatureError> for StepError {
+    fn from(e: FeatureError) -> Self {
+        match e {
+            FeatureError::Connector(c) => StepError::Connector("match", c),
+            other => StepError::Other(other),
+        }
+    }
+}
+
+fn at(step: &'static str) -> impl Fn(ConnectorError) -> StepError {
+    move |e| StepError::Connector(step, e)
+}
+
+fn save(
+    mirror: &(impl Mirror + ?Sized),
+    conn: &str,
+    plan: &Plan,
+    report: &ExportReport,
+    state: &str,
+    opts: &ExportOptions,
+) -> Result<(), FeatureError> {
+    let stored = Stored {
+        fingerprint: plan.fingerprint.clone(),
+        report: report.clone(),
+    };
+    let created_at = mirror
+        .idempotency(conn, &plan.key)?
+        .map_or(opts.now, |r| r.created_at);
+    mirror.idempotency_put(
+        conn,
+        &IdempotencyRecord {
+            key: plan.key.clone(),
+            state: state.to_string(),
+            result: Some(serde_json::to_value(stored).map_err(ats_mirror::MirrorError::from)?),
+            created_at,
+            updated_at: opts.now,
+        },
+    )?;
+    Ok(())
+}
+
+fn claim(
+    mirror: &(impl Mirror + ?Sized),
+    conn: &str,
+    plan: &Plan,
+    opts: &ExportOptions,
+) -> Result<Claim, FeatureError> {
+    let fresh = ExportReport {
+        idempotency_key: plan.key.clone(),
+        warnings: plan.warnings.clone(),
+        ..ExportReport::default()
+    };
+    let Some(existing) = mirror.idempotency_claim(conn, &plan.key, "pending", opts.now)? else {
+        save(mirror, conn, plan, &fresh, "pending", opts)?;
+        return Ok(Claim::Go(fresh));
+    };
+    let stored: Option<Stored> = existing.result.and_then(|v| serde_json::from_value(v).ok());
+    if let Some(s) = &stored
+        && s.fingerprint != plan.fingerprint
+    {
+        return Err(FeatureError::KeyReused {
+            key: plan.key.clone(),
+        });
+    }
+    match (existing.state.as_str(), stored) {
+        ("done", Some(s)) => Ok(Claim::Done(ExportReport {
+            replayed: true,
+            ..s.report
+        })),
+        ("pending", _) if opts.now - existing.updated_at < opts.lease_seconds => {
+            Err(FeatureError::InProgress {
+                key: plan.key.clone(),
+            })
+        }
+        (_, stored) => {
+            let mut report = stored.map_or(fresh, |s| s.report);
+            report.resumed = true;
+            save(mirror, conn, plan, &report, "pending", opts)?;
+            Ok(Claim::Go(report))
+        }
+    }
+}
+
+pub(crate) async fn run(
+    mirror: &(impl Mirror + ?Sized),
+    writer: &impl AtsWriter,
+    conn: &str,
+    plan: Plan,
+    opts: &ExportOptions,
+) -> Result<ExportReport, FeatureError> {
+    let mut report = match claim(mirror, conn, &plan, opts)? {
+        Claim::Done(r) => return Ok(r),
+        Claim::Go(r) => r,
+    };
+    match steps(mirror, writer, conn, &plan, opts, &mut report).await {
+        Ok(()) => {
+            save(mirror, conn, &plan, &report, "done", opts)?;
+            Ok(report)
+        }
+        Err(e) => {
+            save(mirror, conn, &plan, &report, "failed", opts)?;
+            Err(match e {
+                StepError::Connector(step, source) => FeatureError::Interrupted {
+                    key: plan.key.clone(),
+                    step,
+                    advice: source.advice(),
+                    source,
+                },
+                StepError::Other(e) => e,
+            })
+        }
+    }
+}
+
+async fn steps(
+    mirror: &(impl Mirror + ?Sized),
+    writer: &impl AtsWriter,
+    conn: &str,
+    plan: &Plan,
+    opts: &ExportOptions,
+    report: &mut ExportReport,
+) -> Result<(), StepError> {
+    let now = opts.now;
+    if report.person.is_none() {
+        let m = find_existing(mirror, writer, conn, &plan.profile, now).await?;
+        report.warnings.extend(m.warnings);
+        let person = match m.found {
+            Some(found) => {
+                let id = found.candidate.id.clone();
+                let d = diff(&plan.profile, &found.candidate, plan.names);
+                let action = if d.is_empty() {
+                    PersonAction::Matched
+                } else {
+                    let w = writer
+                        .update_candidate(&id, d.input.clone())
+                        .await
+                        .map_err(at("update-candidate"))?;
+                    report.warnings.extend(w.warnings);
+                    mirror_io::reflect_candidate(
+                        mirror,
+                        writer,
+                        conn,
+                        &id,
+                        now,
+                        &mut report.warnings,
+                    )
+                    .await?;
+                    PersonAction::Updated
+                };
+                PersonOutcome {
+                    candidate_id: id,
+                    action,
+                    matched_by: Some(found.rule),
+                    changed_fields: d.changes,
+                }
+            }
+            None if !plan.may_create => {
+                return Err(StepError::Other(FeatureError::invalid(
+                    "sender_name",
+                    "no person with this email is in the ATS, and no first and last name could be read to create one; give the sender's name",
+                )));
+            }
+            None => {
+                let w = writer
+                    .create_candidate(plan.profile.create_input())
+                    .await
+                    .map_err(at("create-candidate"))?;
+                report.warnings.extend(w.warnings);
+                mirror_io::reflect_candidate(
+                    mirror,
+                    writer,
+                    conn,
+                    &w.id,
+                    now,
+                    &mut report.warnings,
+                )
+                .await?;
+                PersonOutcome {
+                    candidate_id: w.id,
+                    action: PersonAction::Created,
+                    matched_by: None,
+                    changed_fields: Vec::new(),
+                }
+            }
+        };
+        for (other, v) in &m.suggestions {
+            if *other != person.candidate_id {
+                store_link(
+                    mirror,
+                    conn,
+                    &person.candidate_id,
+                    other,
+                    v,
+                    LinkStatus::Suggested,
+                    now,
+                )?;
+                report.suggested_duplicates.push(suggestion(other, v));
+            }
+        }
+        report.person = Some(person);
+        save(mirror, conn, plan, report, "pending", opts)?;
+    }
+    let candidate_id = report
+        .person
+        .as_ref()
+        .map(|p| p.candidate_id.clone())
+        .unwrap_or_default();
+
+    if let Some(file) = &plan.resume
+        && report.resume.is_none()
+    {
+        // A retry cannot know whether a lost answer's upload happened: look before uploading.
+        let already = if report.resumed {
+            let c = writer
+                .get_candidate(&candidate_id)
+                .await
+                .map_err(at("check-attachments"))?;
+            c.attachments
+                .iter()
+                .any(|a| a.file_name.as_deref() == Some(file.file_name.as_str()))
+        } else {
+            false
+        };
+        report.resume = Some(if already {
+            ResumeOutcome {
+                file_name: file.file_name.clone(),
+                attachment_id: None,
+                skipped_because: Some(
+                    "the ATS already holds a file of this name for this person (an earlier attempt uploaded it)".into(),
+                ),
+            }
+        } else {
+            let w = writer
+                .upload_attachment(&candidate_id, file.clone())
+                .await
+                .map_err(at("upload-resume"))?;
+            report.warnings.extend(w.warnings);
+            mirror_io::reflect_candidate(
+                mirror,
+                writer,
+                conn,
+                &candidate_id,
+                now,
+                &mut report.warnings,
+            )
+            .await?;
+            ResumeOutcome {
+                file_name: file.file_name.clone(),
+                attachment_id: Some(w.id),
+                skipped_because: None,
+            }
+        });
+        save(mirror, conn, plan, report, "pending", opts)?;
+    }
+
+    if let Some(job_id) = &plan.job_id
+        && report.application.is_none()
+    {
+        let existing = mirror
+            .applicants(conn, job_id, 100_000, 0)
+            .map_err(FeatureError::from)?
+            .into_iter()
+            .find(|a| a.candidate_id == candidate_id);
+        let (application_id, action) = match existing {
+            Some(a) => (a.application_id, ApplicationAction::Existing),
+            None => {
+                let w = writer
+                    .create_application(ApplicationInput {
+                        candidate_id: candidate_id.clone(),
+                        job_id: job_id.clone(),
+                        status: plan.status.clone(),
+                        source: plan.profile.source.clone(),
+                        source_detail: None,
+                    })
+                    .await
+                    .map_err(at("create-application"))?;
+                report.warnings.extend(w.warnings);
+                let known = mirror_io::application(mirror, conn, &w.id)?.is_some();
+                mirror_io::reflect_application(
+                    mirror,
+                    writer,
+                    conn,
+                    &w.id,
+                    now,
+                    &mut report.warnings,
+                )
+                .await?;
+                let action = if known {
+                    ApplicationAction::Existing
+                } else {
+                    ApplicationAction::Created
+                };
+                (w.id, action)
+            }
+        };
+        report.application = Some(ApplicationOutcome {
+            application_id,
+            job_id: job_id.clone(),
+            action,
+            status: plan.status.as_ref().map(status::describe),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! Candidate refresh: push a platform profile's new or changed fields to the ATS person.
+//! The diff lists only fields that are non-empty on the platform side and differ from the
+//! mirrored person; nothing the ATS holds is erased. `dry_run` shows the diff; applying sends
+//! exactly that diff with `update_candidate` and updates the mirror.
+
+mod diff;
+
+pub use diff::{CandidateDiff, FieldChange, NamePolicy, diff};
+
+use crate::export::{PlatformCandidate, Profile};
+use crate::{AtsWriter, FeatureError, Mirror, mirror_io, table};
+use ats_model::Timestamp;
+use serde::Serialize;
+
+#[derive(Debug, Clone)]
+pub struct RefreshOptions {
+    pub now: Timestamp,
+    /// Show the diff without writing.
+    pub dry_run: bool,
+    /// Region for national phone numbers.
+    pub default_region: String,
+}
+
+impl RefreshOptions {
+    pub fn at(now: Timestamp) -> Self {
+        RefreshOptions {
+            now,
+            dry_run: false,
+            default_region: "US".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RefreshReport {
+    pub candidate_id: String,
+    pub changes: Vec<FieldChange>,
+    /// True when the changes were sent to the ATS.
+    pub applied: bool,
+    pub warnings: Vec<String>,
+}
+
+impl std::fmt::Display for RefreshReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.changes.is_empty() {
+            writeln!(f, "candidate {}: nothing to refresh", self.candidate_id)?;
+        } else {
+            let rows: Vec<Vec<String>> = self
+                .changes
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.field.clone(),
+                        c.ats.clone().unwrap_or_else(|| "(empty)".into()),
+                        c.platform.clone(),
+                    ]
+                })
+                .collect();
+            f.write_str(&table::render(&["field", "ATS now", "platform"], &rows))?;
+            let verb = if self.applied {
+                "sent to the ATS"
+            } else {
+                "not sent (dry run)"
+            };
+            writeln!(f, "{} changes {verb}", self.changes.len())?;
+        }
+        for w in &self.warnings {
+            writeln!(f, "warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Refreshes mirrored candidate `candidate_id` from `profile`.
+pub async fn refresh<M: Mirror + ?Sized, W: AtsWriter>(
+    mirror: &M,
+    writer: &W,
+    conn: &str,
+    candidate_id: &str,
+    profile: &PlatformCandidate,
+    options: &RefreshOptions,
+) -> Result<RefreshReport, FeatureError> {
+    let validated = Profile::from_platform(profile, &options.default_region, false)?;
+    let ats = mirror_io::candidate(mirror, conn, candidate_id)?.ok_or_else(|| {
+        FeatureError::UnknownRecord {
+            kind: "candidate",
+            id: candidate_id.to_string(),
+        }
+    })?;
+    let d = diff(&validated, &ats, NamePolicy::Replace);
+    let mut report = RefreshReport {
+        candidate_id: candidate_id.to_string(),
+        changes: d.changes,
+        applied: false,
+        warnings: Vec::new(),
+    };
+    if options.dry_run || d.input.is_empty() {
+        return Ok(report);
+    }
+    let w = writer.update_candidate(candidate_id, d.input).await?;
+    report.warnings.extend(w.warnings);
+    report.applied = true;
+    mirror_io::reflect_candidate(
+        mirror,
+        writer,
+        conn,
+        candidate_id,
+        options.now,
+        &mut report.warnings,
+    )
+    .await?;
+    Ok(report)
+}
