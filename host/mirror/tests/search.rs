@@ -498,11 +498,12 @@ fn applicants_of_a_job_come_with_their_candidates() {
 }
 
 #[test]
-fn search_plans_use_the_fts_index_and_indexed_application_lookups() {
+fn search_plans_read_covering_indexes_and_indexed_application_lookups() {
+    use ats_mirror::sqlite::{SearchPlan, search_sql};
     let t = fixture();
     let db = rusqlite::Connection::open(t.mirror.path()).unwrap();
-    let plan = |q: SearchQuery| -> String {
-        let s = ats_mirror::sqlite::search_sql(CONN, &q, 50);
+    let explain = |q: SearchQuery, plan: SearchPlan| -> String {
+        let s = search_sql(CONN, &q, plan, 50);
         let mut stmt = db
             .prepare(&format!("EXPLAIN QUERY PLAN {}", s.sql))
             .unwrap();
@@ -513,16 +514,104 @@ fn search_plans_use_the_fts_index_and_indexed_application_lookups() {
             .unwrap();
         rows.collect::<Result<Vec<_>, _>>().unwrap().join("\n")
     };
-    let text_plan = plan(SearchQuery {
+    let with_job = || SearchQuery {
         text: text("rust"),
         job_ids: vec!["j".into()],
         ..Default::default()
-    });
-    assert!(text_plan.contains("VIRTUAL TABLE INDEX"), "{text_plan}");
-    assert!(text_plan.contains("INTEGER PRIMARY KEY"), "{text_plan}");
-    assert!(text_plan.contains("applications_by_job"), "{text_plan}");
-    assert!(!text_plan.contains("SCAN c\n"), "{text_plan}");
-    let recent_plan = plan(SearchQuery::default());
-    assert!(recent_plan.contains("candidates_updated"), "{recent_plan}");
-    assert!(!recent_plan.contains("TEMP B-TREE"), "{recent_plan}");
+    };
+    let ranked = explain(with_job(), SearchPlan::Ranked);
+    assert!(ranked.contains("SCAN f VIRTUAL TABLE"), "{ranked}");
+    assert!(
+        ranked.contains("COVERING INDEX candidates_search"),
+        "{ranked}"
+    );
+    assert!(ranked.contains("applications_by_job"), "{ranked}");
+    let broad = explain(with_job(), SearchPlan::Recent);
+    assert!(
+        broad.contains("COVERING INDEX candidates_updated"),
+        "{broad}"
+    );
+    assert!(broad.contains("SCAN f VIRTUAL TABLE"), "{broad}");
+    let recent = explain(SearchQuery::default(), SearchPlan::Recent);
+    assert!(
+        recent.contains("COVERING INDEX candidates_updated"),
+        "{recent}"
+    );
+    let by_stage = explain(
+        SearchQuery {
+            stages: vec![Stage::Hired],
+            ..Default::default()
+        },
+        SearchPlan::Recent,
+    );
+    assert!(by_stage.contains("applications_by_candidate"), "{by_stage}");
+}
+
+#[test]
+fn broad_words_use_the_recent_plan() {
+    use ats_mirror::sqlite::{SearchPlan, choose_plan};
+    let t = fixture();
+    let db = rusqlite::Connection::open(t.mirror.path()).unwrap();
+    let q = SearchQuery {
+        text: text("rust"),
+        ..Default::default()
+    };
+    // The fixture is small: every word is rare.
+    assert_eq!(choose_plan(&db, &q).unwrap(), SearchPlan::Ranked);
+    assert_eq!(
+        choose_plan(&db, &SearchQuery::default()).unwrap(),
+        SearchPlan::Recent
+    );
+}
+
+#[test]
+fn both_plans_find_the_same_matches() {
+    use ats_mirror::sqlite::{SearchPlan, search_sql};
+    let t = fixture();
+    let db = rusqlite::Connection::open(t.mirror.path()).unwrap();
+    let run = |q: &SearchQuery, plan: SearchPlan| -> Vec<String> {
+        let s = search_sql(CONN, q, plan, 100);
+        let mut stmt = db.prepare(&s.sql).unwrap();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(s.params.iter()), |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap();
+        rows.collect::<Result<Vec<_>, _>>().unwrap()
+    };
+    let queries = [
+        SearchQuery {
+            text: text("rust"),
+            ..Default::default()
+        },
+        SearchQuery {
+            text: text("engineer"),
+            rejected: Some(false),
+            ..Default::default()
+        },
+        SearchQuery {
+            text: text("rust"),
+            job_ids: vec!["j-rust".into()],
+            ..Default::default()
+        },
+        SearchQuery {
+            text: text("ada"),
+            updated_from: Some(NOW - 30 * 86_400),
+            ..Default::default()
+        },
+        SearchQuery {
+            text: text("example"),
+            source: text("REFERRAL"),
+            ..Default::default()
+        },
+    ];
+    for q in &queries {
+        let q = SearchQuery {
+            now: NOW,
+            ..q.clone()
+        };
+        let ranked = run(&q, SearchPlan::Ranked);
+        assert!(!ranked.is_empty(), "{q:?}");
+        assert_eq!(ranked, run(&q, SearchPlan::Recent), "{q:?}");
+    }
 }

@@ -2,12 +2,13 @@
 //! data. Reports only; asserts nothing.
 //!
 //! Usage: `mirror-bench [CANDIDATES] [PATH] [--load-only]` (default 100000 candidates, a
-//! temporary file).
+//! temporary file), or `mirror-bench --query PATH SQL…` to time statements against an existing
+//! file (each is run three times; the last time is printed with its row count).
 //! One application per candidate is loaded as well, over 200 jobs.
 
 use ats_mirror::{
     MirrorQueries, MirrorStore, PageWrite, SearchQuery, SqliteMirror, StreamLabel, StreamState,
-    sqlite::search_sql,
+    sqlite::{choose_plan, search_sql},
 };
 use ats_model::{
     Address, Application, AtsRecord, Candidate, Email, NamedRef, Phone, RecordKind, Stage,
@@ -192,8 +193,31 @@ fn load(
     );
 }
 
+/// Times ad-hoc statements on an existing mirror file (query-plan experiments).
+fn time_queries(path: &str, statements: impl Iterator<Item = String>) {
+    let db = rusqlite::Connection::open(path).expect("open");
+    for sql in statements {
+        let mut rows = 0;
+        let mut elapsed = Duration::ZERO;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let mut stmt = db.prepare(&sql).expect("prepare");
+            rows = stmt.query_map([], |_| Ok(())).expect("query").count();
+            elapsed = t.elapsed();
+        }
+        println!(
+            "{:>8.1} ms {rows:>8} rows  {sql}",
+            elapsed.as_secs_f64() * 1e3
+        );
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
+    if std::env::args().nth(1).as_deref() == Some("--query") {
+        let path = args.nth(1).expect("--query PATH SQL…");
+        return time_queries(&path, args);
+    }
     let n: usize = args
         .next()
         .map(|a| a.parse().expect("CANDIDATES must be a number"))
@@ -309,16 +333,17 @@ fn main() {
             percentile(&times, 0.5).as_secs_f64() * 1e3,
             percentile(&times, 0.95).as_secs_f64() * 1e3,
         );
-        let s = search_sql(CONN, &q, 50);
+        let plan = choose_plan(&db, &q).expect("plan");
+        let s = search_sql(CONN, &q, plan, 50);
         let mut stmt = db
             .prepare(&format!("EXPLAIN QUERY PLAN {}", s.sql))
             .expect("plan");
-        let plan: Vec<String> = stmt
+        let steps: Vec<String> = stmt
             .query_map(rusqlite::params_from_iter(s.params.iter()), |r| r.get(3))
             .expect("plan rows")
             .collect::<Result<_, _>>()
             .expect("plan rows");
-        println!("       plan: {}", plan.join(" | "));
+        println!("       {plan:?}: {}", steps.join(" | "));
     }
     all.sort();
     println!(

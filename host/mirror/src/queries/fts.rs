@@ -4,13 +4,17 @@
 //! `"`, `AND`, `*` as syntax and fail or mislead. Each word becomes a quoted phrase, all must
 //! match, and the last word matches as a prefix (search-as-you-type).
 
-/// `None` when the text holds no searchable word.
-pub fn fts_match_expression(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
+/// The lowercase words of a search box text, as the tokenizer will see them.
+pub fn fts_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| w.to_lowercase())
-        .collect();
+        .collect()
+}
+
+/// `None` when the text holds no searchable word.
+pub fn fts_match_expression(text: &str) -> Option<String> {
+    let words = fts_words(text);
     let last = words.len().checked_sub(1)?;
     let terms: Vec<String> = words
         .iter()

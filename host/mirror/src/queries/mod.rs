@@ -6,7 +6,7 @@
 
 mod fts;
 
-pub use fts::fts_match_expression;
+pub use fts::{fts_match_expression, fts_words};
 
 use crate::MirrorError;
 use ats_model::{Stage, Timestamp};

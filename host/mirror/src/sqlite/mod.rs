@@ -14,7 +14,7 @@ mod store;
 mod sync_state;
 
 pub use migrations::SCHEMA_VERSION;
-pub use queries::{SearchSql, search_sql};
+pub use queries::{BROAD_MATCHES, BROAD_WINDOW, SearchPlan, SearchSql, choose_plan, search_sql};
 
 use crate::MirrorError;
 use rusqlite::{Connection, OpenFlags};

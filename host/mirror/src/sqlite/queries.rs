@@ -1,17 +1,26 @@
 //! `MirrorQueries` for SQLite.
 //!
-//! Rediscovery plan: with text, FTS5 yields matching rowids and each joins its candidate by
-//! primary key; without text, candidates are read newest-first from `(conn, updated_at)`.
-//! Application filters are one `c.id IN (SELECT candidate_id FROM applications …)` subquery
-//! served by the `(conn, job_id)` / `(conn, status_id)` indexes. Duplicate grouping happens while
-//! reading the ranked rows: the first (best) row of a cluster stands for the person.
+//! Rediscovery search picks one of two plans (see [`choose_plan`]):
+//! - **Ranked**: FTS5 yields every matching rowid, each joins the covering index
+//!   `candidates_search` (no wide row read), every match is scored `-bm25 + recency`, and the
+//!   best `window` are kept. Used when the rarest word matches few candidates.
+//! - **Recent**: candidates are walked newest first on the covering index `candidates_updated`,
+//!   each probed in the FTS index by rowid when there is text. The most recent `window` matches
+//!   (at least [`BROAD_WINDOW`]) are then ordered by the same score. Used without text, and for
+//!   broad words ("engineer") where scoring every one of 300k matches would take a second.
+//!
+//! Application filters on indexed columns (job, status id) become one `IN (SELECT …)` list
+//! (SQLite builds it once, with a Bloom filter); the others (stage, rejected, status name,
+//! applied dates) a correlated `EXISTS` per visited candidate, which stops early with the limit.
+//! Only the rows of the page are read from `candidates`. Duplicate grouping happens while reading
+//! the ranked rows: the first (best) row of a cluster stands for the person.
 
 use super::SqliteMirror;
 use crate::MirrorError;
 use crate::normalize;
 use crate::queries::{
     Applicant, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage, SearchQuery,
-    fts_match_expression,
+    fts_match_expression, fts_words,
 };
 use ats_model::Stage;
 use rusqlite::types::Value;
@@ -22,6 +31,48 @@ use std::collections::HashSet;
 const BM25_WEIGHTS: &str = "10.0, 8.0, 4.0, 3.0, 3.0, 1.0, 1.0";
 /// Recency halves after this many seconds (180 days).
 const RECENCY_HALF_LIFE: f64 = 180.0 * 86_400.0;
+/// Above this many matches for its rarest word, a text search ranks the most recent matches.
+pub const BROAD_MATCHES: i64 = 20_000;
+/// How many of the most recent matches a broad search ranks (pages within it are stable).
+pub const BROAD_WINDOW: usize = 500;
+
+/// How a search reads the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchPlan {
+    /// Score every text match.
+    Ranked,
+    /// Walk candidates newest first (probing the text index when there is text).
+    Recent,
+}
+
+/// Estimates the matches of the query's rarest word from the FTS vocabulary.
+pub fn choose_plan(db: &Connection, q: &SearchQuery) -> Result<SearchPlan, MirrorError> {
+    let words = q.text.as_deref().map(fts_words).unwrap_or_default();
+    let Some(last) = words.len().checked_sub(1) else {
+        return Ok(SearchPlan::Recent);
+    };
+    let mut rarest = i64::MAX;
+    for (i, word) in words.iter().enumerate() {
+        let docs: i64 = if i == last {
+            // The last word matches as a prefix: every term starting with it.
+            db.prepare_cached(
+                "SELECT coalesce(sum(doc), 0) FROM candidates_fts_terms WHERE term >= ?1 AND term < ?2",
+            )?
+            .query_row(params![word, format!("{word}\u{10FFFF}")], |r| r.get(0))?
+        } else {
+            db.prepare_cached(
+                "SELECT coalesce(sum(doc), 0) FROM candidates_fts_terms WHERE term = ?1",
+            )?
+            .query_row([word], |r| r.get(0))?
+        };
+        rarest = rarest.min(docs);
+    }
+    Ok(if rarest > BROAD_MATCHES {
+        SearchPlan::Recent
+    } else {
+        SearchPlan::Ranked
+    })
+}
 
 /// The SQL text and parameters of a rediscovery search, built from the query alone (so it can
 /// be inspected with `EXPLAIN QUERY PLAN`).
@@ -45,36 +96,83 @@ impl Params {
     }
 }
 
-/// Builds the ranked, filtered query; `window` rows at most.
-pub fn search_sql(conn: &str, q: &SearchQuery, window: usize) -> SearchSql {
+/// The application filters as one SQL condition on candidate `c`, if any.
+fn application_filter(q: &SearchQuery, p: &mut Params) -> Option<String> {
+    if !q.has_application_filter() {
+        return None;
+    }
+    let stage = "COALESCE(a.stage, (SELECT s.stage FROM statuses s \
+                 WHERE s.conn = a.conn AND s.id = a.status_id))";
+    let mut app = vec![
+        "a.conn = c.conn".to_string(),
+        "a.deleted_at IS NULL".to_string(),
+    ];
+    if !q.job_ids.is_empty() {
+        app.push(format!("a.job_id IN ({})", p.list(q.job_ids.clone())));
+    }
+    if !q.status_ids.is_empty() {
+        app.push(format!("a.status_id IN ({})", p.list(q.status_ids.clone())));
+    }
+    if let Some(name) = &q.status_name {
+        app.push(format!(
+            "a.status_name = {} COLLATE NOCASE",
+            p.add(name.clone())
+        ));
+    }
+    if !q.stages.is_empty() {
+        let stages = q.stages.iter().map(|s| s.as_str().to_string());
+        app.push(format!("{stage} IN ({})", p.list(stages)));
+    }
+    match q.rejected {
+        Some(true) => app.push(format!("{stage} IS 'rejected'")),
+        Some(false) => app.push(format!("{stage} IS NOT 'rejected'")),
+        None => {}
+    }
+    if let Some(t) = q.applied_from {
+        app.push(format!("a.applied_at >= {}", p.add(t)));
+    }
+    if let Some(t) = q.applied_to {
+        app.push(format!("a.applied_at <= {}", p.add(t)));
+    }
+    let indexed = !q.job_ids.is_empty() || !q.status_ids.is_empty();
+    Some(if indexed {
+        // Uncorrelated: built once from the (conn, job_id) / (conn, status_id) index.
+        app[0] = "a.conn = ?1".to_string(); // ?1 is the connection name
+
+        format!(
+            "c.id IN (SELECT a.candidate_id FROM applications a WHERE {})",
+            app.join(" AND ")
+        )
+    } else {
+        app.push("a.candidate_id = c.id".to_string());
+        format!(
+            "EXISTS (SELECT 1 FROM applications a WHERE {})",
+            app.join(" AND ")
+        )
+    })
+}
+
+/// Builds the search for `plan`, keeping `window` ranked rows at most.
+pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) -> SearchSql {
     let mut p = Params(Vec::new());
-    let conn_p = p.add(conn.to_string());
+    let conn_p = p.add(conn.to_string()); // ?1, also used by the application filter
     let now_p = p.add(q.now);
     let text = q.text.as_deref().and_then(fts_match_expression);
     let recency = format!(
         "(CASE WHEN c.updated_at IS NULL THEN 0.0 \
          ELSE 1.0 / (1.0 + max(0, {now_p} - c.updated_at) / {RECENCY_HALF_LIFE:.1}) END)"
     );
-    let clusters = "LEFT JOIN candidate_clusters cl ON cl.conn = c.conn AND cl.candidate_id = c.id";
+    let relevance = match text {
+        Some(_) => format!("-bm25(candidates_fts, {BM25_WEIGHTS})"),
+        None => "0.0".to_string(),
+    };
     let mut filters = vec![
         format!("c.conn = {conn_p}"),
         "c.deleted_at IS NULL".to_string(),
     ];
-    let (from, relevance, order) = match &text {
-        Some(m) => {
-            filters.insert(0, format!("candidates_fts MATCH {}", p.add(m.clone())));
-            (
-                format!("candidates_fts f JOIN candidates c ON c.rid = f.rowid {clusters}"),
-                format!("-bm25(candidates_fts, {BM25_WEIGHTS})"),
-                "score DESC, c.rid",
-            )
-        }
-        None => (
-            format!("candidates c {clusters}"),
-            "0.0".to_string(),
-            "c.updated_at DESC, c.rid DESC",
-        ),
-    };
+    if let Some(m) = &text {
+        filters.push(format!("candidates_fts MATCH {}", p.add(m.clone())));
+    }
     if !q.folder_ids.is_empty() {
         filters.push(format!("c.folder_id IN ({})", p.list(q.folder_ids.clone())));
     }
@@ -90,50 +188,32 @@ pub fn search_sql(conn: &str, q: &SearchQuery, window: usize) -> SearchSql {
     if let Some(t) = q.updated_to {
         filters.push(format!("c.updated_at <= {}", p.add(t)));
     }
-    if q.has_application_filter() {
-        let stage = "COALESCE(a.stage, (SELECT s.stage FROM statuses s \
-                     WHERE s.conn = a.conn AND s.id = a.status_id))";
-        let mut app = vec![
-            format!("a.conn = {conn_p}"),
-            "a.deleted_at IS NULL".to_string(),
-        ];
-        if !q.job_ids.is_empty() {
-            app.push(format!("a.job_id IN ({})", p.list(q.job_ids.clone())));
-        }
-        if !q.status_ids.is_empty() {
-            app.push(format!("a.status_id IN ({})", p.list(q.status_ids.clone())));
-        }
-        if let Some(name) = &q.status_name {
-            app.push(format!(
-                "a.status_name = {} COLLATE NOCASE",
-                p.add(name.clone())
-            ));
-        }
-        if !q.stages.is_empty() {
-            let stages = q.stages.iter().map(|s| s.as_str().to_string());
-            app.push(format!("{stage} IN ({})", p.list(stages)));
-        }
-        match q.rejected {
-            Some(true) => app.push(format!("{stage} IS 'rejected'")),
-            Some(false) => app.push(format!("{stage} IS NOT 'rejected'")),
-            None => {}
-        }
-        if let Some(t) = q.applied_from {
-            app.push(format!("a.applied_at >= {}", p.add(t)));
-        }
-        if let Some(t) = q.applied_to {
-            app.push(format!("a.applied_at <= {}", p.add(t)));
-        }
-        filters.push(format!(
-            "c.id IN (SELECT a.candidate_id FROM applications a WHERE {})",
-            app.join(" AND ")
-        ));
-    }
+    filters.extend(application_filter(q, &mut p));
+    let (from, order) = match (plan, &text) {
+        (SearchPlan::Ranked, Some(_)) => (
+            "candidates_fts f JOIN candidates c INDEXED BY candidates_search ON c.rid = f.rowid",
+            "score DESC, c.rid",
+        ),
+        (_, Some(_)) => (
+            "candidates c INDEXED BY candidates_updated CROSS JOIN candidates_fts f ON f.rowid = c.rid",
+            "c.updated_at DESC, c.rid DESC",
+        ),
+        (_, None) => (
+            "candidates c INDEXED BY candidates_updated",
+            "c.updated_at DESC, c.rid DESC",
+        ),
+    };
     let window_p = p.add(window as i64);
     let sql = format!(
-        "SELECT c.id, c.display_name, c.email, c.title, c.company, c.updated_at, cl.cluster_id, \
-         {relevance} AS relevance, {recency} AS recency, {relevance} + {recency} AS score \
-         FROM {from} WHERE {} ORDER BY {order} LIMIT {window_p}",
+        "WITH hits AS (\
+           SELECT c.rid AS rid, {relevance} AS relevance, {recency} AS recency, \
+                  {relevance} + {recency} AS score \
+           FROM {from} WHERE {} ORDER BY {order} LIMIT {window_p}) \
+         SELECT c.id, c.display_name, c.email, c.title, c.company, c.updated_at, cl.cluster_id, \
+                h.relevance, h.recency, h.score \
+         FROM hits h JOIN candidates c ON c.rid = h.rid \
+         LEFT JOIN candidate_clusters cl ON cl.conn = c.conn AND cl.candidate_id = c.id \
+         ORDER BY h.score DESC, c.updated_at DESC, c.rid DESC",
         filters.join(" AND ")
     );
     SearchSql { sql, params: p.0 }
@@ -189,9 +269,13 @@ fn cluster_others(
 
 fn search(db: &Connection, conn: &str, q: &SearchQuery) -> Result<SearchPage, MirrorError> {
     let wanted = q.offset + q.limit + 1; // one more group tells whether more follow
+    let plan = choose_plan(db, q)?;
     let mut window = wanted * 2 + 8;
+    if plan == SearchPlan::Recent && q.text.is_some() {
+        window = window.max(BROAD_WINDOW);
+    }
     loop {
-        let rows = run_search(db, &search_sql(conn, q, window))?;
+        let rows = run_search(db, &search_sql(conn, q, plan, window))?;
         let exhausted = rows.len() < window;
         let mut seen = HashSet::new();
         let mut groups = Vec::new();

@@ -51,7 +51,12 @@ CREATE TABLE candidates (
     missing_since  INTEGER,
     UNIQUE (conn, id)
 );
-CREATE INDEX candidates_updated ON candidates (conn, updated_at);
+-- Both search indexes cover every column a search filters or ranks on, so a search touches the
+-- wide candidate rows (JSON, raw payload) only for the page it returns.
+-- Newest first: drives searches without text, and broad text searches.
+CREATE INDEX candidates_updated ON candidates (conn, updated_at, rid, deleted_at, id, folder_id, source);
+-- By row id: joins FTS matches (rowids) to the filter columns without reading the rows.
+CREATE INDEX candidates_search ON candidates (rid, conn, deleted_at, updated_at, id, folder_id, source);
 
 -- Full-text index over candidates. Contentless (the text lives in `candidates`), with delete
 -- support so it can be kept exact; joined to candidates on rowid = rid. The code writes it, not
@@ -62,6 +67,10 @@ CREATE VIRTUAL TABLE candidates_fts USING fts5(
     content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- Document frequency per term: the search estimates how many candidates a query matches and
+-- picks its plan (rank every match, or rank the most recent matches).
+CREATE VIRTUAL TABLE candidates_fts_terms USING fts5vocab(candidates_fts, 'row');
 
 -- De-duplication keys of a candidate: kind is email | url | phone | name.
 CREATE TABLE candidate_keys (
