@@ -150,6 +150,44 @@ pub async fn find_duplicates<M: Mirror + ?Sized>(
             }
         }
     }
+    // The mirror's name key (`last:f`) keeps accents and nicknames apart (`núñez:j` vs
+    // `nunez:j`, Bob vs Robert); block once more on the folded last name and the initial of the
+    // formal first name. One read per candidate, still no all-pairs comparison.
+    let mut folded: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for id in mirror.ids(conn, RecordKind::Candidate)? {
+        if let Some(k) = person(mirror, conn, &mut keys, &id)?
+            && let Some(initial) = k.first.chars().next()
+            && !k.last.is_empty()
+        {
+            folded
+                .entry(format!("{}:{initial}", k.last))
+                .or_default()
+                .push(id);
+        }
+    }
+    for (key, ids) in folded {
+        if ids.len() > options.max_block {
+            report.warnings.push(format!(
+                "skipped folded name key `{key}` shared by {} candidates (more than {}); review it by hand",
+                ids.len(),
+                options.max_block
+            ));
+            continue;
+        }
+        for (i, a) in ids.iter().enumerate() {
+            for b in &ids[i + 1..] {
+                let p = pair(a, b);
+                if verdicts.contains_key(&p) {
+                    continue;
+                }
+                let (Some(ka), Some(kb)) = (keys[a].clone(), keys[b].clone()) else {
+                    continue;
+                };
+                report.pairs_compared += 1;
+                verdicts.insert(p, compare(&ka, &kb));
+            }
+        }
+    }
     for ((a, b), verdict) in verdicts {
         let Some(v) = verdict else { continue };
         let status = if v.certainty == Certainty::Certain {

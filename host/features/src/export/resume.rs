@@ -9,8 +9,11 @@ use base64::Engine;
 /// 10 MiB, the limit peers use for ATS attachments.
 pub const DEFAULT_MAX_RESUME_BYTES: usize = 10 * 1024 * 1024;
 
-/// Document formats a resume may have: extension, content types, magic check.
-const FORMATS: &[(&str, &[&str], fn(&[u8]) -> bool)] = &[
+/// A document format: extension, content types, check of the first bytes.
+type Format = (&'static str, &'static [&'static str], fn(&[u8]) -> bool);
+
+/// Document formats a resume may have.
+const FORMATS: &[Format] = &[
     ("pdf", &["application/pdf"], |b| b.starts_with(b"%PDF-")),
     ("doc", &["application/msword"], |b| {
         b.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
