@@ -1,13 +1,9 @@
-//! The request/response types handlers work with, and the response body type that can
-//! simulate a truncated transfer.
+//! The request/response types handlers work with.
 
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method};
-use http_body::{Body, Frame, SizeHint};
 use serde::Serialize;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 use crate::errors::ApiError;
 
@@ -100,58 +96,11 @@ impl From<ApiError> for Reply {
     }
 }
 
-/// Response body: whole, or cut short (the first half, then a transport error that makes
-/// hyper abort the connection while `content-length` still promises the full length).
-#[derive(Debug)]
-pub enum SimBody {
-    Full(Option<Bytes>),
-    Truncated(Option<Bytes>, bool),
-}
-
-impl Body for SimBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        match self.get_mut() {
-            SimBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
-            SimBody::Truncated(b, failed) => {
-                if let Some(b) = b.take() {
-                    return Poll::Ready(Some(Ok(Frame::data(b))));
-                }
-                if !*failed {
-                    *failed = true;
-                    return Poll::Ready(Some(Err(std::io::Error::new(
-                        std::io::ErrorKind::ConnectionAborted,
-                        "simulated truncated body",
-                    ))));
-                }
-                Poll::Ready(None)
-            }
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        matches!(self, SimBody::Full(None))
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match self {
-            SimBody::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
-            SimBody::Full(None) => SizeHint::with_exact(0),
-            SimBody::Truncated(..) => SizeHint::default(),
-        }
-    }
-}
-
 /// What the server should do with a request.
 #[derive(Debug)]
 pub enum Outcome {
     Reply(Reply),
-    /// Send status and headers (with the full `content-length`), half the body, then abort.
+    /// Send status and headers (with the full `content-length`), half the body, then close.
     Truncated(Reply),
     /// Close with RST, no response.
     Reset,

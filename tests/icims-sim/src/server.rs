@@ -1,21 +1,23 @@
 //! The HTTP/1.1 listeners (hyper 1 directly, keep-alive). Each connection can be killed from
 //! inside a request, which is how the `reset` and `timeout` faults close a socket without a
 //! response: a dup of the socket stays outside hyper, gets SO_LINGER=0 for a reset, and the
-//! connection future is dropped.
+//! connection future is dropped. A `truncated` answer is written by hand on that dup after
+//! hyper let go (hyper itself would refuse to send a body shorter than its content-length).
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 
-use crate::reply::{Outcome, Reply, Req, SimBody};
+use crate::reply::{Outcome, Reply, Req};
 use crate::state::Inner;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,15 +69,22 @@ async fn connection(
     };
     let kill = Arc::new(Notify::new());
     let reset = Arc::new(AtomicBool::new(false));
+    // Bytes to write by hand after hyper lets go of the socket (the `truncated` fault).
+    let tail: Arc<Mutex<Option<Vec<u8>>>> = Arc::new(Mutex::new(None));
     let svc = {
-        let (kill, reset) = (kill.clone(), reset.clone());
+        let (kill, reset, tail) = (kill.clone(), reset.clone(), tail.clone());
         service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-            let (inner, kill, reset) = (inner.clone(), kill.clone(), reset.clone());
+            let (inner, kill, reset, tail) =
+                (inner.clone(), kill.clone(), reset.clone(), tail.clone());
             async move {
                 let outcome = handle(host, &inner, req).await;
                 Ok::<_, Infallible>(match outcome {
-                    Outcome::Reply(r) => to_response(r, false),
-                    Outcome::Truncated(r) => to_response(r, true),
+                    Outcome::Reply(r) => to_response(r),
+                    Outcome::Truncated(r) => {
+                        *tail.lock().unwrap_or_else(|e| e.into_inner()) = Some(truncated_bytes(&r));
+                        kill.notify_one();
+                        std::future::pending().await
+                    }
                     Outcome::Reset => {
                         reset.store(true, Ordering::SeqCst);
                         kill.notify_one();
@@ -90,37 +99,62 @@ async fn connection(
             }
         })
     };
-    let conn = http1::Builder::new()
-        .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), svc);
-    tokio::select! {
-        _ = conn => {}
-        _ = kill.notified() => {
-            if reset.load(Ordering::SeqCst) {
-                let _ = socket2::SockRef::from(&killer).set_linger(Some(Duration::ZERO));
-            }
+    let mut conn = Box::pin(
+        http1::Builder::new()
+            .keep_alive(true)
+            .serve_connection(TokioIo::new(stream), svc),
+    );
+    let killed = tokio::select! {
+        _ = &mut conn => false,
+        _ = kill.notified() => true,
+        _ = shutdown.changed() => false,
+    };
+    // Hyper's half of the socket goes first; `killer` is now the only descriptor left.
+    drop(conn);
+    if !killed {
+        return;
+    }
+    let raw = tail.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(bytes) = raw {
+        if let Ok(mut s) = TcpStream::from_std(killer) {
+            let _ = s.write_all(&bytes).await;
+            let _ = s.shutdown().await;
         }
-        _ = shutdown.changed() => {}
+        return;
+    }
+    if reset.load(Ordering::SeqCst) {
+        let _ = socket2::SockRef::from(&killer).set_linger(Some(Duration::ZERO));
     }
     drop(killer);
 }
 
-fn to_response(r: Reply, truncated: bool) -> hyper::Response<SimBody> {
-    let len = r.body.len();
-    let body = if truncated {
-        SimBody::Truncated(Some(r.body.slice(..len / 2)), false)
-    } else {
-        SimBody::Full((!r.body.is_empty()).then_some(r.body))
-    };
-    let mut resp = hyper::Response::new(body);
+/// Status line, headers with the full `content-length`, then only half of the body.
+fn truncated_bytes(r: &Reply) -> Vec<u8> {
+    let status = http::StatusCode::from_u16(r.status).unwrap_or(http::StatusCode::OK);
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("")
+    )
+    .into_bytes();
+    for (k, v) in &r.headers {
+        out.extend_from_slice(k.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(v.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("content-length: {}\r\n\r\n", r.body.len()).as_bytes());
+    out.extend_from_slice(&r.body[..r.body.len() / 2]);
+    out
+}
+
+fn to_response(r: Reply) -> hyper::Response<Full<Bytes>> {
+    let mut resp = hyper::Response::new(Full::new(r.body));
     *resp.status_mut() =
         http::StatusCode::from_u16(r.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();
     for (k, v) in r.headers {
         h.append(k, v);
-    }
-    if truncated {
-        h.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
     }
     resp
 }

@@ -116,7 +116,8 @@ pub fn generate(cfg: &CustomerConfig, clock_start_secs: i64) -> CustomerData {
             if k > 0 {
                 buf.push_str(", ");
             }
-            buf.push_str(*rng.pick(SKILLS));
+            let skill: &&str = rng.pick(SKILLS);
+            buf.push_str(skill);
         }
         let skills = d.arena.push(&buf);
         let folder = if i < hm_count {

@@ -8,10 +8,12 @@ use std::sync::{Arc, Mutex};
 use crate::record_type::RecordType;
 
 type Key = (u64, RecordType, String);
+/// (made at, sim ms; ascending ids)
+type Entry = (i64, Arc<Vec<u32>>);
 
 #[derive(Debug, Default)]
 pub struct SearchCache {
-    map: Mutex<HashMap<Key, (i64, Arc<Vec<u32>>)>>,
+    map: Mutex<HashMap<Key, Entry>>,
     capacity: usize,
 }
 

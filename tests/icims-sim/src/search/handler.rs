@@ -31,12 +31,7 @@ pub(crate) fn handle(
     let json: serde_json::Value =
         serde_json::from_slice(&text).map_err(|_| err(MSG_PARSE.into()))?;
     let query = parse_query(&json).map_err(err)?;
-    if ty == RecordType::Workflows
-        && query
-            .names()
-            .iter()
-            .any(|n| *n == "applicantworkflow.status")
-    {
+    if ty == RecordType::Workflows && query.names().contains(&"applicantworkflow.status") {
         cust.allows(Permission::StatusList)?;
     }
     let compiled = compile(&query, ty, &cust.cfg).map_err(err)?;
