@@ -1,0 +1,47 @@
+//! `describe` follows the settings; `check-connection` names the account and grants everything
+//! for a fully permitted customer; an unknown customer id is a misconfiguration.
+
+mod icims_support;
+
+use ats_model::{AuthScheme, PermissionState};
+use ats_runtime::CallError;
+use icims_support::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn describe_and_check_connection() {
+    let env = start(config(5, 2, 3), &[]).await;
+    let info = env.conn.info();
+    assert_eq!(info.id, "icims");
+    assert_eq!(info.api_hosts, vec![authority(&env.sim.api_base_url())]);
+    assert!(
+        matches!(&info.auth, AuthScheme::Oauth2ClientCredentials { token_url, .. } if token_url == &format!("{}/oauth/token", env.sim.login_base_url()))
+    );
+    assert_eq!(info.permissions.len(), 14);
+    assert_eq!(info.list_staleness_seconds, 0);
+
+    let report = env.conn.check_connection().await.expect("check");
+    assert_eq!(report.account_name.as_deref(), Some("Simulated Customer"));
+    assert_eq!(report.environment.as_deref(), Some("sandbox"));
+    assert_eq!(report.permissions.len(), 14);
+    for p in &report.permissions {
+        assert_eq!(p.state, PermissionState::Granted, "{p:?}");
+    }
+
+    // Describe without any settings uses the US defaults.
+    let bare = env.plugin.describe(&Default::default()).await.unwrap();
+    assert_eq!(bare.api_hosts, vec!["api.icims.com"]);
+    assert_eq!(bare.list_staleness_seconds, 900);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_customer_is_misconfigured() {
+    let env = start(config(1, 1, 1), &[]).await;
+    let settings = settings(&env.sim, &[("customer-id", "999999")]);
+    let conn = connect(&env.runtime, &env.plugin, &env.sim, settings).await;
+    match conn.check_connection().await {
+        Err(CallError::Connector(ats_model::ConnectorError::Misconfigured { message })) => {
+            assert!(message.contains("customer-id"), "{message}")
+        }
+        other => panic!("expected misconfigured, got {other:?}"),
+    }
+}
