@@ -40,6 +40,27 @@ impl RuntimeConfig {
     }
 }
 
+impl Default for RuntimeConfig {
+    /// The defaults, caching in [`RuntimeConfig::default_cache_dir`].
+    fn default() -> RuntimeConfig {
+        RuntimeConfig::new(RuntimeConfig::default_cache_dir())
+    }
+}
+
+impl RuntimeConfig {
+    /// `$XDG_CACHE_HOME/ats`, else `~/.cache/ats`, else `<temp>/ats-cache`.
+    pub fn default_cache_dir() -> PathBuf {
+        let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        if let Some(xdg) = non_empty("XDG_CACHE_HOME") {
+            return PathBuf::from(xdg).join("ats");
+        }
+        if let Some(home) = non_empty("HOME") {
+            return PathBuf::from(home).join(".cache").join("ats");
+        }
+        std::env::temp_dir().join("ats-cache")
+    }
+}
+
 /// Runs plugins. Cheap to clone: clones share the engine, the compiled-code cache and the
 /// HTTP connection pool.
 #[derive(Clone)]

@@ -28,3 +28,5 @@ pub fn workspace_root() -> PathBuf {
         .canonicalize()
         .expect("the e2e crate lives two levels below the workspace root")
 }
+
+pub mod runtime_fixtures;
