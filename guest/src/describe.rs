@@ -41,6 +41,15 @@ pub fn info(get: Lookup) -> ConnectorInfo {
         incremental,
         lists_ids: incremental,
     };
+    // The host fetches OAuth tokens itself, but only from a host the connector declares: the
+    // login host is listed so that a connection's allow-list names every destination.
+    let mut api_hosts = vec![authority(&endpoints.api_base)];
+    if let AuthScheme::Oauth2ClientCredentials(o) = &auth {
+        let login = authority(&o.token_url);
+        if !api_hosts.contains(&login) {
+            api_hosts.push(login);
+        }
+    }
     ConnectorInfo {
         id: "icims".into(),
         name: "iCIMS".into(),
@@ -59,7 +68,7 @@ pub fn info(get: Lookup) -> ConnectorInfo {
             })
             .collect(),
         auth,
-        api_hosts: vec![authority(&endpoints.api_base)],
+        api_hosts,
         permissions: permissions::specs(),
         streams: vec![
             stream("candidates", RecordKind::Candidate, 60, true),
@@ -106,7 +115,7 @@ mod tests {
     #[test]
     fn works_without_settings() {
         let info = info_with(&[]);
-        assert_eq!(info.api_hosts, vec!["api.icims.com"]);
+        assert_eq!(info.api_hosts, vec!["api.icims.com", "login.icims.com"]);
         match &info.auth {
             AuthScheme::Oauth2ClientCredentials(o) => {
                 assert_eq!(o.token_url, "https://login.icims.com/oauth/token");
@@ -149,7 +158,7 @@ mod tests {
     #[test]
     fn follows_region_overrides_auth_and_staleness() {
         let eu = info_with(&[("region", "eu"), ("search-staleness-minutes", "0")]);
-        assert_eq!(eu.api_hosts, vec!["api-eu.icims.com"]);
+        assert_eq!(eu.api_hosts, vec!["api-eu.icims.com", "login.icims.eu"]);
         assert!(
             matches!(&eu.auth, AuthScheme::Oauth2ClientCredentials(o) if o.token_url == "https://login.icims.eu/oauth/token")
         );
@@ -166,7 +175,7 @@ mod tests {
         // Invalid values fall back to defaults in describe.
         assert_eq!(
             info_with(&[("region", "mars")]).api_hosts,
-            vec!["api.icims.com"]
+            vec!["api.icims.com", "login.icims.com"]
         );
     }
 }

@@ -31,8 +31,17 @@ pub fn now() -> Timestamp {
 
 impl QuotaMeter {
     pub fn new(spec: Option<&QuotaSpec>) -> Self {
+        Self::with_ledger(spec, None)
+    }
+
+    /// A meter that continues from a ledger saved by an earlier process (when given), so a
+    /// restart never forgets what the current window has already spent.
+    pub fn with_ledger(spec: Option<&QuotaSpec>, saved: Option<QuotaLedger>) -> Self {
+        let ledger = saved
+            .map(QuotaLedger::restored)
+            .unwrap_or_else(|| QuotaLedger::new(spec.and_then(|s| s.requests_per_day)));
         QuotaMeter {
-            ledger: Mutex::new(QuotaLedger::new(spec.and_then(|s| s.requests_per_day))),
+            ledger: Mutex::new(ledger),
             headers: HeaderNames {
                 limit: spec.and_then(|s| s.limit_header.clone()),
                 remaining: spec.and_then(|s| s.remaining_header.clone()),

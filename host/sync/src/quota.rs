@@ -107,6 +107,12 @@ impl QuotaLedger {
         }
     }
 
+    /// A ledger saved by an earlier process: requests it had in flight are over by now.
+    pub fn restored(mut saved: QuotaLedger) -> Self {
+        saved.in_flight = 0;
+        saved
+    }
+
     pub fn limit(&self) -> Option<u64> {
         self.limit
     }

@@ -1,0 +1,212 @@
+//! The host as an application: its data folder (mirror, plugin storage, quota ledgers), the
+//! wasm runtime, and live connections built from the connections the mirror records.
+
+use crate::live_connection::LiveConnection;
+use crate::quota_observer::MeteredRequests;
+use ats_mirror::{ConnectionRow, MirrorStore, SecretRef, SqliteMirror};
+use ats_runtime::{ConnectionSpec, Runtime, RuntimeConfig, Secret, SqliteStorage};
+use ats_sync::QuotaMeter;
+use ats_sync::quota::QuotaLedger;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Why the host could not do what was asked, in words that say what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    #[error("cannot use the data folder {}: {detail}", path.display())]
+    DataDir { path: PathBuf, detail: String },
+    #[error(transparent)]
+    Mirror(#[from] ats_mirror::MirrorError),
+    #[error(transparent)]
+    Runtime(#[from] ats_runtime::RuntimeError),
+    #[error(transparent)]
+    Call(#[from] ats_runtime::CallError),
+    #[error(transparent)]
+    Sync(#[from] ats_sync::SyncError),
+    #[error(
+        "no connection named `{0}`: add it with `ats connect <file.toml>`, list them with `ats status`"
+    )]
+    UnknownConnection(String),
+    #[error(
+        "connection `{connection}`: secret `{key}` comes from environment variable {variable}, which is not set"
+    )]
+    SecretEnvMissing {
+        connection: String,
+        key: String,
+        variable: String,
+    },
+    #[error("connection `{connection}`: secret `{key}` comes from {}, which cannot be read: {detail}", path.display())]
+    SecretFileUnreadable {
+        connection: String,
+        key: String,
+        path: PathBuf,
+        detail: String,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Where the host keeps its files.
+#[derive(Debug, Clone)]
+pub struct HostPaths {
+    /// Mirror, plugin storage and quota ledgers.
+    pub data_dir: PathBuf,
+    /// Compiled components.
+    pub cache_dir: PathBuf,
+}
+
+/// The host: one runtime, one mirror, one plugin storage, for any number of connections.
+pub struct Host {
+    pub runtime: Runtime,
+    pub mirror: Arc<SqliteMirror>,
+    pub storage: Arc<SqliteStorage>,
+    paths: HostPaths,
+}
+
+impl Host {
+    /// Opens (creating when needed) the host's files.
+    pub fn open(
+        paths: HostPaths,
+        runtime_config: Option<RuntimeConfig>,
+    ) -> Result<Host, HostError> {
+        let dir_error = |path: &Path, e: &dyn std::fmt::Display| HostError::DataDir {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        };
+        std::fs::create_dir_all(&paths.data_dir).map_err(|e| dir_error(&paths.data_dir, &e))?;
+        std::fs::create_dir_all(paths.data_dir.join("quota"))
+            .map_err(|e| dir_error(&paths.data_dir, &e))?;
+        let mirror = Arc::new(SqliteMirror::open(paths.data_dir.join("mirror.sqlite"))?);
+        let storage = Arc::new(
+            SqliteStorage::open(paths.data_dir.join("plugin-storage.sqlite"))
+                .map_err(|e| dir_error(&paths.data_dir, &e))?,
+        );
+        let config = runtime_config.unwrap_or_else(|| RuntimeConfig::new(&paths.cache_dir));
+        let runtime = Runtime::new(config)?;
+        Ok(Host {
+            runtime,
+            mirror,
+            storage,
+            paths,
+        })
+    }
+
+    pub fn paths(&self) -> &HostPaths {
+        &self.paths
+    }
+
+    pub fn store(&self) -> Arc<dyn MirrorStore> {
+        self.mirror.clone()
+    }
+
+    /// A live connection for a connection the mirror records.
+    pub async fn live(&self, name: &str) -> Result<LiveConnection, HostError> {
+        let row = self
+            .mirror
+            .connection(name)?
+            .ok_or_else(|| HostError::UnknownConnection(name.to_string()))?;
+        self.live_from_row(row).await
+    }
+
+    /// A live connection for a connection row (saved or about to be saved).
+    pub async fn live_from_row(&self, row: ConnectionRow) -> Result<LiveConnection, HostError> {
+        let plugin = self.runtime.load_plugin(Path::new(&row.plugin_path))?;
+        let info = plugin
+            .describe(&row.settings)
+            .await
+            .map_err(|e| HostError::Invalid(format!("connection `{}`: {e}", row.name)))?;
+        let meter = Arc::new(QuotaMeter::with_ledger(
+            info.quota.as_ref(),
+            self.load_ledger(&row.name),
+        ));
+        let spec = ConnectionSpec {
+            name: row.name.clone(),
+            settings: row.settings.clone(),
+            secrets: resolve_secrets(&row.name, &row.secrets)?,
+            extra_allowed_hosts: Vec::new(),
+        };
+        let connection = self
+            .runtime
+            .connect(
+                &plugin,
+                spec,
+                self.storage.clone(),
+                Arc::new(MeteredRequests(meter.clone())),
+            )
+            .await?;
+        Ok(LiveConnection {
+            connection,
+            meter,
+            row,
+        })
+    }
+
+    fn ledger_path(&self, connection: &str) -> PathBuf {
+        self.paths
+            .data_dir
+            .join("quota")
+            .join(format!("{connection}.json"))
+    }
+
+    /// The quota ledger a previous process left, so a restart never forgets what was spent.
+    fn load_ledger(&self, connection: &str) -> Option<QuotaLedger> {
+        let text = std::fs::read_to_string(self.ledger_path(connection)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Saves a connection's quota ledger for the next process.
+    pub fn save_ledger(&self, live: &LiveConnection) {
+        let path = self.ledger_path(live.name());
+        let ledger = live.meter.snapshot();
+        match serde_json::to_string(&ledger) {
+            Ok(text) => {
+                let tmp = path.with_extension("json.tmp");
+                if std::fs::write(&tmp, text)
+                    .and_then(|_| std::fs::rename(&tmp, &path))
+                    .is_err()
+                {
+                    tracing::warn!(connection = live.name(), "could not save the quota ledger");
+                }
+            }
+            Err(e) => tracing::warn!(
+                connection = live.name(),
+                "could not encode the quota ledger: {e}"
+            ),
+        }
+    }
+
+    /// The saved quota ledger of a connection, for status displays.
+    pub fn saved_ledger(&self, connection: &str) -> Option<QuotaLedger> {
+        self.load_ledger(connection)
+    }
+}
+
+/// Reads each secret from where its reference points. The values live only in memory.
+pub fn resolve_secrets(
+    connection: &str,
+    refs: &BTreeMap<String, SecretRef>,
+) -> Result<BTreeMap<String, Secret>, HostError> {
+    let mut secrets = BTreeMap::new();
+    for (key, reference) in refs {
+        let value = match reference {
+            SecretRef::Env(variable) => {
+                std::env::var(variable).map_err(|_| HostError::SecretEnvMissing {
+                    connection: connection.to_string(),
+                    key: key.clone(),
+                    variable: variable.clone(),
+                })?
+            }
+            SecretRef::File(path) => std::fs::read_to_string(path)
+                .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
+                .map_err(|e| HostError::SecretFileUnreadable {
+                    connection: connection.to_string(),
+                    key: key.clone(),
+                    path: PathBuf::from(path),
+                    detail: e.to_string(),
+                })?,
+        };
+        secrets.insert(key.clone(), Secret::new(value));
+    }
+    Ok(secrets)
+}

@@ -1,0 +1,180 @@
+//! Syncing one connection: its streams in dependency order (lists first, applications last),
+//! each through the engine, with the quota ledger saved afterwards.
+
+use crate::host::{Host, HostError};
+use crate::live_connection::LiveConnection;
+use ats_model::{RecordKind, StreamSpec};
+use ats_sync::{Engine, EngineConfig, Progress, ReconcileEnd, RunEnd, StreamRun};
+use serde::Serialize;
+
+/// What to sync.
+#[derive(Debug, Clone, Default)]
+pub struct SyncOptions {
+    /// Stream names; empty means every stream the connector declares.
+    pub streams: Vec<String>,
+    /// Read everything, ignoring high-water marks.
+    pub full: bool,
+    /// Wait for quota resets instead of stopping at a pause.
+    pub wait_for_quota: bool,
+    /// After reading, scan ids to find records deleted in the ATS.
+    pub reconcile: bool,
+    /// Seconds a record may be missing from clean scans before it is soft-deleted.
+    pub reconcile_grace_seconds: i64,
+    /// Page size asked of the connector.
+    pub page_size: Option<u32>,
+}
+
+/// How one stream's run ended, for people and `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StreamReport {
+    pub stream: String,
+    pub kind: RecordKind,
+    /// `completed`, `paused`, `failed`.
+    pub outcome: &'static str,
+    pub mode: String,
+    pub records: u64,
+    pub upserted: u64,
+    pub unchanged: u64,
+    pub deleted: u64,
+    pub pages: u64,
+    pub requests: u64,
+    pub retries: u64,
+    pub seconds: f64,
+    pub paused_until: Option<i64>,
+    pub error: Option<String>,
+    pub advice: Option<String>,
+    /// Reconciliation result, when one ran.
+    pub reconcile: Option<String>,
+}
+
+/// Order in which kinds sync: what others refer to comes first.
+fn order(kind: RecordKind) -> u8 {
+    match kind {
+        RecordKind::Status => 0,
+        RecordKind::Folder => 1,
+        RecordKind::Job => 2,
+        RecordKind::Candidate => 3,
+        RecordKind::Application => 4,
+    }
+}
+
+/// The streams `options` selects, in sync order; an unknown name is an error naming the
+/// streams that exist.
+pub fn select_streams(
+    declared: &[StreamSpec],
+    options: &SyncOptions,
+) -> Result<Vec<StreamSpec>, HostError> {
+    for wanted in &options.streams {
+        if !declared.iter().any(|s| &s.name == wanted) {
+            let names: Vec<&str> = declared.iter().map(|s| s.name.as_str()).collect();
+            return Err(HostError::Invalid(format!(
+                "unknown stream `{wanted}`: this connector declares {}",
+                names.join(", ")
+            )));
+        }
+    }
+    let mut streams: Vec<StreamSpec> = declared
+        .iter()
+        .filter(|s| options.streams.is_empty() || options.streams.contains(&s.name))
+        .cloned()
+        .collect();
+    streams.sort_by_key(|s| order(s.kind));
+    Ok(streams)
+}
+
+/// Seconds of overlap for incremental runs: the ATS's list staleness, its timestamp precision,
+/// and a minute for clock differences.
+pub fn overlap_seconds(live: &LiveConnection) -> i64 {
+    let info = live.connection.info();
+    info.list_staleness_seconds as i64 + i64::from(info.timestamp_precision_seconds) + 60
+}
+
+/// Syncs the selected streams of one connection.
+pub async fn sync_connection(
+    host: &Host,
+    live: &LiveConnection,
+    options: &SyncOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<StreamReport>, HostError> {
+    let streams = select_streams(&live.connection.info().streams, options)?;
+    let mut config = EngineConfig {
+        wait_for_quota: options.wait_for_quota,
+        ..EngineConfig::default()
+    };
+    if let Some(size) = options.page_size {
+        config.page_size = size.clamp(1, ats_sync::engine::MAX_PAGE_SIZE);
+    }
+    let engine = Engine::new(host.store(), config);
+    let mut reports = Vec::new();
+    for stream in streams {
+        let run = StreamRun {
+            connection: live.name().to_string(),
+            stream: stream.clone(),
+            force_full: options.full,
+            overlap_seconds: overlap_seconds(live),
+        };
+        let started = std::time::Instant::now();
+        let end = engine.sync_stream(live, &live.meter, &run, progress).await;
+        host.save_ledger(live);
+        let mut report = report(&stream, &end?, started.elapsed().as_secs_f64());
+        if options.reconcile && stream.lists_ids && report.outcome == "completed" {
+            let end = engine
+                .reconcile(
+                    live,
+                    &live.meter,
+                    live.name(),
+                    stream.kind,
+                    options.reconcile_grace_seconds,
+                )
+                .await?;
+            host.save_ledger(live);
+            report.reconcile = Some(match end {
+                ReconcileEnd::Completed(o) => format!(
+                    "{} ids listed, {} newly missing, {} deleted, {} back",
+                    o.seen, o.newly_missing, o.deleted, o.recovered
+                ),
+                ReconcileEnd::Paused { .. } => "paused for quota; nothing marked".into(),
+                ReconcileEnd::Abandoned { error } => {
+                    format!("abandoned, nothing marked: {}", error.message)
+                }
+            });
+        }
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+fn report(stream: &StreamSpec, end: &RunEnd, seconds: f64) -> StreamReport {
+    let (outcome, mode, totals, paused_until, error) = match end {
+        RunEnd::Completed { mode, totals } => ("completed", mode, totals, None, None),
+        RunEnd::Paused {
+            mode,
+            totals,
+            until,
+        } => ("paused", mode, totals, *until, None),
+        RunEnd::Failed {
+            mode,
+            totals,
+            error,
+            ..
+        } => ("failed", mode, totals, None, Some(error)),
+    };
+    StreamReport {
+        stream: stream.name.clone(),
+        kind: stream.kind,
+        outcome,
+        mode: mode.as_str().to_string(),
+        records: totals.records,
+        upserted: totals.upserted,
+        unchanged: totals.unchanged,
+        deleted: totals.deleted,
+        pages: totals.pages,
+        requests: totals.requests,
+        retries: totals.retries,
+        seconds,
+        paused_until,
+        error: error.map(|e| e.message.clone()),
+        advice: error.and_then(|e| e.advice.clone()),
+        reconcile: None,
+    }
+}
