@@ -368,3 +368,28 @@ impl Default for GeneratorConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_toml_parses() {
+        let cfg: SimConfig = toml::from_str(include_str!("../sim.example.toml")).unwrap();
+        assert_eq!(cfg.customers.len(), 2);
+        assert_eq!(
+            cfg.customers[1].denied_permissions,
+            vec![Permission::PersonFoldersList]
+        );
+        assert_eq!(cfg.customers[1].statuses.len(), 3);
+        // Omitted lists keep the defaults.
+        assert_eq!(cfg.customers[1].person_folders.len(), 5);
+        assert_eq!(cfg.faults.script[0].fault, FaultKind::Unavailable);
+        assert_eq!(cfg.customers[0].generator.people, 2000);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        assert!(toml::from_str::<SimConfig>("quota_size = 5").is_err());
+    }
+}

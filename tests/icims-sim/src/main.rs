@@ -103,8 +103,17 @@ fn load(args: &Args) -> anyhow::Result<SimConfig> {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+async fn main() -> std::process::ExitCode {
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("icims-sim: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
     let cfg = load(&args)?;
     let sim = IcimsSim::start(cfg).await?;
     let creds = sim.state().credentials();
