@@ -1645,3 +1645,48 @@ fn background_start_serves_sync_callers_and_stops_on_drop() {
         "listener closed after drop"
     );
 }
+
+// ---- transport ----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn many_concurrent_keep_alive_clients_are_served() {
+    let s = std::sync::Arc::new(Sim::start(config()).await);
+    let mut tasks = Vec::new();
+    for t in 0..48u64 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut ok = 0;
+            for i in 0..10u64 {
+                let id = 1 + (t * 10 + i) % 200;
+                let r = s
+                    .get(&format!("/customers/1234/people/{id}?fields=lastname"))
+                    .await;
+                ok += usize::from(r.status == 200 && r.json().get("lastname").is_some());
+            }
+            ok
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    assert_eq!(total, 480);
+    assert_eq!(s.state().counters().endpoint("get.people"), 480);
+    assert_eq!(s.state().quota(1234).unwrap().used, 480);
+}
+
+#[tokio::test]
+async fn only_http_1_1_is_served() {
+    let s = Sim::start(config()).await;
+    let out = s
+        .raw(&format!(
+            "GET /customers/1234 HTTP/1.0\r\nHost: sim\r\nAuthorization: {}\r\n\r\n",
+            s.basic
+        ))
+        .await
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out).starts_with("HTTP/1.0 505")
+            || String::from_utf8_lossy(&out).starts_with("HTTP/1.1 505")
+    );
+}
