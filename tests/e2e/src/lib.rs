@@ -2,6 +2,8 @@
 //! start the pieces each scenario needs. Every test starts its own simulator and host on
 //! ephemeral ports, so tests run in parallel without sharing state.
 
+pub mod host_fixture;
+
 use std::path::PathBuf;
 
 /// The built guest component `<name>.wasm` (e.g. `icims_connector`).
