@@ -26,12 +26,15 @@ pub(crate) fn load_or_compile(
     content_hash: &str,
 ) -> wasmtime::Result<Compiled> {
     let entry = entry_path(engine, cache_dir, content_hash);
-    if entry.is_file() {
-        // SAFETY: the file lives in the runtime's own cache folder and was written by
+    // Read into memory rather than `deserialize_file`: that one maps the file, and a mapped
+    // file truncated by another process (a cache clean-up, a concurrent rewrite) kills this
+    // process with SIGBUS.
+    if let Ok(bytes) = std::fs::read(&entry) {
+        // SAFETY: the bytes come from the runtime's own cache folder, written by
         // `Component::serialize` of an engine with the same compatibility hash (it is in the
         // name); wasmtime also checks the header and refuses an incompatible artefact. Whoever
         // can write to the cache folder can run code as this user anyway.
-        match unsafe { Component::deserialize_file(engine, &entry) } {
+        match unsafe { Component::deserialize(engine, &bytes) } {
             Ok(component) => {
                 return Ok(Compiled {
                     component,
