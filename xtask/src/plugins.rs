@@ -7,7 +7,12 @@ use std::process::Command;
 pub const TARGET: &str = "wasm32-wasip2";
 
 /// Every guest component in the workspace, by package name.
-pub const GUESTS: &[&str] = &["icims-connector", "sandbox-probe", "template-connector", "broken-connector"];
+pub const GUESTS: &[&str] = &[
+    "icims-connector",
+    "sandbox-probe",
+    "template-connector",
+    "broken-connector",
+];
 
 /// Installs the target when missing, then builds all guests in release mode, once.
 pub fn build() -> Result<()> {
