@@ -1,7 +1,6 @@
 //! `POST /customers/{cid}/search/{type}` (JSON body) and `GET …?searchJson=` (§5.1): answers
 //! `{"searchResults":[{"id","self"}]}`, ascending, at most `max_results`, through the cache.
 
-use std::fmt::Write;
 use std::sync::Arc;
 
 use super::eval::{compile, run};
@@ -71,8 +70,41 @@ pub(crate) fn handle(
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "{{\"id\":{id},\"self\":\"{prefix}{id}\"}}");
+        out.push_str("{\"id\":");
+        push_u32(&mut out, *id);
+        out.push_str(",\"self\":\"");
+        out.push_str(&prefix);
+        push_u32(&mut out, *id);
+        out.push_str("\"}");
     }
     out.push_str("]}");
     Ok(Reply::json_text(200, out))
+}
+
+/// Decimal digits without going through `fmt` (the search answer's hottest loop).
+fn push_u32(out: &mut String, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn push_u32_writes_decimal() {
+        for n in [0u32, 7, 10, 1234, u32::MAX] {
+            let mut s = String::new();
+            super::push_u32(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
 }
