@@ -18,6 +18,9 @@ pub(crate) mod auth;
 pub(crate) mod send;
 pub(crate) mod token_cache;
 
+#[cfg(test)]
+mod tests;
+
 use allow_list::AllowList;
 use auth::{Credentials, secret_header};
 use bytes::Bytes;
