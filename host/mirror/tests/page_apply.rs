@@ -249,3 +249,22 @@ fn an_updated_candidate_is_found_by_its_new_words_only() {
     assert_eq!(search_text(&t, "programmer"), vec!["1"]);
     assert_eq!(search_text(&t, "lovelace"), vec!["1"]);
 }
+
+#[test]
+fn a_record_twice_in_one_page_is_stored_as_last_seen() {
+    let t = mirror();
+    let mut first = candidate("1", "Ada", "Lovelace", "ada@example.com");
+    first.current_title = Some("Mathematician".into());
+    let mut second = first.clone();
+    second.current_title = Some("Programmer".into());
+    let out = apply(
+        &t.mirror,
+        RecordKind::Candidate,
+        candidates(vec![first, second]),
+        "c",
+        100,
+    );
+    assert_eq!((out.inserted, out.updated), (1, 1));
+    assert!(search_text(&t, "mathematician").is_empty());
+    assert_eq!(search_text(&t, "programmer"), vec!["1"]);
+}

@@ -6,7 +6,7 @@
 
 mod fts;
 
-pub use fts::{fts_match_expression, fts_words};
+pub use fts::{SearchWord, fts_match_expression, fts_words};
 
 use crate::MirrorError;
 use ats_model::{Stage, Timestamp};
@@ -17,7 +17,7 @@ use ats_model::{Stage, Timestamp};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchQuery {
     /// Words to find in names, emails, title, company, skills, resume text and location. Every
-    /// word must match (prefix match on the last one); `None` or blank lists by recency.
+    /// word must match; `word*` matches as a prefix. `None` or blank lists by recency.
     pub text: Option<String>,
     pub status_ids: Vec<String>,
     /// Generic stages; an application's own stage, else its status's stage.

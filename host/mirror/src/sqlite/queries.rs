@@ -1,13 +1,16 @@
 //! `MirrorQueries` for SQLite.
 //!
-//! Rediscovery search picks one of two plans (see [`choose_plan`]):
-//! - **Ranked**: FTS5 yields every matching rowid, each joins the covering index
-//!   `candidates_search` (no wide row read), every match is scored `-bm25 + recency`, and the
-//!   best `window` are kept. Used when the rarest word matches few candidates.
-//! - **Recent**: candidates are walked newest first on the covering index `candidates_updated`,
-//!   each probed in the FTS index by rowid when there is text. The most recent `window` matches
-//!   (at least [`BROAD_WINDOW`]) are then ordered by the same score. Used without text, and for
-//!   broad words ("engineer") where scoring every one of 300k matches would take a second.
+//! Rediscovery search picks one of three plans (see [`choose_plan`]):
+//! - **Ranked** (text matching up to [`BROAD_MATCHES`] candidates): FTS5 yields every matching
+//!   rowid, each joins the covering index `candidates_search` (no wide row read), every match is
+//!   scored `-bm25 + recency`, and the best `window` are kept.
+//! - **Newest** (broad text, e.g. "engineer" matching 300k): scoring every match costs about a
+//!   second on 1M candidates, so only the [`BROAD_WINDOW`] most recently *added* matches (FTS5
+//!   walks rowids downwards natively) that pass the filters are scored. Probing the FTS index per
+//!   candidate in `updated_at` order was tried and is far slower: FTS5 re-reads the term lists on
+//!   every probe.
+//! - **Recent** (no text): candidates newest-updated first on the covering index
+//!   `candidates_updated`, stopping at the limit.
 //!
 //! Application filters on indexed columns (job, status id) become one `IN (SELECT …)` list
 //! (SQLite builds it once, with a Bloom filter); the others (stage, rejected, status name,
@@ -31,44 +34,53 @@ use std::collections::HashSet;
 const BM25_WEIGHTS: &str = "10.0, 8.0, 4.0, 3.0, 3.0, 1.0, 1.0";
 /// Recency halves after this many seconds (180 days).
 const RECENCY_HALF_LIFE: f64 = 180.0 * 86_400.0;
-/// Above this many matches for its rarest word, a text search ranks the most recent matches.
+/// Above this many estimated matches, a text search ranks the most recently added matches.
 pub const BROAD_MATCHES: i64 = 20_000;
-/// How many of the most recent matches a broad search ranks (pages within it are stable).
-pub const BROAD_WINDOW: usize = 500;
+/// How many of the most recently added matches a broad search ranks (pages within it are stable).
+pub const BROAD_WINDOW: usize = 2_000;
 
-/// How a search reads the index.
+/// How a search reads the indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchPlan {
     /// Score every text match.
     Ranked,
-    /// Walk candidates newest first (probing the text index when there is text).
+    /// Score the most recently added text matches only.
+    Newest,
+    /// No text: walk candidates by `updated_at`, newest first.
     Recent,
 }
 
-/// Estimates the matches of the query's rarest word from the FTS vocabulary.
+/// Estimates how many candidates the text matches (document frequencies from the FTS
+/// vocabulary, words assumed independent) and picks the plan.
 pub fn choose_plan(db: &Connection, q: &SearchQuery) -> Result<SearchPlan, MirrorError> {
     let words = q.text.as_deref().map(fts_words).unwrap_or_default();
-    let Some(last) = words.len().checked_sub(1) else {
+    if words.is_empty() {
         return Ok(SearchPlan::Recent);
-    };
-    let mut rarest = i64::MAX;
-    for (i, word) in words.iter().enumerate() {
-        let docs: i64 = if i == last {
-            // The last word matches as a prefix: every term starting with it.
+    }
+    let total: i64 = db.query_row("SELECT coalesce(max(rid), 0) FROM candidates", [], |r| {
+        r.get(0)
+    })?;
+    let total = total.max(1) as f64;
+    let mut estimate = total;
+    for word in &words {
+        let docs: i64 = if word.prefix {
             db.prepare_cached(
                 "SELECT coalesce(sum(doc), 0) FROM candidates_fts_terms WHERE term >= ?1 AND term < ?2",
             )?
-            .query_row(params![word, format!("{word}\u{10FFFF}")], |r| r.get(0))?
+            .query_row(
+                params![word.text, format!("{}\u{10FFFF}", word.text)],
+                |r| r.get(0),
+            )?
         } else {
             db.prepare_cached(
                 "SELECT coalesce(sum(doc), 0) FROM candidates_fts_terms WHERE term = ?1",
             )?
-            .query_row([word], |r| r.get(0))?
+            .query_row([&word.text], |r| r.get(0))?
         };
-        rarest = rarest.min(docs);
+        estimate *= (docs as f64 / total).min(1.0);
     }
-    Ok(if rarest > BROAD_MATCHES {
-        SearchPlan::Recent
+    Ok(if estimate > BROAD_MATCHES as f64 {
+        SearchPlan::Newest
     } else {
         SearchPlan::Ranked
     })
@@ -195,8 +207,8 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
             "score DESC, c.rid",
         ),
         (_, Some(_)) => (
-            "candidates c INDEXED BY candidates_updated CROSS JOIN candidates_fts f ON f.rowid = c.rid",
-            "c.updated_at DESC, c.rid DESC",
+            "candidates_fts f JOIN candidates c INDEXED BY candidates_search ON c.rid = f.rowid",
+            "f.rowid DESC",
         ),
         (_, None) => (
             "candidates c INDEXED BY candidates_updated",
@@ -271,7 +283,7 @@ fn search(db: &Connection, conn: &str, q: &SearchQuery) -> Result<SearchPage, Mi
     let wanted = q.offset + q.limit + 1; // one more group tells whether more follow
     let plan = choose_plan(db, q)?;
     let mut window = wanted * 2 + 8;
-    if plan == SearchPlan::Recent && q.text.is_some() {
+    if plan == SearchPlan::Newest {
         window = window.max(BROAD_WINDOW);
     }
     loop {

@@ -15,6 +15,7 @@ use ats_model::{
 };
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// A kind's table and the typed columns its upsert writes (after `conn, id`).
@@ -228,6 +229,8 @@ fn content_hash(json: &str, raw: Option<&str>) -> i64 {
 pub(crate) struct FtsBatch {
     deletes: Vec<i64>,
     inserts: Vec<serde_json::Value>,
+    /// Position in `inserts` per rowid: a record twice in one page is indexed once, as last seen.
+    pending: HashMap<i64, usize>,
 }
 
 impl FtsBatch {
@@ -236,7 +239,7 @@ impl FtsBatch {
             self.deletes.push(row.rid);
         }
         let c = cols.c;
-        self.inserts.push(serde_json::json!([
+        let values = serde_json::json!([
             row.rid,
             cols.display_name,
             cols.emails_text,
@@ -245,7 +248,14 @@ impl FtsBatch {
             cols.skills_text,
             row.resume_text,
             cols.location,
-        ]));
+        ]);
+        match self.pending.get(&row.rid) {
+            Some(&i) => self.inserts[i] = values,
+            None => {
+                self.pending.insert(row.rid, self.inserts.len());
+                self.inserts.push(values);
+            }
+        }
     }
 
     /// Writes the batch; call after every other statement of the transaction.
