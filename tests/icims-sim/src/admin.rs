@@ -76,7 +76,9 @@ fn route(s: &SimState, req: &Req) -> Result<Reply, ApiError> {
         ["clock"] if m == M::GET => ok_json(json!({"now": s.now(), "icims": s.now_icims()})),
         ["clock", "advance"] if m == M::POST => {
             let a: Advance = body(req)?;
-            s.advance_clock(Duration::from_secs(a.seconds + a.minutes * 60));
+            s.advance_clock(Duration::from_secs(
+                a.seconds.saturating_add(a.minutes.saturating_mul(60)),
+            ));
             ok_json(json!({"now": s.now(), "icims": s.now_icims()}))
         }
         ["faults"] if m == M::GET => {

@@ -93,7 +93,7 @@ impl Auth {
         let mut st = self.lock();
         let window = self.cfg.token_throttle_window_secs as i64;
         let q = st.issued.entry(client).or_default();
-        while q.front().is_some_and(|&t| t <= now - window) {
+        while q.front().is_some_and(|&t| t <= now.saturating_sub(window)) {
             q.pop_front();
         }
         if q.len() >= self.cfg.token_throttle_limit as usize {
@@ -105,7 +105,7 @@ impl Auth {
         }
         q.push_back(now);
         let token = format!("sim.{:016x}{:016x}", st.rng.next_u64(), st.rng.next_u64());
-        let expiry = now + self.cfg.token_lifetime_secs as i64;
+        let expiry = now.saturating_add(self.cfg.token_lifetime_secs.min(i64::MAX as u64) as i64);
         st.tokens.retain(|_, &mut exp| exp > now);
         st.tokens.insert(token.clone(), expiry);
         Ok(TokenResponse {

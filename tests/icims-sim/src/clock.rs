@@ -39,7 +39,9 @@ impl SimClock {
         } else {
             0
         };
-        self.start_ms + run + self.offset_ms.load(Ordering::Relaxed)
+        self.start_ms
+            .saturating_add(run)
+            .saturating_add(self.offset_ms.load(Ordering::Relaxed))
     }
 
     /// Current sim time in unix seconds.
@@ -48,8 +50,8 @@ impl SimClock {
     }
 
     pub fn advance(&self, by: Duration) {
-        self.offset_ms
-            .fetch_add(by.as_millis() as i64, Ordering::Relaxed);
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX / 4);
+        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
     }
 }
 

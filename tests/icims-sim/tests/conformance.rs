@@ -1690,3 +1690,43 @@ async fn only_http_1_1_is_served() {
             || String::from_utf8_lossy(&out).starts_with("HTTP/1.1 505")
     );
 }
+
+#[tokio::test]
+async fn hostile_input_gets_icims_errors_not_crashes() {
+    let s = Sim::start(config()).await;
+    let nested = (0..100).fold(
+        json!({"filters":[{"name":"person.id","value":["1"]}]}),
+        |acc, _| json!({"filters":[{"name":"person.id","value":["1"]}],"children":[acc]}),
+    );
+    let cases: Vec<(Method, String, String)> = vec![
+        (Method::POST, "/customers/1234/search/people?staleness=99999999999999999999".into(), json!({"filters":[{"name":"person.id","value":["1"]}]}).to_string()),
+        (Method::POST, "/customers/1234/search/people?staleness=18446744073709551615".into(), json!({"filters":[{"name":"person.id","value":["1"]}]}).to_string()),
+        (Method::POST, "/customers/1234/search/people".into(), nested.to_string()),
+        (Method::POST, "/customers/1234/search/people".into(), json!({"filters":[{"name":"person.id","value":["-5","x"]}]}).to_string()),
+        (Method::POST, "/customers/1234/search/people".into(), json!({"filters":[{"name":"person.id","value":[]}]}).to_string()),
+        (Method::POST, "/customers/1234/search/people".into(), json!({"filters":[{"name":"person.updateddate","value":["9999-12-31 11:59 PM"],"operator":">"}]}).to_string()),
+        (Method::POST, "/customers/1234/search/jobs".into(), "\u{0}\u{1}".into()),
+        (Method::GET, "/customers/1234/people/99999999999999999999999".into(), String::new()),
+        (Method::GET, "/customers/1234/people/1?fields=%E2%9C%93,,,id".into(), String::new()),
+        (Method::PATCH, "/customers/1234/people/1".into(), json!({"firstname":[1,2],"email":"x"}).to_string()),
+        (Method::PATCH, "/customers/1234/people/1".into(), json!({"folder":{"id":"nope"}}).to_string()),
+        (Method::PATCH, "/customers/1234/people/1".into(), "[1,2,3]".into()),
+        (Method::POST, "/customers/1234/applicantworkflows".into(), json!({"baseprofile":"x","associatedprofile":{"id":-1}}).to_string()),
+        (Method::PATCH, "/customers/1234/people/1/fields/resume/binary".into(), "--x\r\n".into()),
+        (Method::GET, "/customers/1234/v2/lists/lists.sources?size=0&page=18446744073709551615".into(), String::new()),
+        (Method::PUT, "/customers/1234/jobs/1001".into(), "{}".into()),
+    ];
+    for (m, path, body) in cases {
+        let r = s.call(m.clone(), &path, &body).await;
+        assert!(r.status < 500, "{m} {path}: {}", r.status);
+        if r.status >= 400 {
+            assert!(r.json()["errors"][0]["errorCode"].is_number(), "{m} {path}");
+        }
+    }
+    assert_eq!(
+        s.get("/customers/1234/people/1?fields=lastname")
+            .await
+            .status,
+        200
+    );
+}

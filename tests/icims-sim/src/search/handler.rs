@@ -38,7 +38,7 @@ pub(crate) fn handle(
         .query_param("staleness")
         .and_then(|s| s.trim().parse::<u64>().ok())
         .unwrap_or(scfg.default_staleness_minutes);
-    let staleness_ms = staleness_min.saturating_mul(60_000) as i64;
+    let staleness_ms = staleness_min.saturating_mul(60_000).min(i64::MAX as u64) as i64;
     let now_ms = inner.clock.now_ms();
     let key = (cust.cfg.id, ty, query.canonical());
     let cached = if staleness_ms > 0 {
@@ -51,7 +51,11 @@ pub(crate) fn handle(
         None => {
             let ids = Arc::new(run(&compiled, ty, &cust.read(), scfg.max_results));
             if staleness_ms > 0 {
-                let max_age = (scfg.default_staleness_minutes.max(staleness_min) * 60_000) as i64;
+                let max_age = scfg
+                    .default_staleness_minutes
+                    .max(staleness_min)
+                    .saturating_mul(60_000)
+                    .min(i64::MAX as u64) as i64;
                 inner.cache.put(key, now_ms, ids.clone(), max_age);
             }
             ids
