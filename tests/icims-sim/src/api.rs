@@ -314,9 +314,14 @@ fn get(inner: &Inner, cust: &Customer, ty: RecordType, id: u64, req: &Req) -> Ap
     }
     let d = cust.read();
     let v = inner.view(cust, &d);
-    let (mut map, warnings) =
-        profiles::render(&v, ty, id, &sel, &inner.cfg.profiles.default_fields)
-            .ok_or_else(|| ApiError::not_found(ty.noun()))?;
+    let (mut map, warnings) = profiles::render(
+        &v,
+        ty,
+        id,
+        &sel,
+        inner.cfg.profiles.default_fields.for_type(ty),
+    )
+    .ok_or_else(|| ApiError::not_found(ty.noun()))?;
     drop(d);
     if status_hidden {
         map.remove("status");

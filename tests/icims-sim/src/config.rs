@@ -266,8 +266,8 @@ impl Default for SearchConfig {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProfileConfig {
-    /// Fields returned by a GET without `fields=` (UNKNOWN in the reference). Empty = all.
-    pub default_fields: Vec<String>,
+    /// Fields returned by a GET without `fields=`, per type (UNKNOWN in the reference).
+    pub default_fields: DefaultFields,
     pub custom_fields: CustomFieldIds,
     /// Status for a second workflow on the same person–job pair (iCIMS keeps one per pair).
     pub duplicate_workflow_status: u16,
@@ -280,11 +280,33 @@ pub struct ProfileConfig {
 impl Default for ProfileConfig {
     fn default() -> Self {
         ProfileConfig {
-            default_fields: Vec::new(),
+            default_fields: DefaultFields::default(),
             custom_fields: CustomFieldIds::default(),
             duplicate_workflow_status: 400,
             max_upload_bytes: 10 * 1024 * 1024,
             missing_file_status: 404,
+        }
+    }
+}
+
+/// Per-type field lists for a GET without `fields=`; an empty list (default) means every field.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DefaultFields {
+    pub people: Vec<String>,
+    pub jobs: Vec<String>,
+    pub companies: Vec<String>,
+    pub applicantworkflows: Vec<String>,
+}
+
+impl DefaultFields {
+    pub fn for_type(&self, ty: crate::record_type::RecordType) -> &[String] {
+        use crate::record_type::RecordType::*;
+        match ty {
+            People => &self.people,
+            Jobs => &self.jobs,
+            Companies => &self.companies,
+            Workflows => &self.applicantworkflows,
         }
     }
 }

@@ -40,8 +40,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use config::{
-    AuthConfig, ClockConfig, CustomFieldIds, CustomerConfig, FaultConfig, GeneratorConfig,
-    ListNode, Permission, ProfileConfig, QuotaConfig, SearchConfig, SimConfig,
+    AuthConfig, ClockConfig, CustomFieldIds, CustomerConfig, DefaultFields, FaultConfig,
+    GeneratorConfig, ListNode, Permission, ProfileConfig, QuotaConfig, SearchConfig, SimConfig,
 };
 pub use counters::{CountersSnapshot, Endpoint};
 pub use errors::ApiError;

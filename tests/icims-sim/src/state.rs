@@ -518,7 +518,7 @@ impl SimState {
             ty,
             id,
             &sel,
-            &self.inner.cfg.profiles.default_fields,
+            self.inner.cfg.profiles.default_fields.for_type(ty),
         )
         .map(|(m, _)| Value::Object(m))
         .ok_or_else(|| ApiError::not_found(ty.noun()))

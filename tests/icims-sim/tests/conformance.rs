@@ -1730,3 +1730,28 @@ async fn hostile_input_gets_icims_errors_not_crashes() {
         200
     );
 }
+
+#[tokio::test]
+async fn default_field_set_without_fields_param_is_a_setting() {
+    let mut cfg = config();
+    cfg.profiles.default_fields.jobs = vec!["jobid".into(), "jobtitle".into(), "folder".into()];
+    let s = Sim::start(cfg).await;
+    let v = s.get("/customers/1234/jobs/1001").await.json();
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["folder", "jobid", "jobtitle", "links"]);
+    // Other types keep "every field"; explicit fields= still wins.
+    assert!(
+        s.get("/customers/1234/people/1")
+            .await
+            .json()
+            .get("email")
+            .is_some()
+    );
+    assert!(
+        s.get("/customers/1234/jobs/1001?fields=overview")
+            .await
+            .json()
+            .get("overview")
+            .is_some()
+    );
+}
