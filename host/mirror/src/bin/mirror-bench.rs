@@ -1,8 +1,8 @@
 //! Prints how fast the SQLite mirror stores pages and answers rediscovery searches on synthetic
 //! data. Reports only; asserts nothing.
 //!
-//! Usage: `mirror-bench [CANDIDATES] [PATH] [--load-only]` (default 100000 candidates, a
-//! temporary file), or `mirror-bench --query PATH SQL…` to time statements against an existing
+//! Usage: `mirror-bench [CANDIDATES] [PATH] [--load-only | --search-only]` (default 100000
+//! candidates, a temporary file; `--search-only` reuses a file loaded before), or `mirror-bench --query PATH SQL…` to time statements against an existing
 //! file (each is run three times; the last time is printed with its row count).
 //! One application per candidate is loaded as well, over 200 jobs.
 
@@ -227,24 +227,30 @@ fn main() {
         .next()
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| dir.join("mirror-bench.db"));
-    let _ = std::fs::remove_file(&path);
+    let mode = args.next();
+    let search_only = mode.as_deref() == Some("--search-only");
+    if !search_only {
+        let _ = std::fs::remove_file(&path);
+    }
     let m = SqliteMirror::open(&path).expect("open mirror");
     println!(
         "mirror-bench: {n} candidates and {n} applications in {}",
         path.display()
     );
 
-    let cand = |i, rng: &mut Rng| AtsRecord::Candidate(candidate(i, rng));
-    load(&m, RecordKind::Candidate, n, cand, "candidates, first load");
-    load(&m, RecordKind::Candidate, n, cand, "candidates, unchanged");
-    load(
-        &m,
-        RecordKind::Application,
-        n,
-        |i, rng| AtsRecord::Application(application(i, rng)),
-        "applications, first load",
-    );
-    if args.next().as_deref() == Some("--load-only") {
+    if !search_only {
+        let cand = |i, rng: &mut Rng| AtsRecord::Candidate(candidate(i, rng));
+        load(&m, RecordKind::Candidate, n, cand, "candidates, first load");
+        load(&m, RecordKind::Candidate, n, cand, "candidates, unchanged");
+        load(
+            &m,
+            RecordKind::Application,
+            n,
+            |i, rng| AtsRecord::Application(application(i, rng)),
+            "applications, first load",
+        );
+    }
+    if mode.as_deref() == Some("--load-only") {
         return;
     }
 

@@ -108,8 +108,9 @@ impl Params {
     }
 }
 
-/// The application filters as one SQL condition on candidate `c`, if any.
-fn application_filter(q: &SearchQuery, p: &mut Params) -> Option<String> {
+/// The application filters as one SQL condition on candidate `c`, if any. With text, an
+/// indexed filter is checked on the FTS rowid (`text_plan`), before any candidate is joined.
+fn application_filter(q: &SearchQuery, p: &mut Params, text_plan: bool) -> Option<String> {
     if !q.has_application_filter() {
         return None;
     }
@@ -146,13 +147,29 @@ fn application_filter(q: &SearchQuery, p: &mut Params) -> Option<String> {
     if let Some(t) = q.applied_to {
         app.push(format!("a.applied_at <= {}", p.add(t)));
     }
-    let indexed = !q.job_ids.is_empty() || !q.status_ids.is_empty();
-    Some(if indexed {
-        // Uncorrelated: built once from the (conn, job_id) / (conn, status_id) index.
+    // Name the index: the covering by-candidate index would otherwise tempt the planner into
+    // scanning every application of the connection.
+    let indexed = if !q.job_ids.is_empty() {
+        Some("applications_by_job")
+    } else if !q.status_ids.is_empty() {
+        Some("applications_by_status")
+    } else {
+        None
+    };
+    Some(if let (Some(index), true) = (indexed, text_plan) {
+        // Built once: the rowids of the candidates holding such an application. The unary `+`
+        // keeps SQLite from handing the list to FTS5 as rowid lookups (one slow probe each).
         app[0] = "a.conn = ?1".to_string(); // ?1 is the connection name
-
         format!(
-            "c.id IN (SELECT a.candidate_id FROM applications a WHERE {})",
+            "+f.rowid IN (SELECT c2.rid FROM applications a INDEXED BY {index} JOIN candidates c2 \
+             ON c2.conn = a.conn AND c2.id = a.candidate_id WHERE {})",
+            app.join(" AND ")
+        )
+    } else if let Some(index) = indexed {
+        // Uncorrelated: built once from the (conn, job_id) / (conn, status_id) index.
+        app[0] = "a.conn = ?1".to_string();
+        format!(
+            "c.id IN (SELECT a.candidate_id FROM applications a INDEXED BY {index} WHERE {})",
             app.join(" AND ")
         )
     } else {
@@ -200,7 +217,7 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
     if let Some(t) = q.updated_to {
         filters.push(format!("c.updated_at <= {}", p.add(t)));
     }
-    filters.extend(application_filter(q, &mut p));
+    filters.extend(application_filter(q, &mut p, text.is_some()));
     let (from, order) = match (plan, &text) {
         (SearchPlan::Ranked, Some(_)) => (
             "candidates_fts f JOIN candidates c INDEXED BY candidates_search ON c.rid = f.rowid",

@@ -139,7 +139,10 @@ CREATE TABLE applications (
     missing_since  INTEGER,
     UNIQUE (conn, id)
 );
-CREATE INDEX applications_by_candidate ON applications (conn, candidate_id);
+-- Covers the search's per-candidate application filters (stage, status, dates), so they never
+-- read the wide application rows.
+CREATE INDEX applications_by_candidate ON applications
+    (conn, candidate_id, deleted_at, job_id, status_id, stage, applied_at, status_name);
 CREATE INDEX applications_by_job ON applications (conn, job_id);
 CREATE INDEX applications_by_status ON applications (conn, status_id);
 
