@@ -130,10 +130,12 @@ async fn latency(inner: &Inner) {
 
 /// Applies a drawn fault. `real` produces the genuine answer (only `truncated` needs it).
 fn fault_outcome(inner: &Inner, f: FaultKind, real: impl FnOnce() -> Reply) -> Outcome {
-    let err = |status, code, msg: &str| {
-        Outcome::Reply(common_headers(Reply::from(ApiError::new(
-            status, code, msg,
-        ))))
+    let err = |status: u16, code, msg: &str| {
+        let mut e = ApiError::new(status, code, msg);
+        if let (429 | 503, Some(secs)) = (status, inner.cfg.faults.retry_after_secs) {
+            e = e.with_header("retry-after", secs.to_string());
+        }
+        Outcome::Reply(common_headers(Reply::from(e)))
     };
     match f {
         FaultKind::TooManyRequests => err(429, 429, "Too many requests; retry later."),

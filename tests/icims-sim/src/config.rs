@@ -343,6 +343,9 @@ pub struct FaultConfig {
     pub timeout_hold_ms: u64,
     /// Scripted faults queued at start.
     pub script: Vec<FaultScript>,
+    /// `Retry-After` seconds added to `429`/`503` fault answers (none by default: iCIMS
+    /// documents no Retry-After).
+    pub retry_after_secs: Option<u64>,
 }
 
 impl Default for FaultConfig {
@@ -352,6 +355,7 @@ impl Default for FaultConfig {
             rates: BTreeMap::new(),
             timeout_hold_ms: 60_000,
             script: Vec::new(),
+            retry_after_secs: None,
         }
     }
 }

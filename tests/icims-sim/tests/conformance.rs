@@ -1381,6 +1381,21 @@ async fn faults_status_kinds_use_icims_error_bodies() {
 }
 
 #[tokio::test]
+async fn faults_retry_after_is_a_setting() {
+    let mut cfg = config();
+    cfg.faults.retry_after_secs = Some(30);
+    let s = Sim::start(cfg).await;
+    s.state()
+        .push_fault(script("get", FaultKind::TooManyRequests, 1));
+    s.state()
+        .push_fault(script("get", FaultKind::InternalError, 1));
+    let r = s.get("/customers/1234/people/1").await;
+    assert_eq!((r.status, r.header("retry-after")), (429, Some("30")));
+    let r = s.get("/customers/1234/people/1").await;
+    assert_eq!((r.status, r.header("retry-after")), (500, None));
+}
+
+#[tokio::test]
 async fn faults_token_endpoint_can_fail() {
     let s = Sim::start(config()).await;
     s.state()
