@@ -437,41 +437,30 @@ async fn s4_workflow_get_shape() {
 #[tokio::test]
 async fn s4_workflow_create_rules() {
     let s = Sim::start(config()).await;
-    let r = s
-        .post("/customers/1234/applicantworkflows", &json!({"baseprofile":1002,"associatedprofile":150,
-               "status":{"id":"D10100"},"source":"Other (Please Specify)","sourcename":"org.example.lottery"}))
-        .await;
-    let pre_existing = s
+    let fresh = s
         .state()
-        .snapshot(1234, RecordType::Workflows, 10001)
-        .is_ok();
-    assert!(pre_existing);
-    if r.status == 400 {
-        // The generator may already have linked this pair; pick a fresh person.
-        let id = s
-            .state()
-            .create_person(
-                1234,
-                json!({"firstname":"A","lastname":"B"}).as_object().unwrap(),
-            )
-            .unwrap();
-        let r = s
-            .post(
-                "/customers/1234/applicantworkflows",
-                &json!({"baseprofile":1002,"associatedprofile":id}),
-            )
-            .await;
-        assert_eq!(r.status, 201);
-    } else {
-        assert_eq!(r.status, 201);
-        assert!(r.body.is_empty());
-        let loc = r.header("location").unwrap();
-        assert!(loc.starts_with(&s.api("/customers/1234/applicantworkflows/")));
-        let v = s.get(&loc.replace(&s.sim.api_base_url(), "")).await.json();
-        assert_eq!(v["sourcename"], "org.example.lottery");
-        assert_eq!(v["source"], "Other (Please Specify)");
-        assert_eq!(v["status"]["id"], "D10100");
-    }
+        .create_person(
+            1234,
+            json!({"firstname":"A","lastname":"B"}).as_object().unwrap(),
+        )
+        .unwrap();
+    let r = s
+        .post(
+            "/customers/1234/applicantworkflows",
+            &json!({"baseprofile":1002,"associatedprofile":fresh,"status":{"id":"D10100"},
+                    "source":"Other (Please Specify)","sourcename":"org.example.lottery"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert!(r.body.is_empty());
+    let loc = r.header("location").unwrap();
+    assert!(loc.starts_with(&s.api("/customers/1234/applicantworkflows/")));
+    let v = s.get(&loc.replace(&s.sim.api_base_url(), "")).await.json();
+    assert_eq!(v["sourcename"], "org.example.lottery");
+    assert_eq!(v["source"], "Other (Please Specify)");
+    assert_eq!(v["status"]["id"], "D10100");
+    assert_eq!(v["baseprofile"]["id"], 1002);
+    assert_eq!(v["associatedprofile"]["id"], fresh);
     let p = s
         .state()
         .create_person(
