@@ -111,32 +111,66 @@ pub fn get(kind: RecordKind, id: String) -> ConnectorResult<AtsRecord> {
     }
 }
 
+/// Attempts per record GET within one page: a GET by id is idempotent, so a transient failure
+/// (a reset, a 5xx, a truncated body) is retried here rather than failing the whole page, which
+/// would cost the page's search and every other GET again.
+const READ_ATTEMPTS: u32 = 3;
+
+fn worth_retrying(error: &ConnectorError) -> bool {
+    match error {
+        ConnectorError::Transient(_) => true,
+        ConnectorError::RateLimited(limit) => {
+            limit.scope != ats_connector_sdk::RateLimitScope::Daily
+        }
+        _ => false,
+    }
+}
+
 /// GETs records (in flight together) and maps them, in id order. Ids answering "not found"
-/// (404 errorCode 2, deleted since the search) are returned as gone; any other failure fails
-/// the call, so the host retries the page.
+/// (404 errorCode 2, deleted since the search) are returned as gone; transient failures are
+/// retried (see [`READ_ATTEMPTS`]); any other failure fails the call, so the host retries the
+/// page.
 pub fn fetch(
     api: &Api,
     profile: ProfileType,
     ids: &[String],
 ) -> ConnectorResult<(Vec<AtsRecord>, Vec<String>)> {
-    let requests = ids
-        .iter()
-        .map(|id| api.record_request(profile, id))
-        .collect();
-    let answers = api.call_all(requests, profile.get_permission());
+    let mut answers: Vec<Option<ConnectorResult<(Value, String)>>> = vec![None; ids.len()];
+    let mut pending: Vec<usize> = (0..ids.len()).collect();
+    for attempt in 0..READ_ATTEMPTS {
+        if attempt > 0 {
+            ats_connector_sdk::http::pause(std::time::Duration::from_millis(200 << attempt));
+        }
+        let requests = pending
+            .iter()
+            .map(|&i| api.record_request(profile, &ids[i]))
+            .collect();
+        let results = api.call_all(requests, profile.get_permission());
+        let mut again = Vec::new();
+        for (&i, result) in pending.iter().zip(results) {
+            let parsed = result.and_then(|response| api::json_and_text(&response));
+            match parsed {
+                Err(e) if worth_retrying(&e) && attempt + 1 < READ_ATTEMPTS => again.push(i),
+                other => answers[i] = Some(other),
+            }
+        }
+        pending = again;
+        if pending.is_empty() {
+            break;
+        }
+    }
     let mut records = Vec::with_capacity(ids.len());
     let mut gone = Vec::new();
     let mut statuses_seen = BTreeMap::new();
     for (id, answer) in ids.iter().zip(answers) {
-        let response = match answer {
-            Ok(response) => response,
+        let (body, raw) = match answer.expect("every id is answered after the last attempt") {
+            Ok(parsed) => parsed,
             Err(ConnectorError::NotFound(_)) => {
                 gone.push(id.clone());
                 continue;
             }
             Err(e) => return Err(e),
         };
-        let (body, raw) = api::json_and_text(&response)?;
         let settings = &api.settings;
         records.push(match profile {
             ProfileType::Person => {

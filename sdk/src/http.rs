@@ -180,3 +180,9 @@ fn transport_error(url: &str, error: wstd::http::Error) -> ConnectorError {
         None => ConnectorError::Transient(format!("request to {url} failed: {error:#}")),
     }
 }
+
+/// Waits, without busy-looping (e.g. between two attempts of an idempotent read).
+pub fn pause(duration: std::time::Duration) {
+    // The timer must be made inside the runtime: it registers with the reactor.
+    wstd::runtime::block_on(async move { wstd::task::sleep(duration.into()).await });
+}
