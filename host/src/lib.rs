@@ -6,6 +6,9 @@
 //! - [`status_view`]: where each connection and stream stands.
 //! - [`cli`]: the command-line interface.
 
+pub mod cli;
+pub mod connection_file;
+// Sync, mirror and feature modules below are the lead's.
 pub mod display;
 pub mod host;
 pub mod live_connection;

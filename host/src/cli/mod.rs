@@ -1,0 +1,118 @@
+//! The `ats` command line: argument parsing and dispatch. Each command lives in its own module
+//! with its arguments and its output; sync commands are added beside these by the lead.
+//!
+//! Errors print as one line on stderr (`error: …`) with exit code 1; `check` exits 2 when a
+//! permission is missing.
+
+pub mod check;
+pub mod describe;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Runs ATS connectors: describe, check and sync connections to applicant tracking systems.
+#[derive(Debug, Parser)]
+#[command(name = "ats", version, about)]
+pub struct Cli {
+    /// Where compiled plugins are cached [default: $XDG_CACHE_HOME/ats or ~/.cache/ats].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Where the host keeps its data (mirror, plugin storage).
+    #[arg(long, global = true, value_name = "DIR", default_value = ".ats")]
+    pub data_dir: PathBuf,
+    /// More logs (-v: debug, -vv: trace). `RUST_LOG` overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print what a plugin is: settings, authentication, hosts, permissions, streams, writes.
+    Describe(describe::Args),
+    /// Check a connection's credentials and every permission its plugin needs.
+    Check(check::Args),
+}
+
+impl Cli {
+    /// The compile cache folder to use.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.cache_dir
+            .clone()
+            .unwrap_or_else(ats_runtime::RuntimeConfig::default_cache_dir)
+    }
+
+    /// The runtime configuration for this invocation.
+    pub fn runtime_config(&self) -> ats_runtime::RuntimeConfig {
+        ats_runtime::RuntimeConfig::new(self.cache_dir())
+    }
+}
+
+/// The `ats` binary's entry point.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(&anyhow::anyhow!("cannot start the async runtime: {e}")),
+    };
+    match runtime.block_on(run(&cli)) {
+        Ok(code) => code,
+        Err(error) => fail(&error),
+    }
+}
+
+/// Dispatches one command.
+pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Describe(args) => describe::run(cli, args).await,
+        Command::Check(args) => check::run(cli, args).await,
+    }
+}
+
+/// Prints an error as one line and returns exit code 1.
+pub fn fail(error: &anyhow::Error) -> ExitCode {
+    let text = format!("{error:#}").replace('\n', " ");
+    eprintln!("error: {text}");
+    ExitCode::FAILURE
+}
+
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "warn",
+        1 => "info,ats_runtime=debug,ats_host=debug,plugin=debug",
+        _ => "debug,plugin=trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(true)
+        .try_init();
+}
+
+/// Runs CPU-heavy plugin loading off the async executor.
+pub(crate) async fn load_plugin(
+    runtime: &ats_runtime::Runtime,
+    path: &std::path::Path,
+) -> anyhow::Result<ats_runtime::Plugin> {
+    let runtime = runtime.clone();
+    let path = path.to_path_buf();
+    Ok(tokio::task::spawn_blocking(move || runtime.load_plugin(&path)).await??)
+}
+
+/// Writes command output to stdout; a closed pipe (`ats … | head`) is not an error.
+pub(crate) fn output(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
