@@ -124,7 +124,7 @@ impl Host {
             name: row.name.clone(),
             settings: row.settings.clone(),
             secrets: resolve_secrets(&row.name, &row.secrets)?,
-            extra_allowed_hosts: Vec::new(),
+            extra_allowed_hosts: row.extra_allowed_hosts.clone(),
         };
         let connection = self
             .runtime

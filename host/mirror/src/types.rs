@@ -29,6 +29,8 @@ pub struct ConnectionRow {
     pub secrets: BTreeMap<String, SecretRef>,
     /// Per-stream interval overrides, seconds.
     pub stream_intervals: BTreeMap<String, u64>,
+    /// Hosts the operator allows beyond those the plugin declares (e.g. a proxy).
+    pub extra_allowed_hosts: Vec<String>,
     /// Kept from the first upsert; later upserts do not change it.
     pub created_at: Timestamp,
     pub updated_at: Timestamp,

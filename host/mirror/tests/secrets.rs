@@ -22,6 +22,7 @@ fn no_table_holds_a_secret_value() {
             SecretRef::Env("ICIMS_CLIENT_SECRET".into()),
         )]),
         stream_intervals: BTreeMap::from([("candidates".to_string(), 900)]),
+        extra_allowed_hosts: vec!["proxy.example.com:3128".into()],
         created_at: 1,
         updated_at: 1,
     };

@@ -87,6 +87,7 @@ impl HostEnv {
             .into_iter()
             .collect(),
             stream_intervals: BTreeMap::new(),
+            extra_allowed_hosts: Vec::new(),
             created_at: 0,
             updated_at: 0,
         };

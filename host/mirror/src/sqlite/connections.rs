@@ -6,11 +6,13 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 pub(crate) fn upsert(db: &Connection, c: &ConnectionRow) -> Result<(), MirrorError> {
     db.prepare_cached(
         "INSERT INTO connections (name, plugin_path, plugin_hash, settings_json, secret_refs_json, \
-         stream_intervals_json, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         stream_intervals_json, created_at, updated_at, extra_allowed_hosts_json) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
          ON CONFLICT (name) DO UPDATE SET plugin_path = excluded.plugin_path, \
          plugin_hash = excluded.plugin_hash, settings_json = excluded.settings_json, \
          secret_refs_json = excluded.secret_refs_json, \
-         stream_intervals_json = excluded.stream_intervals_json, updated_at = excluded.updated_at",
+         stream_intervals_json = excluded.stream_intervals_json, updated_at = excluded.updated_at, \
+         extra_allowed_hosts_json = excluded.extra_allowed_hosts_json",
     )?
     .execute(params![
         c.name,
@@ -21,14 +23,15 @@ pub(crate) fn upsert(db: &Connection, c: &ConnectionRow) -> Result<(), MirrorErr
         serde_json::to_string(&c.stream_intervals)?,
         c.created_at,
         c.updated_at,
+        serde_json::to_string(&c.extra_allowed_hosts)?,
     ])?;
     Ok(())
 }
 
 const SELECT: &str = "SELECT name, plugin_path, plugin_hash, settings_json, secret_refs_json, \
-     stream_intervals_json, created_at, updated_at FROM connections";
+     stream_intervals_json, created_at, updated_at, extra_allowed_hosts_json FROM connections";
 
-type RawRow = (String, String, String, String, String, String, i64, i64);
+type RawRow = (String, String, String, String, String, String, i64, i64, String);
 
 fn raw_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((
@@ -40,6 +43,7 @@ fn raw_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
         r.get(5)?,
         r.get(6)?,
         r.get(7)?,
+        r.get(8)?,
     ))
 }
 
@@ -51,7 +55,7 @@ fn decode(raw: RawRow) -> Result<ConnectionRow, MirrorError> {
             detail: e.to_string(),
         }
     };
-    let (name, plugin_path, plugin_hash, settings, secrets, intervals, created_at, updated_at) =
+    let (name, plugin_path, plugin_hash, settings, secrets, intervals, created_at, updated_at, hosts) =
         raw;
     Ok(ConnectionRow {
         name,
@@ -61,6 +65,8 @@ fn decode(raw: RawRow) -> Result<ConnectionRow, MirrorError> {
         secrets: serde_json::from_str(&secrets).map_err(corrupt("secret_refs_json"))?,
         stream_intervals: serde_json::from_str(&intervals)
             .map_err(corrupt("stream_intervals_json"))?,
+        extra_allowed_hosts: serde_json::from_str(&hosts)
+            .map_err(corrupt("extra_allowed_hosts_json"))?,
         created_at,
         updated_at,
     })
