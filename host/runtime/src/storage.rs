@@ -100,10 +100,12 @@ impl PluginStorage for SqliteStorage {
     }
 }
 
+type Entries = BTreeMap<(String, String), Vec<u8>>;
+
 /// Plugin storage in memory, lost when dropped.
 #[derive(Default)]
 pub struct MemoryStorage {
-    entries: Mutex<BTreeMap<(String, String), Vec<u8>>>,
+    entries: Mutex<Entries>,
 }
 
 impl MemoryStorage {
@@ -112,9 +114,7 @@ impl MemoryStorage {
         MemoryStorage::default()
     }
 
-    fn entries(
-        &self,
-    ) -> Result<std::sync::MutexGuard<'_, BTreeMap<(String, String), Vec<u8>>>, StorageError> {
+    fn entries(&self) -> Result<std::sync::MutexGuard<'_, Entries>, StorageError> {
         self.entries
             .lock()
             .map_err(|_| StorageError::Backend("storage lock poisoned".into()))

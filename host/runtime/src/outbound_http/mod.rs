@@ -201,7 +201,7 @@ impl ConnectionHttp {
             let used_token = if info.api_host {
                 match self.authenticate(outgoing.headers_mut()).await {
                     Ok(token) => token,
-                    Err(answer) => return answer,
+                    Err(answer) => return *answer,
                 }
             } else {
                 None
@@ -232,8 +232,8 @@ impl ConnectionHttp {
     async fn authenticate(
         &self,
         headers: &mut HeaderMap,
-    ) -> Result<Option<crate::Secret>, Result<http::Response<WasiBody>, Error>> {
-        let internal = |detail: String| Err(Err(Error::InternalError(Some(detail))));
+    ) -> Result<Option<crate::Secret>, Box<Result<http::Response<WasiBody>, Error>>> {
+        let internal = |detail: String| Err(Box::new(Err(Error::InternalError(Some(detail)))));
         match &self.credentials {
             Credentials::None => Ok(None),
             Credentials::Header { name, value } => match secret_header(value.expose()) {
@@ -263,16 +263,16 @@ impl ConnectionHttp {
                             other => http::StatusCode::from_u16(other)
                                 .unwrap_or(http::StatusCode::BAD_GATEWAY),
                         };
-                        Err(Ok(host_answer(
+                        Err(Box::new(Ok(host_answer(
                             status,
                             format!(
                                 "the host could not obtain an OAuth token: the token endpoint answered HTTP {status}: {message}"
                             ),
-                        )))
+                        ))))
                     }
                     Err(TokenError::Failed(e)) => {
                         tracing::warn!(connection = %self.connection, "cannot obtain an OAuth token: {e}");
-                        Err(Err(e))
+                        Err(Box::new(Err(e)))
                     }
                 }
             }
