@@ -37,7 +37,12 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let plugin = super::load_plugin(&runtime, &plugin_path).await?;
     // Throw-away storage: the suite must not leave caches behind in the host's data.
     let connection = runtime
-        .connect(&plugin, spec, Arc::new(MemoryStorage::new()), Arc::new(NoObserver))
+        .connect(
+            &plugin,
+            spec,
+            Arc::new(MemoryStorage::new()),
+            Arc::new(NoObserver),
+        )
         .await?;
     let options = SuiteOptions {
         page_size: args.page_size,
@@ -50,5 +55,9 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         print!("{}", report.table());
     }
-    Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
