@@ -6,7 +6,12 @@
 
 pub mod check;
 pub mod conformance;
+pub mod connect;
 pub mod describe;
+pub mod progress;
+pub mod run;
+pub mod status;
+pub mod sync;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -37,6 +42,14 @@ pub enum Command {
     Check(check::Args),
     /// Run a plugin through the contract's invariants and print a pass/fail table.
     Conformance(conformance::Args),
+    /// Check a connection file and save the connection for sync, status and run.
+    Connect(connect::Args),
+    /// Sync a saved connection into the local mirror now.
+    Sync(sync::Args),
+    /// Show each connection's and stream's state, the mirror's counts and the request quota.
+    Status(status::Args),
+    /// Run the scheduler in the foreground: every stream when due, within the quota.
+    Run(run::Args),
 }
 
 impl Cli {
@@ -73,6 +86,10 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Describe(args) => describe::run(cli, args).await,
         Command::Check(args) => check::run(cli, args).await,
         Command::Conformance(args) => conformance::run(cli, args).await,
+        Command::Connect(args) => connect::run(cli, args).await,
+        Command::Sync(args) => sync::run(cli, args).await,
+        Command::Status(args) => status::run(cli, args).await,
+        Command::Run(args) => run::run(cli, args).await,
     }
 }
 
@@ -96,6 +113,15 @@ fn init_logging(verbose: u8) {
         .with_writer(std::io::stderr)
         .with_target(true)
         .try_init();
+}
+
+/// Opens the host's data folder with this invocation's runtime settings.
+pub(crate) fn open_host(cli: &Cli) -> anyhow::Result<crate::host::Host> {
+    let paths = crate::host::HostPaths {
+        data_dir: cli.data_dir.clone(),
+        cache_dir: cli.cache_dir(),
+    };
+    Ok(crate::host::Host::open(paths, Some(cli.runtime_config()))?)
 }
 
 /// Runs CPU-heavy plugin loading off the async executor.
