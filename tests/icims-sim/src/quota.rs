@@ -10,6 +10,9 @@ use crate::config::QuotaConfig;
 pub struct QuotaMeter {
     window: i64,
     used: u64,
+    /// Requests refused because the quota was spent, over the simulator's life: a well-behaved
+    /// client keeps this at zero.
+    refused: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +23,8 @@ pub struct QuotaSnapshot {
     /// Seconds until the window resets.
     pub reset_secs: i64,
     pub window_secs: u64,
+    /// Requests answered "quota exhausted" since the simulator started (all windows).
+    pub refused_total: u64,
 }
 
 impl QuotaMeter {
@@ -40,6 +45,7 @@ impl QuotaMeter {
             remaining: cfg.limit.saturating_sub(self.used),
             reset_secs,
             window_secs: cfg.window_secs,
+            refused_total: self.refused,
         }
     }
 
@@ -47,6 +53,7 @@ impl QuotaMeter {
     pub fn consume(&mut self, cfg: &QuotaConfig, now: i64) -> Result<QuotaSnapshot, QuotaSnapshot> {
         let reset = self.roll(cfg, now);
         if self.used >= cfg.limit {
+            self.refused += 1;
             return Err(self.snapshot(cfg, reset));
         }
         self.used += 1;
