@@ -8,8 +8,17 @@ pub mod check;
 pub mod conformance;
 pub mod connect;
 pub mod describe;
+pub mod duplicates;
+pub mod export;
+pub mod feature_output;
+pub mod move_application;
 pub mod progress;
+pub mod refresh;
+pub mod reject;
+pub mod reply;
+pub mod review;
 pub mod run;
+pub mod search;
 pub mod status;
 pub mod sync;
 
@@ -50,6 +59,22 @@ pub enum Command {
     Status(status::Args),
     /// Run the scheduler in the foreground: every stream when due, within the quota.
     Run(run::Args),
+    /// Export a platform profile to the ATS: find or create the person, resume, application.
+    Export(export::Args),
+    /// A candidate replied to an email: create the sender if unknown, else add what is new.
+    Reply(reply::Args),
+    /// Rank a job's applicants from the mirror, with each score explained.
+    Review(review::Args),
+    /// Search the mirror's people by text, status, stage, job, source and dates.
+    Search(search::Args),
+    /// Push a profile's new or changed fields to an ATS person (never erases).
+    Refresh(refresh::Args),
+    /// Move an application to a stage or status.
+    Move(move_application::Args),
+    /// Reject an application, keeping the reason in the mirror.
+    Reject(reject::Args),
+    /// Find duplicate people in the mirror and link them (never merged in the ATS).
+    Duplicates(duplicates::Args),
 }
 
 impl Cli {
@@ -90,6 +115,14 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Sync(args) => sync::run(cli, args).await,
         Command::Status(args) => status::run(cli, args).await,
         Command::Run(args) => run::run(cli, args).await,
+        Command::Export(args) => export::run(cli, args).await,
+        Command::Reply(args) => reply::run(cli, args).await,
+        Command::Review(args) => review::run(cli, args).await,
+        Command::Search(args) => search::run(cli, args).await,
+        Command::Refresh(args) => refresh::run(cli, args).await,
+        Command::Move(args) => move_application::run(cli, args).await,
+        Command::Reject(args) => reject::run(cli, args).await,
+        Command::Duplicates(args) => duplicates::run(cli, args).await,
     }
 }
 
