@@ -80,7 +80,10 @@ async fn export_with_job_resume_and_status_creates_application() {
         ]
     );
     let stored = ats.applications();
-    assert_eq!(stored[0].source.as_deref(), Some("Sourcing platform"));
+    assert_eq!(
+        stored[0].source_detail.as_deref(),
+        Some("Sourcing platform")
+    );
     assert!(
         t.mirror
             .record(CONN, RecordKind::Application, &app.application_id)

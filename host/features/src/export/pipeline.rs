@@ -316,8 +316,8 @@ async fn steps(
                         candidate_id: candidate_id.clone(),
                         job_id: job_id.clone(),
                         status: plan.status.clone(),
-                        source: plan.profile.source.clone(),
-                        source_detail: None,
+                        source: None,
+                        source_detail: plan.profile.source.clone(),
                     })
                     .await
                     .map_err(at("create-application"))?;

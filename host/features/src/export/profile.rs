@@ -212,7 +212,10 @@ impl Profile {
             urls: some_vec(self.urls.clone()),
             current_title: self.current_title.clone(),
             current_company: self.current_company.clone(),
-            source: self.source.clone(),
+            // The platform's attribution is detail text; the category (`source`) is left to
+            // the connector's configured default, since ATSs such as iCIMS accept only their
+            // own list values there.
+            source_detail: self.source.clone(),
             ..CandidateInput::default()
         }
     }

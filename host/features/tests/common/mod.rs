@@ -150,6 +150,9 @@ fn apply_input(c: &mut Candidate, input: CandidateInput) {
     if let Some(v) = input.source {
         c.source = Some(v);
     }
+    if let Some(v) = input.source_detail {
+        c.source_detail = Some(v);
+    }
 }
 
 impl AtsWriter for FakeAts {
@@ -244,6 +247,7 @@ impl AtsWriter for FakeAts {
                         status,
                         stage,
                         source: input.source,
+                        source_detail: input.source_detail,
                         applied_at: Some(NOW),
                         updated_at: Some(NOW),
                         ..Application::default()
