@@ -12,7 +12,14 @@ async fn describe_and_check_connection() {
     let env = start(config(5, 2, 3), &[]).await;
     let info = env.conn.info();
     assert_eq!(info.id, "icims");
-    assert_eq!(info.api_hosts, vec![authority(&env.sim.api_base_url())]);
+    // The login host is declared too: the host sends the client secret only to declared hosts.
+    assert_eq!(
+        info.api_hosts,
+        vec![
+            authority(&env.sim.api_base_url()),
+            authority(&env.sim.login_base_url())
+        ]
+    );
     assert!(
         matches!(&info.auth, AuthScheme::Oauth2ClientCredentials { token_url, .. } if token_url == &format!("{}/oauth/token", env.sim.login_base_url()))
     );
@@ -29,7 +36,7 @@ async fn describe_and_check_connection() {
 
     // Describe without any settings uses the US defaults.
     let bare = env.plugin.describe(&Default::default()).await.unwrap();
-    assert_eq!(bare.api_hosts, vec!["api.icims.com"]);
+    assert_eq!(bare.api_hosts, vec!["api.icims.com", "login.icims.com"]);
     assert_eq!(bare.list_staleness_seconds, 900);
 }
 

@@ -15,13 +15,17 @@ fn connector_error<T: std::fmt::Debug>(result: Result<T, CallError>) -> Connecto
 }
 
 fn fault(endpoint: &str, kind: FaultKind) -> FaultScript {
+    faults(endpoint, kind, 1)
+}
+
+fn faults(endpoint: &str, kind: FaultKind, count: u32) -> FaultScript {
     FaultScript {
         matcher: FaultMatch {
             endpoint: Some(endpoint.into()),
             path_prefix: None,
         },
         fault: kind,
-        count: 1,
+        count,
     }
 }
 
@@ -39,11 +43,18 @@ async fn errors_are_typed() {
         FaultKind::Malformed,
         FaultKind::Reset,
     ] {
-        state.push_fault(fault("get.people", kind));
         let id = state
             .ids(env.customer, icims_sim::RecordType::People)
             .unwrap()[0]
             .to_string();
+        // A GET by id is idempotent: the connector retries one failure itself...
+        state.push_fault(fault("get.people", kind));
+        assert!(
+            env.conn.get(RecordKind::Candidate, &id).await.is_ok(),
+            "{kind:?} retried"
+        );
+        // ...and types the failure as transient when every attempt (three) fails.
+        state.push_fault(faults("get.people", kind, 3));
         let e = connector_error(env.conn.get(RecordKind::Candidate, &id).await);
         assert!(
             matches!(e, ConnectorError::Transient { .. }),
