@@ -39,18 +39,26 @@ enum Task {
     Bench,
 }
 
-fn main() -> Result<()> {
-    match Cli::parse().task {
+fn main() -> std::process::ExitCode {
+    let result = match Cli::parse().task {
         Task::BuildPlugins => plugins::build(),
         Task::Demo { people, latency_ms } => demo::run(people, latency_ms),
         Task::Test => test(),
         Task::Bench => bench(),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
     }
 }
 
 fn test() -> Result<()> {
-    plugins::build()?;
+    // Cheapest check first: formatting fails in seconds, before any build.
     process::cargo(&["fmt", "--all", "--check"])?;
+    plugins::build()?;
     process::cargo(&[
         "clippy",
         "--workspace",

@@ -352,7 +352,12 @@ fn decode_cursor(cursor: Option<&str>) -> Result<u64, Box<Response>> {
     text.and_then(|t| t.strip_prefix("after:").and_then(|id| id.parse().ok()))
         .ok_or_else(|| {
             let message = format!("cursor `{cursor}` was not issued by this API");
-            Box::new(error(StatusCode::BAD_REQUEST, "invalid_cursor", message, Value::Null))
+            Box::new(error(
+                StatusCode::BAD_REQUEST,
+                "invalid_cursor",
+                message,
+                Value::Null,
+            ))
         })
 }
 

@@ -31,7 +31,17 @@ pub(crate) fn upsert(db: &Connection, c: &ConnectionRow) -> Result<(), MirrorErr
 const SELECT: &str = "SELECT name, plugin_path, plugin_hash, settings_json, secret_refs_json, \
      stream_intervals_json, created_at, updated_at, extra_allowed_hosts_json FROM connections";
 
-type RawRow = (String, String, String, String, String, String, i64, i64, String);
+type RawRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+);
 
 fn raw_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((
@@ -55,8 +65,17 @@ fn decode(raw: RawRow) -> Result<ConnectionRow, MirrorError> {
             detail: e.to_string(),
         }
     };
-    let (name, plugin_path, plugin_hash, settings, secrets, intervals, created_at, updated_at, hosts) =
-        raw;
+    let (
+        name,
+        plugin_path,
+        plugin_hash,
+        settings,
+        secrets,
+        intervals,
+        created_at,
+        updated_at,
+        hosts,
+    ) = raw;
     Ok(ConnectionRow {
         name,
         plugin_path,
