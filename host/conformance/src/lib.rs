@@ -147,23 +147,8 @@ async fn check_connection(connection: &Connection) -> Outcome {
 fn answer_name(result: &Result<impl Sized, CallError>) -> String {
     match result {
         Ok(_) => "success".into(),
-        Err(CallError::Connector(e)) => format!("`{}` ({e})", error_case(e)),
+        Err(CallError::Connector(e)) => format!("`{}` ({e})", e.kind()),
         Err(other) => format!("a failed call ({other})"),
-    }
-}
-
-fn error_case(error: &ConnectorError) -> &'static str {
-    match error {
-        ConnectorError::Unauthorized { .. } => "unauthorized",
-        ConnectorError::PermissionMissing { .. } => "permission-missing",
-        ConnectorError::NotFound { .. } => "not-found",
-        ConnectorError::RateLimited { .. } => "rate-limited",
-        ConnectorError::InvalidInput { .. } => "invalid-input",
-        ConnectorError::Conflict { .. } => "conflict",
-        ConnectorError::Unsupported { .. } => "unsupported",
-        ConnectorError::Transient { .. } => "transient",
-        ConnectorError::Misconfigured { .. } => "misconfigured",
-        ConnectorError::Internal { .. } => "internal",
     }
 }
 

@@ -41,6 +41,22 @@ pub enum ConnectorError {
 }
 
 impl ConnectorError {
+    /// The case's name as the WIT contract spells it (`not-found`, `rate-limited`…).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ConnectorError::Unauthorized { .. } => "unauthorized",
+            ConnectorError::PermissionMissing { .. } => "permission-missing",
+            ConnectorError::NotFound { .. } => "not-found",
+            ConnectorError::RateLimited { .. } => "rate-limited",
+            ConnectorError::InvalidInput { .. } => "invalid-input",
+            ConnectorError::Conflict { .. } => "conflict",
+            ConnectorError::Unsupported { .. } => "unsupported",
+            ConnectorError::Transient { .. } => "transient",
+            ConnectorError::Misconfigured { .. } => "misconfigured",
+            ConnectorError::Internal { .. } => "internal",
+        }
+    }
+
     /// True when retrying the same call later may succeed.
     pub fn is_retryable(&self) -> bool {
         matches!(

@@ -514,7 +514,7 @@ fn set_requests(end: &mut RunEnd, requests: u64) {
 pub fn stream_error(error: &SourceError) -> StreamError {
     match error {
         SourceError::Connector(e) => StreamError {
-            kind: connector_error_kind(e).to_string(),
+            kind: e.kind().to_string(),
             message: e.to_string(),
             advice: Some(e.advice().to_string()),
         },
@@ -528,20 +528,5 @@ pub fn stream_error(error: &SourceError) -> StreamError {
             message: format!("the connector plugin failed: {message}"),
             advice: Some("report it to the connector's maintainers with the run log".into()),
         },
-    }
-}
-
-fn connector_error_kind(error: &ConnectorError) -> &'static str {
-    match error {
-        ConnectorError::Unauthorized { .. } => "unauthorized",
-        ConnectorError::PermissionMissing { .. } => "permission-missing",
-        ConnectorError::NotFound { .. } => "not-found",
-        ConnectorError::RateLimited { .. } => "rate-limited",
-        ConnectorError::InvalidInput { .. } => "invalid-input",
-        ConnectorError::Conflict { .. } => "conflict",
-        ConnectorError::Unsupported { .. } => "unsupported",
-        ConnectorError::Transient { .. } => "transient",
-        ConnectorError::Misconfigured { .. } => "misconfigured",
-        ConnectorError::Internal { .. } => "internal",
     }
 }

@@ -11,9 +11,7 @@ use ats_runtime::{
 };
 use icims_sim::{IcimsSim, SimConfig};
 
-/// The simulator's default statuses (see `CustomerConfig::default`), by generic stage.
-pub const STATUS_MAP: &str = "new=D10100;screening=C2028,C12295;interview=C12296;offer=C22001,C23504;hired=C23505;rejected=C36951;withdrawn=C38354";
-pub const JOB_STATE_MAP: &str = "open=D31001;draft=D31002;on-hold=D31004;closed=D31006,D31007";
+pub use e2e_tests::host_fixture::{JOB_STATE_MAP, STATUS_MAP};
 
 pub struct Env {
     pub sim: IcimsSim,
