@@ -1,0 +1,136 @@
+//! The `ats` binary's recruiter commands against a simulator: `connect`, `sync`, then `export`
+//! of a profile file (its resume beside it) and `search --json` finding the exported person;
+//! bad input exits with 2 and one `error:` line.
+
+use icims_sim::{IcimsSim, RecordType, SimConfig};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const STATUS_MAP: &str = "new=D10100;screening=C2028,C12295;interview=C12296;offer=C22001,C23504;hired=C23505;rejected=C36951;withdrawn=C38354";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn component() -> PathBuf {
+    let path = workspace().join("target/wasm32-wasip2/release/icims_connector.wasm");
+    assert!(
+        path.is_file(),
+        "{} is missing: run `cargo xtask build-plugins` first",
+        path.display()
+    );
+    path
+}
+
+fn ats(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ats"))
+        .arg("--data-dir")
+        .arg(data)
+        // The compiled-component cache the end-to-end tests share (safe to share: entries are
+        // written to a temporary file and renamed).
+        .arg("--cache-dir")
+        .arg(workspace().join("target/e2e-component-cache"))
+        .args(args)
+        .output()
+        .expect("run ats")
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_then_search_from_the_command_line() {
+    let mut config = SimConfig::default();
+    let g = &mut config.customers[0].generator;
+    (g.people, g.jobs, g.workflows) = (40, 3, 20);
+    let sim = IcimsSim::start(config).await.unwrap();
+    let state = sim.state();
+    let creds = state.credentials();
+    let cid = creds.customer_ids[0];
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::write(dir.path().join("secret"), &creds.client_secret).unwrap();
+    let file = dir.path().join("acme.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "name = \"acme\"\nplugin = \"{}\"\n[settings]\ncustomer-id = \"{cid}\"\napi-base-url = \"{}\"\nlogin-base-url = \"{}\"\nclient-id = \"{}\"\nstatus-map = \"{STATUS_MAP}\"\nsearch-staleness-minutes = \"0\"\ntitle-field = \"field51027\"\n[secrets]\nclient-secret = {{ file = \"secret\" }}\n",
+            component().display(),
+            sim.api_base_url(),
+            sim.login_base_url(),
+            creds.client_id,
+        ),
+    )
+    .unwrap();
+    ok(&ats(&data, &["connect", file.to_str().unwrap()]));
+    ok(&ats(&data, &["sync", "acme"]));
+
+    let job = state.ids(cid, RecordType::Jobs).unwrap()[0].to_string();
+    std::fs::write(
+        dir.path().join("resume.txt"),
+        "Ada Lovelace\nAnalytical engines\n",
+    )
+    .unwrap();
+    let profile = dir.path().join("ada.json");
+    std::fs::write(
+        &profile,
+        r#"{"first_name": "Ada", "last_name": "Lovelace", "emails": ["ada@example.com"],
+            "current_title": "Analyst Programmer", "source": "cli test",
+            "resume": {"file_name": "resume.txt", "content_type": "text/plain", "path": "resume.txt"}}"#,
+    )
+    .unwrap();
+    let people_before = state.ids(cid, RecordType::People).unwrap().len();
+    let table = ok(&ats(
+        &data,
+        &[
+            "export",
+            "acme",
+            profile.to_str().unwrap(),
+            "--job",
+            &job,
+            "--status",
+            "screening",
+        ],
+    ));
+    println!("{table}");
+    assert_eq!(
+        state.ids(cid, RecordType::People).unwrap().len(),
+        people_before + 1
+    );
+    assert!(table.contains("created"), "{table}");
+
+    let json = ok(&ats(
+        &data,
+        &["search", "acme", "lovelace", "--job", &job, "--json"],
+    ));
+    let page: serde_json::Value = serde_json::from_str(&json).expect("search --json is JSON");
+    let hits = page["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 1, "{json}");
+    assert_eq!(hits[0]["name"], "Ada Lovelace");
+    assert_eq!(hits[0]["title"], "Analyst Programmer");
+    let id: u64 = hits[0]["candidate_id"].as_str().unwrap().parse().unwrap();
+    let snap = state.snapshot(cid, RecordType::People, id).unwrap();
+    assert!(snap["resume"]["file"].is_string(), "{snap}");
+
+    // Bad input: exit code 2, one error line, nothing written.
+    std::fs::write(&profile, r#"{"first_name": "Ada","#).unwrap();
+    state.reset_counters();
+    let bad = ats(&data, &["export", "acme", profile.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("malformed JSON"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    let bad = ats(&data, &["search", "acme", "--applied-after", "yesterday"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(state.counters().total, 0);
+}
