@@ -68,8 +68,8 @@ async fn duplicates_found_across_the_generated_set() {
         confirmed.precision >= 0.95,
         "confirmed links are near certain"
     );
-    assert!(all.precision >= 0.7, "precision {:.3}", all.precision);
-    assert!(all.recall >= 0.7, "recall {:.3}", all.recall);
+    assert!(all.precision >= 0.9, "precision {:.3}", all.precision);
+    assert!(all.recall >= 0.9, "recall {:.3}", all.recall);
 
     // A second pass keeps the links as they are.
     let again = ats_features::find_duplicates(f.mirror(), CONN, &DedupeOptions::at(unix_now()))
