@@ -3,7 +3,7 @@
 
 use super::Cli;
 use super::feature_output::{finish, host_for, invalid};
-use ats_features::{rediscovery, unix_now};
+use ats_features::{FeatureError, rediscovery, unix_now};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -91,9 +91,26 @@ impl Args {
 pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let request = match rediscovery::parse_args(&args.words(), unix_now()) {
         Ok(r) => r,
-        Err(e) => return Ok(invalid(e.into())),
+        Err(e) => return Ok(invalid(flag_names(e).into())),
     };
     let host = host_for(cli, &args.connection)?;
     let result = ats_features::rediscover(host.mirror.as_ref(), &args.connection, &request).await;
     finish(result, args.json)
+}
+
+/// An input error named with this command's flags (`--applied-after`, not `applied-from`).
+fn flag_names(error: FeatureError) -> FeatureError {
+    match error {
+        FeatureError::InvalidInput { field, message } => {
+            let field = match field.as_str() {
+                "applied-from" => "--applied-after".to_string(),
+                "applied-to" => "--applied-before".to_string(),
+                "updated-from" => "--updated-after".to_string(),
+                "updated-to" => "--updated-before".to_string(),
+                other => format!("--{other}"),
+            };
+            FeatureError::InvalidInput { field, message }
+        }
+        other => other,
+    }
 }
