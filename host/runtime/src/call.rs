@@ -96,16 +96,12 @@ pub(crate) struct CallContext {
 pub(crate) type ExportFuture<'a, T> =
     Pin<Box<dyn Future<Output = wasmtime::Result<T>> + Send + 'a>>;
 
-/// Runs one export in a fresh instance and maps every failure to a [`CallError`].
-pub(crate) async fn run<T>(
+/// A fresh, limited store for one call against `context`, and the pipe holding its stderr.
+pub(crate) fn new_store(
     runtime: &RuntimeInner,
-    pre: &bindings::PluginPre<HostState>,
     context: &CallContext,
-    export: &'static str,
-    call: impl for<'a> FnOnce(&'a wit::Guest, &'a mut Store<HostState>) -> ExportFuture<'a, T>,
-) -> Result<T, CallError> {
+) -> (Store<HostState>, MemoryOutputPipe) {
     let limit = runtime.config.memory_limit_bytes;
-    let timeout = runtime.config.call_timeout;
     let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
     let mut wasi = WasiCtx::builder();
     // No preopened folders, no environment, no arguments, no sockets, no name lookup: the
@@ -135,6 +131,20 @@ pub(crate) async fn run<T>(
     };
     let mut store = Store::new(&runtime.engine, state);
     store.limiter(|s| &mut s.limiter);
+    (store, stderr)
+}
+
+/// Runs one export in a fresh instance and maps every failure to a [`CallError`].
+pub(crate) async fn run<T>(
+    runtime: &RuntimeInner,
+    pre: &bindings::PluginPre<HostState>,
+    context: &CallContext,
+    export: &'static str,
+    call: impl for<'a> FnOnce(&'a wit::Guest, &'a mut Store<HostState>) -> ExportFuture<'a, T>,
+) -> Result<T, CallError> {
+    let limit = runtime.config.memory_limit_bytes;
+    let timeout = runtime.config.call_timeout;
+    let (mut store, stderr) = new_store(runtime, context);
     let deadline = Instant::now() + timeout;
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(move |mut store| {

@@ -39,6 +39,6 @@ pub use error::{CallError, RuntimeError, StorageError};
 pub use outbound_http::{
     HttpClientConfig, NoObserver, RequestInfo, RequestObserver, RequestStats, ResponseInfo,
 };
-pub use plugin::Plugin;
+pub use plugin::{IdleInstance, Plugin};
 pub use secrets::Secret;
 pub use storage::{MemoryStorage, PluginStorage, SqliteStorage};

@@ -166,6 +166,46 @@ impl Plugin {
     }
 }
 
+/// A plugin instantiated in its own store and not called: what every call costs before the
+/// plugin runs. For measuring instantiation time and memory per instance (benchmarks); calls
+/// do not use it.
+pub struct IdleInstance {
+    _store: wasmtime::Store<HostState>,
+    _instance: bindings::Plugin,
+}
+
+impl Plugin {
+    /// Instantiates the plugin from its pre-linked `InstancePre` in a fresh store (as every
+    /// call does, with the same limits, throw-away storage and no network), without calling
+    /// any export. The instance lives as long as the returned value.
+    pub async fn instantiate_idle(&self) -> Result<IdleInstance, CallError> {
+        let context = CallContext {
+            connection: "idle".into(),
+            config: crate::config::variables(&BTreeMap::new()),
+            storage: Arc::new(MemoryStorage::new()),
+            http: Arc::new(ConnectionHttp::deny_all(
+                "idle",
+                self.inner.runtime.http.clone(),
+            )),
+            redactor: Default::default(),
+        };
+        let (mut store, _stderr) = call::new_store(&self.inner.runtime, &context);
+        // No epoch deadline callback: instantiation runs no guest code past start functions,
+        // and the default deadline interrupts anything that does.
+        store.set_epoch_deadline(1 << 40);
+        let instance = self
+            .inner
+            .pre
+            .instantiate_async(&mut store)
+            .await
+            .map_err(|e| CallError::Instantiate(format!("{e:#}")))?;
+        Ok(IdleInstance {
+            _store: store,
+            _instance: instance,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,135 @@
+//! A simulator and a host beside it, as `tests/e2e/src/host_fixture.rs` sets them up.
+
+use ats_host::host::{Host, HostPaths};
+use ats_host::live_connection::LiveConnection;
+use ats_mirror::{ConnectionRow, MirrorStore, SecretRef};
+use ats_runtime::{Connection, ConnectionSpec, RequestObserver, Secret};
+use icims_sim::{IcimsSim, SimConfig};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub const STATUS_MAP: &str = "new=D10100;screening=C2028,C12295;interview=C12296;offer=C22001,C23504;hired=C23505;rejected=C36951;withdrawn=C38354";
+pub const JOB_STATE_MAP: &str = "open=D31001;draft=D31002;on-hold=D31004;closed=D31006,D31007";
+pub const CONN: &str = "acme";
+
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .expect("bench/ lives one level below the workspace root")
+}
+
+pub fn plugin_path() -> PathBuf {
+    let dir = std::env::var_os("ATS_PLUGIN_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/wasm32-wasip2/release"));
+    dir.join("icims_connector.wasm")
+}
+
+/// A config with one customer, no quota, and the given data set sizes.
+pub fn sim_config(people: u32, jobs: u32, workflows: u32, latency_ms: u64) -> SimConfig {
+    let mut config = SimConfig::default();
+    config.quota.enabled = false;
+    config.latency_ms = latency_ms;
+    let g = &mut config.customers[0].generator;
+    g.people = people;
+    g.jobs = jobs;
+    g.workflows = workflows;
+    config
+}
+
+pub struct Env {
+    pub sim: IcimsSim,
+    pub host: Host,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn start(config: SimConfig) -> anyhow::Result<Env> {
+    let sim = IcimsSim::start(config).await?;
+    let dir = tempfile::tempdir()?;
+    let host = open_host(dir.path().join("data"))?;
+    Ok(Env { sim, host, dir })
+}
+
+pub fn open_host(data_dir: PathBuf) -> anyhow::Result<Host> {
+    Ok(Host::open(
+        HostPaths {
+            data_dir,
+            cache_dir: workspace_root().join("target/bench-component-cache"),
+        },
+        None,
+    )?)
+}
+
+impl Env {
+    pub fn customer(&self) -> u64 {
+        self.sim.state().credentials().customer_ids[0]
+    }
+
+    pub fn settings(&self) -> BTreeMap<String, String> {
+        let creds = self.sim.state().credentials();
+        [
+            ("customer-id", self.customer().to_string()),
+            ("api-base-url", self.sim.api_base_url()),
+            ("login-base-url", self.sim.login_base_url()),
+            ("client-id", creds.client_id.clone()),
+            ("audience", creds.audience.clone()),
+            ("status-map", STATUS_MAP.to_string()),
+            ("job-state-map", JOB_STATE_MAP.to_string()),
+            ("search-staleness-minutes", "0".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    /// Saves connection `name` in `host`'s mirror and returns it live.
+    pub async fn connect(&self, host: &Host, name: &str) -> anyhow::Result<LiveConnection> {
+        let secret_file = self.dir.path().join(format!("{name}.secret"));
+        std::fs::write(&secret_file, self.sim.state().credentials().client_secret)?;
+        let row = ConnectionRow {
+            name: name.to_string(),
+            plugin_path: plugin_path().display().to_string(),
+            plugin_hash: String::new(),
+            settings: self.settings(),
+            secrets: [(
+                "client-secret".to_string(),
+                SecretRef::File(secret_file.display().to_string()),
+            )]
+            .into_iter()
+            .collect(),
+            stream_intervals: BTreeMap::new(),
+            extra_allowed_hosts: Vec::new(),
+            created_at: 0,
+            updated_at: 0,
+        };
+        host.mirror.upsert_connection(&row)?;
+        Ok(host.live(name).await?)
+    }
+
+    /// A connection made directly through the runtime, with a request observer of our own.
+    pub async fn connect_observed(
+        &self,
+        name: &str,
+        observer: Arc<dyn RequestObserver>,
+    ) -> anyhow::Result<Connection> {
+        let plugin = self.host.runtime.load_plugin(&plugin_path())?;
+        let spec = ConnectionSpec {
+            name: name.to_string(),
+            settings: self.settings(),
+            secrets: [(
+                "client-secret".to_string(),
+                Secret::new(self.sim.state().credentials().client_secret),
+            )]
+            .into_iter()
+            .collect(),
+            extra_allowed_hosts: Vec::new(),
+        };
+        Ok(self
+            .host
+            .runtime
+            .connect(&plugin, spec, self.host.storage.clone(), observer)
+            .await?)
+    }
+}

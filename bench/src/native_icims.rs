@@ -1,0 +1,286 @@
+//! The native baseline: a plain Rust iCIMS client that does per page exactly what the
+//! connector component does (one token for the run; `POST /search/people` with `person.id >`
+//! paging; one `GET /people/{id}?fields=…` per id with the connector's field list, 16 in
+//! flight, answers in id order), maps the answers minimally to [`ats_model::Candidate`] and is
+//! an [`ats_sync::RecordSource`], so the same `ats_sync::Engine` writes the same pages into
+//! the mirror. People only: the plugin-tax figure is measured on the people stream.
+
+use ats_model::{
+    AtsRecord, Candidate, ConnectorError, Email, IdPage, ListRequest, Page, RecordKind,
+};
+use ats_sync::{RecordSource, SourceError};
+use bytes::Bytes;
+use futures::StreamExt;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{Value, json};
+use tokio::sync::OnceCell;
+
+/// The connector's person `fields=` list (guest/src/fields.rs, no custom fields configured).
+pub const PERSON_FIELDS: &str = "firstname,middlename,lastname,email,phones,addresses,folder,source,sourcename,createddate,updateddate,resume";
+/// The most ids one search returns.
+const PAGE_MAX: usize = 1000;
+/// The connector's default `max-in-flight`.
+pub const MAX_IN_FLIGHT: usize = 16;
+
+type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+/// Where and who: what the connector's settings and the host's secret give it.
+#[derive(Clone, Debug)]
+pub struct NativeConfig {
+    pub api_base: String,
+    pub login_base: String,
+    pub customer_id: u64,
+    pub client_id: String,
+    pub client_secret: String,
+    pub audience: String,
+}
+
+pub struct NativeIcims {
+    config: NativeConfig,
+    client: HttpClient,
+    token: OnceCell<String>,
+}
+
+fn transient(e: impl std::fmt::Display) -> SourceError {
+    SourceError::Connector(ConnectorError::Transient {
+        message: e.to_string(),
+    })
+}
+
+impl NativeIcims {
+    pub fn new(config: NativeConfig) -> Self {
+        let client = Client::builder(TokioExecutor::new())
+            .pool_max_idle_per_host(32)
+            .build_http();
+        NativeIcims {
+            config,
+            client,
+            token: OnceCell::new(),
+        }
+    }
+
+    async fn send(
+        &self,
+        method: http::Method,
+        url: &str,
+        content_type: Option<&str>,
+        body: Bytes,
+        auth: Option<&str>,
+    ) -> Result<(http::StatusCode, Bytes), SourceError> {
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(url)
+            .header("accept", "application/json");
+        if let Some(ct) = content_type {
+            builder = builder.header("content-type", ct);
+        }
+        if let Some(auth) = auth {
+            builder = builder.header("authorization", auth);
+        }
+        let request = builder.body(Full::new(body)).map_err(transient)?;
+        let response = self.client.request(request).await.map_err(transient)?;
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(transient)?
+            .to_bytes();
+        Ok((status, body))
+    }
+
+    /// The bearer token, fetched once per run (the host caches it the same way).
+    async fn bearer(&self) -> Result<&str, SourceError> {
+        self.token
+            .get_or_try_init(|| async {
+                let c = &self.config;
+                let form = url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("grant_type", "client_credentials")
+                    .append_pair("client_id", &c.client_id)
+                    .append_pair("client_secret", &c.client_secret)
+                    .append_pair("audience", &c.audience)
+                    .finish();
+                let (status, body) = self
+                    .send(
+                        http::Method::POST,
+                        &format!("{}/oauth/token", c.login_base),
+                        Some("application/x-www-form-urlencoded"),
+                        Bytes::from(form),
+                        None,
+                    )
+                    .await?;
+                if !status.is_success() {
+                    return Err(transient(format!("token: HTTP {status}")));
+                }
+                let v: Value = serde_json::from_slice(&body).map_err(transient)?;
+                let token = v["access_token"]
+                    .as_str()
+                    .ok_or_else(|| transient("token answer without access_token"))?;
+                Ok(format!("Bearer {token}"))
+            })
+            .await
+            .map(String::as_str)
+    }
+
+    fn customer(&self) -> String {
+        format!(
+            "{}/customers/{}",
+            self.config.api_base, self.config.customer_id
+        )
+    }
+
+    /// One search page: ids after `after`, ascending, at most 1,000.
+    pub async fn search(&self, after: u64) -> Result<Vec<u64>, SourceError> {
+        let auth = self.bearer().await?.to_string();
+        let body =
+            json!({"filters":[{"name":"person.id","value":[after.to_string()],"operator":">"}]});
+        let (status, body) = self
+            .send(
+                http::Method::POST,
+                &format!("{}/search/people?staleness=0", self.customer()),
+                Some("application/json"),
+                Bytes::from(body.to_string()),
+                Some(&auth),
+            )
+            .await?;
+        if !status.is_success() {
+            return Err(transient(format!("search: HTTP {status}")));
+        }
+        let v: Value = serde_json::from_slice(&body).map_err(transient)?;
+        Ok(v["searchResults"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|r| r["id"].as_u64()).collect())
+            .unwrap_or_default())
+    }
+
+    /// GETs the ids with `MAX_IN_FLIGHT` in flight, answers in id order.
+    pub async fn fetch(&self, ids: &[u64]) -> Result<Vec<AtsRecord>, SourceError> {
+        let auth = self.bearer().await?.to_string();
+        let base = self.customer();
+        let answers: Vec<_> = futures::stream::iter(ids.iter().copied().map(|id| {
+            let url = format!("{base}/people/{id}?fields={PERSON_FIELDS}");
+            let auth = auth.clone();
+            async move {
+                let (status, body) = self
+                    .send(http::Method::GET, &url, None, Bytes::new(), Some(&auth))
+                    .await?;
+                Ok::<_, SourceError>((id, status, body))
+            }
+        }))
+        .buffered(MAX_IN_FLIGHT)
+        .collect()
+        .await;
+        let mut records = Vec::with_capacity(ids.len());
+        for answer in answers {
+            let (id, status, body) = answer?;
+            if status == http::StatusCode::NOT_FOUND {
+                continue;
+            }
+            if !status.is_success() {
+                return Err(transient(format!("GET person {id}: HTTP {status}")));
+            }
+            let v: Value = serde_json::from_slice(&body).map_err(transient)?;
+            records.push(AtsRecord::Candidate(candidate(id, &v, &body)));
+        }
+        Ok(records)
+    }
+}
+
+/// A minimal mapping: names, email, dates and the raw text (the connector maps more).
+fn candidate(id: u64, v: &Value, raw: &[u8]) -> Candidate {
+    let text = |k: &str| v[k].as_str().filter(|s| !s.is_empty()).map(str::to_string);
+    let date = |k: &str| v[k].as_str().and_then(icims_sim::dates::parse_datetime);
+    Candidate {
+        id: id.to_string(),
+        first_name: text("firstname"),
+        middle_name: text("middlename"),
+        last_name: text("lastname"),
+        emails: text("email")
+            .map(|address| {
+                vec![Email {
+                    address,
+                    kind: None,
+                    primary: true,
+                }]
+            })
+            .unwrap_or_default(),
+        phones: Vec::new(),
+        addresses: Vec::new(),
+        urls: Vec::new(),
+        current_title: None,
+        current_company: None,
+        skills: Vec::new(),
+        folder: None,
+        source: text("source"),
+        source_detail: text("sourcename"),
+        tags: Vec::new(),
+        attachments: Vec::new(),
+        created_at: date("createddate"),
+        updated_at: date("updateddate"),
+        raw: Some(String::from_utf8_lossy(raw).into_owned()),
+    }
+}
+
+fn after_of(cursor: &Option<String>) -> Result<u64, SourceError> {
+    match cursor {
+        None => Ok(0),
+        Some(c) => c.parse().map_err(|_| {
+            SourceError::Connector(ConnectorError::InvalidInput {
+                message: format!("bad cursor {c}"),
+            })
+        }),
+    }
+}
+
+fn people_only(kind: RecordKind) -> Result<(), SourceError> {
+    if kind == RecordKind::Candidate {
+        Ok(())
+    } else {
+        Err(SourceError::Connector(ConnectorError::Unsupported {
+            message: format!("the native bench client reads people only, not {kind:?}"),
+        }))
+    }
+}
+
+impl RecordSource for NativeIcims {
+    async fn list_records(
+        &self,
+        kind: RecordKind,
+        request: ListRequest,
+    ) -> Result<Page, SourceError> {
+        people_only(kind)?;
+        let after = after_of(&request.cursor)?;
+        let ids = self.search(after).await?;
+        let limit = request
+            .page_size_hint
+            .map_or(PAGE_MAX, |h| h as usize)
+            .clamp(1, PAGE_MAX);
+        let taken = &ids[..ids.len().min(limit)];
+        let more = taken.len() < ids.len() || ids.len() >= PAGE_MAX;
+        let records = self.fetch(taken).await?;
+        Ok(Page {
+            records,
+            gone: Vec::new(),
+            next_cursor: taken.last().filter(|_| more).map(|last| last.to_string()),
+        })
+    }
+
+    async fn list_ids(
+        &self,
+        kind: RecordKind,
+        cursor: Option<String>,
+    ) -> Result<IdPage, SourceError> {
+        people_only(kind)?;
+        let ids = self.search(after_of(&cursor)?).await?;
+        Ok(IdPage {
+            next_cursor: ids
+                .last()
+                .filter(|_| ids.len() >= PAGE_MAX)
+                .map(u64::to_string),
+            ids: ids.iter().map(u64::to_string).collect(),
+        })
+    }
+}
