@@ -72,6 +72,20 @@ impl HostEnv {
     /// Saves a connection named `name` to customer `customer_id` (the secret in a file, by
     /// reference) and returns it live.
     pub async fn connect_icims(&self, name: &str, customer_id: u64) -> LiveConnection {
+        self.connect_icims_with(name, customer_id, &[]).await
+    }
+
+    /// [`connect_icims`](Self::connect_icims) with extra settings (custom field ids, say).
+    pub async fn connect_icims_with(
+        &self,
+        name: &str,
+        customer_id: u64,
+        extra_settings: &[(&str, &str)],
+    ) -> LiveConnection {
+        let mut settings = self.icims_settings(customer_id);
+        for (key, value) in extra_settings {
+            settings.insert(key.to_string(), value.to_string());
+        }
         let secret_file = self.dir.path().join(format!("{name}.secret"));
         std::fs::write(&secret_file, self.sim.state().credentials().client_secret)
             .expect("write secret");
@@ -79,7 +93,7 @@ impl HostEnv {
             name: name.to_string(),
             plugin_path: crate::plugin_path("icims_connector").display().to_string(),
             plugin_hash: String::new(),
-            settings: self.icims_settings(customer_id),
+            settings,
             secrets: [(
                 "client-secret".to_string(),
                 SecretRef::File(secret_file.display().to_string()),

@@ -7,12 +7,11 @@
 use ats_features::{ExportOptions, ExportReport, FeatureError, unix_now};
 use ats_host::live_connection::LiveConnection;
 use ats_host::sync_runner::{SyncOptions, sync_connection};
-use ats_mirror::{ConnectionRow, MirrorStore, SecretRef, SqliteMirror};
+use ats_mirror::SqliteMirror;
 use ats_sync::NoProgress;
 use e2e_tests::host_fixture::{self, HostEnv};
 use icims_sim::{RecordType, SimConfig, SimState};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// The connection's name in every scenario.
 pub const CONN: &str = "acme";
@@ -42,36 +41,7 @@ pub fn config(people: u32, jobs: u32, workflows: u32) -> SimConfig {
 pub async fn start(config: SimConfig) -> FeatureEnv {
     let env = host_fixture::start(config).await;
     let cid = env.customer();
-    let secret_file = env.dir.path().join(format!("{CONN}.secret"));
-    std::fs::write(&secret_file, env.sim.state().credentials().client_secret)
-        .expect("write secret");
-    let mut settings = env.icims_settings(cid);
-    for (k, v) in CUSTOM_FIELDS {
-        settings.insert(k.to_string(), v.to_string());
-    }
-    let row = ConnectionRow {
-        name: CONN.to_string(),
-        plugin_path: e2e_tests::plugin_path("icims_connector")
-            .display()
-            .to_string(),
-        plugin_hash: String::new(),
-        settings,
-        secrets: [(
-            "client-secret".to_string(),
-            SecretRef::File(secret_file.display().to_string()),
-        )]
-        .into_iter()
-        .collect(),
-        stream_intervals: BTreeMap::new(),
-        extra_allowed_hosts: Vec::new(),
-        created_at: 0,
-        updated_at: 0,
-    };
-    env.host
-        .mirror
-        .upsert_connection(&row)
-        .expect("save connection");
-    let live = env.host.live(CONN).await.expect("the connection goes live");
+    let live = env.connect_icims_with(CONN, cid, &CUSTOM_FIELDS).await;
     FeatureEnv { env, live, cid }
 }
 
