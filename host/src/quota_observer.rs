@@ -36,4 +36,10 @@ impl RequestObserver for MeteredRequests {
             );
         }
     }
+
+    fn failed(&self, request: &RequestInfo) {
+        if request.api_host {
+            self.0.observe_failure();
+        }
+    }
 }

@@ -292,6 +292,20 @@ mod tests {
     }
 
     #[test]
+    fn an_unanswered_request_leaves_flight_and_counts_as_spent() {
+        let mut ledger = QuotaLedger::new(Some(10));
+        for _ in 0..10 {
+            ledger.try_admit(Lane::Interactive, 0).unwrap();
+        }
+        assert!(ledger.try_admit(Lane::Interactive, 0).is_err());
+        // Two requests got no answer (reset, timeout): no longer in flight, assumed counted.
+        ledger.record_no_response();
+        ledger.record_no_response();
+        assert_eq!(ledger.remaining(), Some(8));
+        assert_eq!(ledger.available(Lane::Interactive, 0), Some(0));
+    }
+
+    #[test]
     fn headers_override_the_declared_default() {
         let mut ledger = QuotaLedger::new(Some(10_000));
         ledger.try_admit(Lane::Jobs, 0).unwrap();

@@ -88,6 +88,12 @@ pub trait RequestObserver: Send + Sync {
     fn observe(&self, request: &RequestInfo, response: &ResponseInfo) {
         let _ = (request, response);
     }
+
+    /// Called instead of [`observe`](Self::observe) when an admitted request got no answer
+    /// (connection refused or reset, timeout, no credentials could be obtained).
+    fn failed(&self, request: &RequestInfo) {
+        let _ = request;
+    }
 }
 
 /// An observer that admits everything and records nothing.
@@ -201,7 +207,10 @@ impl ConnectionHttp {
             let used_token = if info.api_host {
                 match self.authenticate(outgoing.headers_mut()).await {
                     Ok(token) => token,
-                    Err(answer) => return *answer,
+                    Err(answer) => {
+                        self.observer.failed(&info);
+                        return *answer;
+                    }
                 }
             } else {
                 None
@@ -210,7 +219,14 @@ impl ConnectionHttp {
                 s.sent += 1;
                 *s.by_host.entry(host.clone()).or_default() += 1;
             });
-            let response = self.client.send(outgoing, timeouts).await?;
+            let response = match self.client.send(outgoing, timeouts).await {
+                Ok(response) => response,
+                Err(e) => {
+                    // Admitted but unanswered: the meter must not count it in flight forever.
+                    self.observer.failed(&info);
+                    return Err(e);
+                }
+            };
             self.observer
                 .observe(&info, &response_info(response.status(), response.headers()));
             if response.status() == http::StatusCode::UNAUTHORIZED
