@@ -49,7 +49,10 @@ impl Lcg {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_at_random_points_loses_and_doubles_nothing() {
     // A little latency so a sync lasts long enough to be killed; quota far above the load.
-    let mut config = SimConfig { latency_ms: 2, ..SimConfig::default() };
+    let mut config = SimConfig {
+        latency_ms: 2,
+        ..SimConfig::default()
+    };
     config.quota.limit = 1_000_000;
     let g = &mut config.customers[0].generator;
     (g.people, g.jobs, g.workflows) = (12_000, 40, 9_000);
