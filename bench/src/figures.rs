@@ -4,7 +4,6 @@ use crate::env::{self, CONN, Env};
 use crate::mem;
 use crate::native_icims::{NativeConfig, NativeIcims};
 use crate::report::{Report, quantile_ms, verdict};
-use crate::writer::PluginWriter;
 use crate::{Args, Scale};
 use ats_features::export::{ExportOptions, PlatformCandidate, ResumeInput};
 use ats_host::host::Host;
@@ -379,7 +378,16 @@ async fn export_latency(env: &Env, scale: Scale, report: &Report) -> anyhow::Res
     }
     let job = job.ok_or_else(|| anyhow::anyhow!("no open job in the mirror"))?;
     let timer = Arc::new(HttpTimer::default());
-    let writer = PluginWriter(env.connect_observed(CONN, timer.clone()).await?);
+    // The host's own writer (the one `ats export` uses), over a connection whose requests the
+    // timer observes.
+    let row = mirror
+        .connection(CONN)?
+        .ok_or_else(|| anyhow::anyhow!("connection {CONN} is not saved"))?;
+    let writer = ats_host::live_connection::LiveConnection {
+        connection: env.connect_observed(CONN, timer.clone()).await?,
+        meter: Arc::new(ats_sync::QuotaMeter::new(None)),
+        row,
+    };
     let mut pdf = b"%PDF-1.4\n% ats-bench resume\n".to_vec();
     pdf.extend(std::iter::repeat_n(b'x', 4_000));
     let b64 = base64::engine::general_purpose::STANDARD.encode(&pdf);

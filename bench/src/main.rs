@@ -9,7 +9,6 @@ mod figures;
 mod mem;
 mod native_icims;
 mod report;
-mod writer;
 
 use clap::Parser;
 use std::time::Instant;
