@@ -116,6 +116,28 @@ pub fn parse_text(field: &str, v: &Value) -> ApiResult<String> {
 }
 
 /// `null` or `""` deletes a field's value (§3, DOC S12).
+/// The body's writable fields, each with whether it deletes its value (`null` or `""`, §3).
+/// Names that are not valid field ids, and fields in `read_only`, are skipped with a warning
+/// (errorCode 4), as iCIMS does rather than failing the whole write.
+pub fn writable_fields<'a>(
+    body: &'a serde_json::Map<String, Value>,
+    read_only: &[&str],
+    warnings: &mut Vec<Warning>,
+) -> Vec<(&'a str, &'a Value, bool)> {
+    let mut fields = Vec::with_capacity(body.len());
+    for (k, val) in body {
+        if !check_field_name(k, warnings) {
+            continue;
+        }
+        if read_only.contains(&k.as_str()) {
+            warnings.push(Warning::new(k, "Field is read-only."));
+            continue;
+        }
+        fields.push((k.as_str(), val, is_delete(val)));
+    }
+    fields
+}
+
 pub fn is_delete(v: &Value) -> bool {
     v.is_null() || v.as_str() == Some("")
 }

@@ -421,16 +421,8 @@ pub fn apply_person(
     body: &Map<String, Value>,
     warnings: &mut Vec<Warning>,
 ) -> ApiResult<()> {
-    for (k, val) in body {
-        if !check_field_name(k, warnings) {
-            continue;
-        }
-        if READ_ONLY.contains(&k.as_str()) {
-            warnings.push(Warning::new(k, "Field is read-only."));
-            continue;
-        }
-        let del = is_delete(val);
-        let text_slot: Option<&mut Span> = match k.as_str() {
+    for (k, val, del) in writable_fields(body, READ_ONLY, warnings) {
+        let text_slot: Option<&mut Span> = match k {
             "firstname" => Some(&mut p.first),
             "middlename" => Some(&mut p.middle),
             "lastname" => Some(&mut p.last),
@@ -458,7 +450,7 @@ pub fn apply_person(
             extra_set(&mut p.extra, k, None);
             continue;
         }
-        match k.as_str() {
+        match k {
             "folder" => {
                 p.folder = if del {
                     NONE
@@ -507,16 +499,8 @@ pub fn apply_job(
     body: &Map<String, Value>,
     warnings: &mut Vec<Warning>,
 ) -> ApiResult<()> {
-    for (k, val) in body {
-        if !check_field_name(k, warnings) {
-            continue;
-        }
-        if READ_ONLY.contains(&k.as_str()) {
-            warnings.push(Warning::new(k, "Field is read-only."));
-            continue;
-        }
-        let del = is_delete(val);
-        match k.as_str() {
+    for (k, val, del) in writable_fields(body, READ_ONLY, warnings) {
+        match k {
             "jobtitle" if del => return Err(ApiError::field_required(k)),
             "jobtitle" => j.title = parse_text(k, val)?,
             "jobid" => {
@@ -596,16 +580,8 @@ pub fn apply_company(
     body: &Map<String, Value>,
     warnings: &mut Vec<Warning>,
 ) -> ApiResult<()> {
-    for (k, val) in body {
-        if !check_field_name(k, warnings) {
-            continue;
-        }
-        if READ_ONLY.contains(&k.as_str()) {
-            warnings.push(Warning::new(k, "Field is read-only."));
-            continue;
-        }
-        let del = is_delete(val);
-        match k.as_str() {
+    for (k, val, del) in writable_fields(body, READ_ONLY, warnings) {
+        match k {
             "name" if del => return Err(ApiError::field_required(k)),
             "name" => c.name = parse_text(k, val)?,
             "folder" => {

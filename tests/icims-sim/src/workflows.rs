@@ -117,14 +117,16 @@ pub fn apply_workflow(
     body: &Map<String, Value>,
     warnings: &mut Vec<Warning>,
 ) -> ApiResult<()> {
-    for (k, val) in body {
-        if !check_field_name(k, warnings) {
-            continue;
-        }
-        let del = is_delete(val);
-        match k.as_str() {
-            "id" | "createddate" | "updateddate" | "links" | "baseprofile"
-            | "associatedprofile" => warnings.push(Warning::new(k, "Field is read-only.")),
+    const READ_ONLY: &[&str] = &[
+        "id",
+        "createddate",
+        "updateddate",
+        "links",
+        "baseprofile",
+        "associatedprofile",
+    ];
+    for (k, val, del) in writable_fields(body, READ_ONLY, warnings) {
+        match k {
             "status" if del => return Err(ApiError::field_required(k)),
             "status" => w.status = parse_node(&cfg.statuses, k, val)?,
             "source" => {
