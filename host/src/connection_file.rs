@@ -173,28 +173,7 @@ impl ConnectionFile {
 
     /// Reads every secret from its environment variable or file (trailing newline removed).
     pub fn resolve_secrets(&self) -> Result<BTreeMap<String, Secret>, ConnectionFileError> {
-        let mut secrets = BTreeMap::new();
-        for (key, reference) in &self.secrets {
-            let value = match reference {
-                SecretRef::Env(variable) => {
-                    std::env::var(variable).map_err(|_| ConnectionFileError::SecretEnvMissing {
-                        connection: self.name.clone(),
-                        key: key.clone(),
-                        variable: variable.clone(),
-                    })?
-                }
-                SecretRef::File(file) => std::fs::read_to_string(file)
-                    .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
-                    .map_err(|e| ConnectionFileError::SecretFileUnreadable {
-                        connection: self.name.clone(),
-                        key: key.clone(),
-                        path: PathBuf::from(file),
-                        detail: e.to_string(),
-                    })?,
-            };
-            secrets.insert(key.clone(), Secret::new(value));
-        }
-        Ok(secrets)
+        resolve_secret_refs(&self.name, &self.secrets)
     }
 
     /// The runtime's connection spec, secrets read.
@@ -206,6 +185,36 @@ impl ConnectionFile {
             extra_allowed_hosts: self.extra_allowed_hosts.clone(),
         })
     }
+}
+
+/// Reads each secret of connection `connection` from where its reference points (trailing
+/// newline removed). The values live only in memory; errors name the variable or file.
+pub fn resolve_secret_refs(
+    connection: &str,
+    refs: &BTreeMap<String, SecretRef>,
+) -> Result<BTreeMap<String, Secret>, ConnectionFileError> {
+    let mut secrets = BTreeMap::new();
+    for (key, reference) in refs {
+        let value = match reference {
+            SecretRef::Env(variable) => {
+                std::env::var(variable).map_err(|_| ConnectionFileError::SecretEnvMissing {
+                    connection: connection.to_string(),
+                    key: key.clone(),
+                    variable: variable.clone(),
+                })?
+            }
+            SecretRef::File(file) => std::fs::read_to_string(file)
+                .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
+                .map_err(|e| ConnectionFileError::SecretFileUnreadable {
+                    connection: connection.to_string(),
+                    key: key.clone(),
+                    path: PathBuf::from(file),
+                    detail: e.to_string(),
+                })?,
+        };
+        secrets.insert(key.clone(), Secret::new(value));
+    }
+    Ok(secrets)
 }
 
 fn secret_ref(key: &str, table: &toml::Table, folder: &Path) -> Result<SecretRef, String> {

@@ -3,11 +3,10 @@
 
 use crate::live_connection::LiveConnection;
 use crate::quota_observer::MeteredRequests;
-use ats_mirror::{ConnectionRow, MirrorStore, SecretRef, SqliteMirror};
-use ats_runtime::{ConnectionSpec, Runtime, RuntimeConfig, Secret, SqliteStorage};
+use ats_mirror::{ConnectionRow, MirrorStore, SqliteMirror};
+use ats_runtime::{ConnectionSpec, Runtime, RuntimeConfig, SqliteStorage};
 use ats_sync::QuotaMeter;
 use ats_sync::quota::QuotaLedger;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -28,21 +27,9 @@ pub enum HostError {
         "no connection named `{0}`: add it with `ats connect <file.toml>`, list them with `ats status`"
     )]
     UnknownConnection(String),
-    #[error(
-        "connection `{connection}`: secret `{key}` comes from environment variable {variable}, which is not set"
-    )]
-    SecretEnvMissing {
-        connection: String,
-        key: String,
-        variable: String,
-    },
-    #[error("connection `{connection}`: secret `{key}` comes from {}, which cannot be read: {detail}", path.display())]
-    SecretFileUnreadable {
-        connection: String,
-        key: String,
-        path: PathBuf,
-        detail: String,
-    },
+    /// A secret could not be read from where the connection says it is.
+    #[error(transparent)]
+    Secret(#[from] crate::connection_file::ConnectionFileError),
     #[error("{0}")]
     Invalid(String),
 }
@@ -123,7 +110,7 @@ impl Host {
         let spec = ConnectionSpec {
             name: row.name.clone(),
             settings: row.settings.clone(),
-            secrets: resolve_secrets(&row.name, &row.secrets)?,
+            secrets: crate::connection_file::resolve_secret_refs(&row.name, &row.secrets)?,
             extra_allowed_hosts: row.extra_allowed_hosts.clone(),
         };
         let connection = self
@@ -180,33 +167,4 @@ impl Host {
     pub fn saved_ledger(&self, connection: &str) -> Option<QuotaLedger> {
         self.load_ledger(connection)
     }
-}
-
-/// Reads each secret from where its reference points. The values live only in memory.
-pub fn resolve_secrets(
-    connection: &str,
-    refs: &BTreeMap<String, SecretRef>,
-) -> Result<BTreeMap<String, Secret>, HostError> {
-    let mut secrets = BTreeMap::new();
-    for (key, reference) in refs {
-        let value = match reference {
-            SecretRef::Env(variable) => {
-                std::env::var(variable).map_err(|_| HostError::SecretEnvMissing {
-                    connection: connection.to_string(),
-                    key: key.clone(),
-                    variable: variable.clone(),
-                })?
-            }
-            SecretRef::File(path) => std::fs::read_to_string(path)
-                .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
-                .map_err(|e| HostError::SecretFileUnreadable {
-                    connection: connection.to_string(),
-                    key: key.clone(),
-                    path: PathBuf::from(path),
-                    detail: e.to_string(),
-                })?,
-        };
-        secrets.insert(key.clone(), Secret::new(value));
-    }
-    Ok(secrets)
 }

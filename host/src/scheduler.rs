@@ -6,7 +6,7 @@
 use crate::host::{Host, HostError};
 use crate::live_connection::LiveConnection;
 use crate::status_view::{interval_of, next_run_at};
-use crate::sync_runner::{StreamReport, SyncOptions, sync_connection};
+use crate::sync_runner::{StreamReport, SyncOptions, reconcile_stream, sync_connection};
 use ats_mirror::MirrorStore;
 use ats_sync::meter::now;
 use ats_sync::{NoProgress, Progress};
@@ -140,17 +140,7 @@ async fn run_due(
             .stream_state(live.name(), &stream.name)?
             .is_some_and(|s| s.label == ats_mirror::StreamLabel::Done);
         if stream_done && last_at + options.reconcile_interval_seconds <= at {
-            let engine = ats_sync::Engine::new(host.store(), ats_sync::EngineConfig::default());
-            let end = engine
-                .reconcile(
-                    live,
-                    &live.meter,
-                    live.name(),
-                    stream.kind,
-                    options.reconcile_grace_seconds,
-                )
-                .await?;
-            host.save_ledger(live);
+            let end = reconcile_stream(host, live, stream, options.reconcile_grace_seconds).await?;
             if let ats_sync::ReconcileEnd::Completed(outcome) = end {
                 tracing::info!(connection = live.name(), stream = %stream.name, ?outcome, "id scan done");
                 let mut state = last.unwrap_or_default();

@@ -118,16 +118,8 @@ pub async fn sync_connection(
         host.save_ledger(live);
         let mut report = report(&stream, &end?, started.elapsed().as_secs_f64());
         if options.reconcile && stream.lists_ids && report.outcome == "completed" {
-            let end = engine
-                .reconcile(
-                    live,
-                    &live.meter,
-                    live.name(),
-                    stream.kind,
-                    options.reconcile_grace_seconds,
-                )
-                .await?;
-            host.save_ledger(live);
+            let end =
+                reconcile_stream(host, live, &stream, options.reconcile_grace_seconds).await?;
             report.reconcile = Some(match end {
                 ReconcileEnd::Completed(o) => format!(
                     "{} ids listed, {} newly missing, {} deleted, {} back",
@@ -142,6 +134,22 @@ pub async fn sync_connection(
         reports.push(report);
     }
     Ok(reports)
+}
+
+/// Scans every id of `stream` to find records deleted in the ATS (see `ats_sync::reconcile`),
+/// then saves the quota ledger the scan spent from.
+pub async fn reconcile_stream(
+    host: &Host,
+    live: &LiveConnection,
+    stream: &StreamSpec,
+    grace_seconds: i64,
+) -> Result<ReconcileEnd, HostError> {
+    let engine = Engine::new(host.store(), EngineConfig::default());
+    let end = engine
+        .reconcile(live, &live.meter, live.name(), stream.kind, grace_seconds)
+        .await;
+    host.save_ledger(live);
+    Ok(end?)
 }
 
 fn report(stream: &StreamSpec, end: &RunEnd, seconds: f64) -> StreamReport {
