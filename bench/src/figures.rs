@@ -28,6 +28,17 @@ struct PeopleLoadMemory {
 }
 
 pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Result<()> {
+    if let Some(path) = &args.mirror {
+        anyhow::ensure!(
+            path.is_file(),
+            "{} is not a file: keep a mirror first with `--keep-mirror FILE`",
+            path.display()
+        );
+        println!("\n## Rediscovery on the kept mirror {}", path.display());
+        let mirror = SqliteMirror::open(path)?;
+        let people = mirror.ids(CONN, RecordKind::Candidate)?.len();
+        return rediscovery(&mirror, people, report);
+    }
     let mut memory = Vec::new();
     if [
         "calls",
@@ -261,15 +272,42 @@ async fn plugin_tax(
         "    native        {:>8} records {:>7} requests {:>8.1} s ({native:.0} records/s)",
         totals.records, requests, seconds
     );
+    let (compared, differing) = compare_mirrors(&env.host.mirror, &mirror)?;
+    println!("    same candidates stored: {differing} of {compared} sampled differ");
     let ratio = comp / native;
     report.add(
         "Plugin tax (people load, component / native client, same engine and mirror)",
-        format!("{ratio:.2} ({comp:.0} vs {native:.0} records/s; component ran first)"),
+        format!(
+            "{ratio:.2} ({comp:.0} vs {native:.0} records/s; component ran first; {differing} of {compared} sampled candidates differ between the two mirrors)"
+        ),
         ">= 0.8",
         format!("native {native:.0} records/s"),
         verdict(ratio >= 0.8),
     );
     Ok(())
+}
+
+/// Compares every 97th candidate of the component's mirror with the native client's: the
+/// baseline is fair only if both store the same records.
+fn compare_mirrors(component: &SqliteMirror, native: &SqliteMirror) -> anyhow::Result<(u64, u64)> {
+    let (mut compared, mut differing) = (0, 0);
+    for id in component
+        .ids(CONN, RecordKind::Candidate)?
+        .iter()
+        .step_by(97)
+    {
+        let a = component
+            .record(CONN, RecordKind::Candidate, id)?
+            .map(|r| r.record);
+        let b = native
+            .record("native", RecordKind::Candidate, id)?
+            .map(|r| r.record);
+        compared += 1;
+        if a != b {
+            differing += 1;
+        }
+    }
+    Ok((compared, differing))
 }
 
 async fn incremental(
@@ -538,8 +576,16 @@ async fn big_group(args: &Args, scale: Scale, report: &Report) -> anyhow::Result
             verdict(rate >= 1_700.0),
         );
     }
+    if let Some(path) = &args.keep_mirror {
+        let _ = std::fs::remove_file(path);
+        env.host
+            .mirror
+            .copy_to(path)
+            .map_err(|e| anyhow::anyhow!("could not keep the mirror in {}: {e}", path.display()))?;
+        println!("    mirror kept in {}", path.display());
+    }
     if args.wants("rediscovery") {
-        rediscovery(&env, scale, report)?;
+        rediscovery(&env.host.mirror, scale.big as usize, report)?;
     }
     Ok(memory)
 }
@@ -569,8 +615,7 @@ fn memory_figure(loads: &[PeopleLoadMemory], report: &Report) {
     );
 }
 
-fn rediscovery(env: &Env, scale: Scale, report: &Report) -> anyhow::Result<()> {
-    let mirror = &*env.host.mirror;
+fn rediscovery(mirror: &SqliteMirror, people_count: usize, report: &Report) -> anyhow::Result<()> {
     let now = ats_features::unix_now();
     let day = 86_400;
     let jobs = mirror.ids(CONN, RecordKind::Job)?;
@@ -690,7 +735,7 @@ fn rediscovery(env: &Env, scale: Scale, report: &Report) -> anyhow::Result<()> {
     worst.sort_by(|a, b| b.0.total_cmp(&a.0));
     let p95 = quantile_ms(&all, 0.95);
     report.add(
-        &format!("Rediscovery query, {} candidates in the mirror", scale.big),
+        &format!("Rediscovery query, {people_count} candidates in the mirror"),
         format!(
             "p95 {p95:.1} ms, p50 {:.1} ms, max {:.1} ms (20 queries x 5; slowest: {} {:.0} ms)",
             quantile_ms(&all, 0.5),

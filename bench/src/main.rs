@@ -8,6 +8,7 @@ mod env;
 mod figures;
 mod mem;
 mod native_icims;
+mod native_mapping;
 mod report;
 
 use clap::Parser;
@@ -37,6 +38,13 @@ pub struct Args {
     /// incremental, export, rediscovery, tenants, memory, sim.
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(FIGURES))]
     pub only: Vec<String>,
+    /// Copy the big load's mirror (SQLite file) here, to re-run the rediscovery figure on it
+    /// later with `--mirror`.
+    #[arg(long, value_name = "FILE")]
+    pub keep_mirror: Option<std::path::PathBuf>,
+    /// Run only the rediscovery figure, on a mirror kept by `--keep-mirror` (no load).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["only", "keep_mirror"])]
+    pub mirror: Option<std::path::PathBuf>,
 }
 
 impl Args {

@@ -1,13 +1,12 @@
 //! The native baseline: a plain Rust iCIMS client that does per page exactly what the
 //! connector component does (one token for the run; `POST /search/people` with `person.id >`
 //! paging; one `GET /people/{id}?fields=…` per id with the connector's field list, 16 in
-//! flight, answers in id order), maps the answers minimally to [`ats_model::Candidate`] and is
+//! flight, answers in id order), maps the answers with the connector's own mapping code
+//! ([`crate::native_mapping`]) to [`ats_model::Candidate`] and is
 //! an [`ats_sync::RecordSource`], so the same `ats_sync::Engine` writes the same pages into
 //! the mirror. People only: the plugin-tax figure is measured on the people stream.
 
-use ats_model::{
-    AtsRecord, Candidate, ConnectorError, Email, IdPage, ListRequest, Page, RecordKind,
-};
+use ats_model::{AtsRecord, ConnectorError, IdPage, ListRequest, Page, RecordKind};
 use ats_sync::{RecordSource, SourceError};
 use bytes::Bytes;
 use futures::StreamExt;
@@ -183,44 +182,12 @@ impl NativeIcims {
                 return Err(transient(format!("GET person {id}: HTTP {status}")));
             }
             let v: Value = serde_json::from_slice(&body).map_err(transient)?;
-            records.push(AtsRecord::Candidate(candidate(id, &v, &body)));
+            let raw = String::from_utf8_lossy(&body);
+            records.push(AtsRecord::Candidate(crate::native_mapping::candidate(
+                id, &v, &raw,
+            )));
         }
         Ok(records)
-    }
-}
-
-/// A minimal mapping: names, email, dates and the raw text (the connector maps more).
-fn candidate(id: u64, v: &Value, raw: &[u8]) -> Candidate {
-    let text = |k: &str| v[k].as_str().filter(|s| !s.is_empty()).map(str::to_string);
-    let date = |k: &str| v[k].as_str().and_then(icims_sim::dates::parse_datetime);
-    Candidate {
-        id: id.to_string(),
-        first_name: text("firstname"),
-        middle_name: text("middlename"),
-        last_name: text("lastname"),
-        emails: text("email")
-            .map(|address| {
-                vec![Email {
-                    address,
-                    kind: None,
-                    primary: true,
-                }]
-            })
-            .unwrap_or_default(),
-        phones: Vec::new(),
-        addresses: Vec::new(),
-        urls: Vec::new(),
-        current_title: None,
-        current_company: None,
-        skills: Vec::new(),
-        folder: None,
-        source: text("source"),
-        source_detail: text("sourcename"),
-        tags: Vec::new(),
-        attachments: Vec::new(),
-        created_at: date("createddate"),
-        updated_at: date("updateddate"),
-        raw: Some(String::from_utf8_lossy(raw).into_owned()),
     }
 }
 

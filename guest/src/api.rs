@@ -8,7 +8,6 @@ use ats_connector_sdk::{ConnectorError, ConnectorResult};
 use serde_json::Value;
 
 use crate::errors;
-use crate::fields;
 use crate::profile::ProfileType;
 use crate::search;
 use crate::settings::Settings;
@@ -48,16 +47,16 @@ impl Api {
         Ok(response)
     }
 
-    /// Sends requests with up to `max-in-flight` in flight; answers in request order.
-    pub fn call_all(
+    /// Sends requests with up to `max-in-flight` in flight and hands each checked answer (with
+    /// its request's position) to `handle` as it arrives; results in request order.
+    pub fn call_all<T>(
         &self,
         requests: Vec<Request>,
         permission: &str,
-    ) -> Vec<ConnectorResult<Response>> {
-        http::send_all(requests, self.settings.max_in_flight)
-            .into_iter()
-            .map(|answer| {
-                let response = answer?;
+        handle: impl Fn(usize, ConnectorResult<Response>) -> T,
+    ) -> Vec<T> {
+        http::send_all_then(requests, self.settings.max_in_flight, |i, answer| {
+            let checked = answer.and_then(|response| {
                 errors::check(
                     response.status,
                     &response.headers,
@@ -65,8 +64,9 @@ impl Api {
                     permission,
                 )?;
                 Ok(response)
-            })
-            .collect()
+            });
+            handle(i, checked)
+        })
     }
 
     /// Runs a search and returns the ids, ascending.
@@ -85,18 +85,25 @@ impl Api {
     }
 
     /// The GET of one record with its explicit `fields=` list.
-    pub fn record_request(&self, profile: ProfileType, id: &str) -> Request {
-        json_request(Request::get(self.urls.record_fields(
-            profile,
-            id,
-            &fields::for_profile(profile, &self.settings.custom),
-        )))
+    /// A GET of one record asking for `fields` (see [`crate::fields::for_profile`]).
+    pub fn record_request(&self, profile: ProfileType, id: &str, fields: &[String]) -> Request {
+        json_request(Request::get(self.urls.record_fields(profile, id, fields)))
     }
 }
 
-/// The JSON of an answer and its text (kept as the record's `raw`).
-pub fn json_and_text(response: &Response) -> ConnectorResult<(Value, String)> {
-    Ok((response.json()?, response.text()))
+/// The JSON of an answer and its text (kept as the record's `raw`). The text is validated
+/// once and parsed from the string; an answer that is not UTF-8 JSON is `transient` (a proxy
+/// or a truncated body), like [`Response::json`].
+pub fn json_and_text(response: Response) -> ConnectorResult<(Value, String)> {
+    let status = response.status;
+    let not_json = |e: &dyn std::fmt::Display| {
+        ConnectorError::Transient(format!(
+            "the ATS answered HTTP {status} with a body that is not valid JSON ({e})"
+        ))
+    };
+    let text = String::from_utf8(response.body).map_err(|e| not_json(&e))?;
+    let value = serde_json::from_str(&text).map_err(|e| not_json(&e))?;
+    Ok((value, text))
 }
 
 /// The id of a record a create made: the last segment of `Location` (201 Created).

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use ats_connector_sdk::http::Response;
 use ats_connector_sdk::{
     AtsRecord, ConnectorError, ConnectorResult, Cursor, FolderKind, IdPage, ListRequest, Page,
     RecordKind, storage,
@@ -14,6 +15,7 @@ use serde_json::Value;
 
 use crate::api::{self, Api};
 use crate::cursor::ReadCursor;
+use crate::fields;
 use crate::mapping::{job, lists, person, workflow};
 use crate::profile::ProfileType;
 use crate::search::{self, PAGE_MAX};
@@ -126,6 +128,35 @@ fn worth_retrying(error: &ConnectorError) -> bool {
     }
 }
 
+/// A record as mapped from its answer, with the status it names (workflows only).
+type Mapped = (AtsRecord, Option<(String, String)>);
+
+/// Maps one GET answer; runs as the answer arrives, while other requests are in flight.
+fn map_answer(
+    api: &Api,
+    profile: ProfileType,
+    id: &str,
+    response: Response,
+) -> ConnectorResult<Mapped> {
+    let (body, raw) = api::json_and_text(response)?;
+    let settings = &api.settings;
+    Ok(match profile {
+        ProfileType::Person => (
+            AtsRecord::Candidate(person::candidate(id, &body, &raw, &settings.custom)),
+            None,
+        ),
+        ProfileType::Job => (
+            AtsRecord::Job(job::job(id, &body, &raw, &settings.job_state_map)),
+            None,
+        ),
+        ProfileType::Workflow => {
+            let seen = workflow::status_seen(&body);
+            let application = workflow::application(id, &body, &raw, &settings.status_map)?;
+            (AtsRecord::Application(application), seen)
+        }
+    })
+}
+
 /// GETs records (in flight together) and maps them, in id order. Ids answering "not found"
 /// (404 errorCode 2, deleted since the search) are returned as gone; transient failures are
 /// retried (see [`READ_ATTEMPTS`]); any other failure fails the call, so the host retries the
@@ -135,21 +166,24 @@ pub fn fetch(
     profile: ProfileType,
     ids: &[String],
 ) -> ConnectorResult<(Vec<AtsRecord>, Vec<String>)> {
-    let mut answers: Vec<Option<ConnectorResult<(Value, String)>>> = vec![None; ids.len()];
+    let mut answers: Vec<Option<ConnectorResult<Mapped>>> = Vec::new();
+    answers.resize_with(ids.len(), || None);
     let mut pending: Vec<usize> = (0..ids.len()).collect();
+    let fields = fields::for_profile(profile, &api.settings.custom);
     for attempt in 0..READ_ATTEMPTS {
         if attempt > 0 {
             ats_connector_sdk::http::pause(std::time::Duration::from_millis(200 << attempt));
         }
         let requests = pending
             .iter()
-            .map(|&i| api.record_request(profile, &ids[i]))
+            .map(|&i| api.record_request(profile, &ids[i], &fields))
             .collect();
-        let results = api.call_all(requests, profile.get_permission());
+        let results = api.call_all(requests, profile.get_permission(), |n, answer| {
+            answer.and_then(|response| map_answer(api, profile, &ids[pending[n]], response))
+        });
         let mut again = Vec::new();
         for (&i, result) in pending.iter().zip(results) {
-            let parsed = result.and_then(|response| api::json_and_text(&response));
-            match parsed {
+            match result {
                 Err(e) if worth_retrying(&e) && attempt + 1 < READ_ATTEMPTS => again.push(i),
                 other => answers[i] = Some(other),
             }
@@ -163,32 +197,16 @@ pub fn fetch(
     let mut gone = Vec::new();
     let mut statuses_seen = BTreeMap::new();
     for (id, answer) in ids.iter().zip(answers) {
-        let (body, raw) = match answer.expect("every id is answered after the last attempt") {
-            Ok(parsed) => parsed,
-            Err(ConnectorError::NotFound(_)) => {
-                gone.push(id.clone());
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        let settings = &api.settings;
-        records.push(match profile {
-            ProfileType::Person => {
-                AtsRecord::Candidate(person::candidate(id, &body, &raw, &settings.custom))
-            }
-            ProfileType::Job => AtsRecord::Job(job::job(id, &body, &raw, &settings.job_state_map)),
-            ProfileType::Workflow => {
-                if let Some((status_id, name)) = workflow::status_seen(&body) {
+        match answer.expect("every id is answered after the last attempt") {
+            Ok((record, seen)) => {
+                if let Some((status_id, name)) = seen {
                     statuses_seen.insert(status_id, name);
                 }
-                AtsRecord::Application(workflow::application(
-                    id,
-                    &body,
-                    &raw,
-                    &settings.status_map,
-                )?)
+                records.push(record);
             }
-        });
+            Err(ConnectorError::NotFound(_)) => gone.push(id.clone()),
+            Err(e) => return Err(e),
+        }
     }
     remember_status_names(statuses_seen)?;
     Ok((records, gone))

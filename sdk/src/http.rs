@@ -112,11 +112,26 @@ pub fn send_all(
     requests: Vec<Request>,
     max_in_flight: usize,
 ) -> Vec<Result<Response, ConnectorError>> {
+    send_all_then(requests, max_in_flight, |_, answer| answer)
+}
+
+/// Like [`send_all`], but hands each answer (with its request's position) to `handle` as soon as
+/// it arrives, and returns what
+/// `handle` made of them, in request order. Parsing answers here overlaps with the requests still
+/// in flight (a component runs on one thread: work done after the last answer is work the
+/// network did not hide).
+pub fn send_all_then<T>(
+    requests: Vec<Request>,
+    max_in_flight: usize,
+    handle: impl Fn(usize, Result<Response, ConnectorError>) -> T,
+) -> Vec<T> {
     let max_in_flight = max_in_flight.max(1);
+    let handle = &handle;
     wstd::runtime::block_on(async move {
         let client = client();
-        futures::stream::iter(requests)
-            .map(|request| send_one(&client, request))
+        let client = &client;
+        futures::stream::iter(requests.into_iter().enumerate())
+            .map(|(i, request)| async move { handle(i, send_one(client, request).await) })
             .buffered(max_in_flight)
             .collect()
             .await

@@ -83,6 +83,10 @@ impl Runtime {
         let mut wasm = wasmtime::Config::new();
         wasm.wasm_component_model(true);
         wasm.epoch_interruption(true);
+        // For profiling guests with `perf`: names compiled wasm functions in /tmp/perf-<pid>.map.
+        if std::env::var_os("ATS_WASM_PERFMAP").is_some() {
+            wasm.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         let engine =
             wasmtime::Engine::new(&wasm).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
         let linker =

@@ -244,16 +244,29 @@ impl Engine {
         let requests_before = meter.counts().0;
         let mut totals = RunTotals::default();
 
+        // Pages are pipelined: while page N is written to the mirror (a blocking thread), page
+        // N+1 is already being read. Commits stay in order, each with the cursor of the page
+        // after it, so a crash still resumes from the last committed page.
+        let request_for = |cursor: Option<String>| ListRequest {
+            cursor,
+            updated_since: plan.updated_since,
+            page_size_hint: Some(self.config.page_size),
+        };
+        let mut read_totals = RunTotals::default();
+        let mut next = self
+            .read_page(
+                source,
+                meter,
+                lane,
+                run,
+                request_for(state.cursor.clone()),
+                &mut read_totals,
+                progress,
+            )
+            .await;
         let end = loop {
-            let request = ListRequest {
-                cursor: state.cursor.clone(),
-                updated_since: plan.updated_since,
-                page_size_hint: Some(self.config.page_size),
-            };
-            let page = match self
-                .read_page(source, meter, lane, run, request, &mut totals, progress)
-                .await
-            {
+            totals.retries += std::mem::take(&mut read_totals.retries);
+            let page = match next {
                 Ok(page) => page,
                 Err(stop) => break stop.into_end(plan.mode, totals),
             };
@@ -262,7 +275,7 @@ impl Engine {
             let page_max = page.records.iter().filter_map(|r| r.updated_at()).max();
             state.run_max_updated_at = state.run_max_updated_at.max(page_max);
             let records = page.records.len();
-            let outcome = {
+            let write = {
                 let (c, s, st, kind) =
                     (conn.clone(), stream.clone(), state.clone(), run.stream.kind);
                 self.blocking(move |m| {
@@ -273,16 +286,53 @@ impl Engine {
                     };
                     m.apply_page(&c, &s, &write, &st, now())
                 })
-                .await?
             };
+            let read_ahead = async {
+                match &next_cursor {
+                    Some(cursor) => Some(
+                        self.read_page(
+                            source,
+                            meter,
+                            lane,
+                            run,
+                            request_for(Some(cursor.clone())),
+                            &mut read_totals,
+                            progress,
+                        )
+                        .await,
+                    ),
+                    None => None,
+                }
+            };
+            let started = std::time::Instant::now();
+            let write = async {
+                let outcome = write.await;
+                (outcome, started.elapsed())
+            };
+            let read_ahead = async {
+                let page = read_ahead.await;
+                (page, started.elapsed())
+            };
+            let ((outcome, write_time), (ahead, read_time)) = tokio::join!(write, read_ahead);
+            // Which side bounds the stream: the mirror (write) or the source (read).
+            tracing::debug!(
+                stream = %stream,
+                write_ms = write_time.as_secs_f64() * 1e3,
+                read_ahead_ms = read_time.as_secs_f64() * 1e3,
+                "page written"
+            );
+            let outcome = outcome?;
             totals.add(records, &outcome);
             totals.requests = meter.counts().0 - requests_before;
             progress.page_committed(&stream, &totals);
-            if next_cursor.is_none() {
-                break RunEnd::Completed {
-                    mode: plan.mode,
-                    totals,
-                };
+            match ahead {
+                Some(read) => next = read,
+                None => {
+                    break RunEnd::Completed {
+                        mode: plan.mode,
+                        totals,
+                    };
+                }
             }
         };
 

@@ -62,6 +62,16 @@ impl SqliteMirror {
         &self.path
     }
 
+    /// Writes a consistent copy of the whole mirror to `dest` (which must not exist), while
+    /// readers carry on (writes wait): a backup, or a fixture for benchmarks.
+    pub fn copy_to(&self, dest: impl AsRef<Path>) -> Result<(), MirrorError> {
+        let dest = dest.as_ref().to_string_lossy().into_owned();
+        self.write(|db| {
+            db.execute("VACUUM INTO ?1", [dest])?;
+            Ok(())
+        })
+    }
+
     /// Runs `f` on the writer connection (callers open their own transaction).
     fn write<T>(
         &self,
