@@ -559,9 +559,9 @@ fn the_plan_follows_how_many_candidates_the_words_match() {
         ..Default::default()
     };
     // The fixture is small: every word is rare.
-    assert_eq!(choose_plan(&db, &q).unwrap(), SearchPlan::Ranked);
+    assert_eq!(choose_plan(&db, CONN, &q).unwrap(), SearchPlan::Ranked);
     assert_eq!(
-        choose_plan(&db, &SearchQuery::default()).unwrap(),
+        choose_plan(&db, CONN, &SearchQuery::default()).unwrap(),
         SearchPlan::Recent
     );
 }
@@ -616,4 +616,187 @@ fn both_plans_find_the_same_matches() {
         assert!(!ranked.is_empty(), "{q:?}");
         assert_eq!(ranked, run(&q, SearchPlan::Newest), "{q:?}");
     }
+}
+
+/// The candidates a query finds under `plan`, sorted (plans order differently; the set must
+/// not differ).
+fn found_with(
+    t: &TestMirror,
+    q: &SearchQuery,
+    plan: ats_mirror::sqlite::SearchPlan,
+) -> Vec<String> {
+    let db = rusqlite::Connection::open(t.mirror.path()).unwrap();
+    let s = ats_mirror::sqlite::search_sql(CONN, q, plan, 1_000);
+    let mut stmt = db.prepare(&s.sql).unwrap();
+    let mut found: Vec<String> = stmt
+        .query_map(rusqlite::params_from_iter(s.params.iter()), |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    found.sort();
+    found
+}
+
+/// Checks every application filter under the plans that narrow by facets (selective without
+/// text, ranked and newest with text) against the recency walk, which checks each candidate's
+/// applications directly.
+fn assert_plans_agree(t: &TestMirror, when: &str) {
+    use ats_mirror::sqlite::SearchPlan;
+    let filters: Vec<SearchQuery> = vec![
+        SearchQuery {
+            stages: vec![Stage::Interview],
+            ..Default::default()
+        },
+        SearchQuery {
+            stages: vec![Stage::Rejected, Stage::Screening],
+            ..Default::default()
+        },
+        SearchQuery {
+            stages: vec![Stage::Offer],
+            ..Default::default()
+        },
+        SearchQuery {
+            rejected: Some(true),
+            ..Default::default()
+        },
+        SearchQuery {
+            rejected: Some(false),
+            ..Default::default()
+        },
+        SearchQuery {
+            status_ids: vec!["s-int".into()],
+            ..Default::default()
+        },
+        SearchQuery {
+            job_ids: vec!["j-rust".into()],
+            stages: vec![Stage::Interview],
+            ..Default::default()
+        },
+    ];
+    for f in filters {
+        let q = SearchQuery { now: NOW, ..f };
+        let oracle = found_with(t, &q, SearchPlan::Recent);
+        assert_eq!(
+            found_with(t, &q, SearchPlan::Selective),
+            oracle,
+            "{when}: selective plan, {q:?}"
+        );
+        let with_text = SearchQuery {
+            text: text("example"),
+            ..q.clone()
+        };
+        let oracle = found_with(t, &with_text, SearchPlan::Recent);
+        for plan in [SearchPlan::Ranked, SearchPlan::Newest] {
+            assert_eq!(
+                found_with(t, &with_text, plan),
+                oracle,
+                "{when}: {plan:?} plan, {with_text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn facets_follow_every_change_and_all_plans_find_the_same_candidates() {
+    let t = fixture();
+    assert_plans_agree(&t, "after the first load");
+    let found = |q: SearchQuery| {
+        let mut v = ids(&t, q);
+        v.sort();
+        v
+    };
+    let interview = || SearchQuery {
+        stages: vec![Stage::Interview],
+        ..Default::default()
+    };
+    assert_eq!(found(interview()), vec!["1", "4"]);
+
+    // An application that arrives before its candidate.
+    apply(
+        &t.mirror,
+        RecordKind::Application,
+        applications(vec![application("a6", "6", "j-rust", "s-int")]),
+        "a2",
+        NOW,
+    );
+    apply(
+        &t.mirror,
+        RecordKind::Candidate,
+        candidates(vec![candidate(
+            "6",
+            "Edsger",
+            "Dijkstra",
+            "edsger@example.com",
+        )]),
+        "c2",
+        NOW,
+    );
+    assert_plans_agree(&t, "after a late candidate");
+    assert_eq!(found(interview()), vec!["1", "4", "6"]);
+
+    // An application moves to another status; another gets a stage of its own.
+    let mut a1 = application("a1", "1", "j-rust", "s-rej");
+    a1.updated_at = Some(NOW);
+    let mut a3 = application("a3", "4", "j-compiler", "s-int");
+    a3.stage = Some(Stage::Screening);
+    a3.updated_at = Some(NOW);
+    apply(
+        &t.mirror,
+        RecordKind::Application,
+        applications(vec![a1, a3]),
+        "a3",
+        NOW,
+    );
+    assert_plans_agree(&t, "after moves");
+    assert_eq!(found(interview()), vec!["6"]);
+
+    // A status's stage changes: applications without a stage of their own follow it.
+    t.mirror
+        .upsert_record(
+            CONN,
+            &AtsRecord::Status(status("s-int", "Phone screen", Stage::Offer)),
+            NOW,
+        )
+        .unwrap();
+    assert_plans_agree(&t, "after a status changed stage");
+    assert!(found(interview()).is_empty());
+
+    // An application gone from the ATS no longer counts.
+    t.mirror
+        .mark_deleted(CONN, RecordKind::Application, "a2", NOW)
+        .unwrap();
+    assert_plans_agree(&t, "after a deleted application");
+    assert!(
+        !found(SearchQuery {
+            rejected: Some(true),
+            ..Default::default()
+        })
+        .contains(&"3".to_string())
+    );
+}
+
+#[test]
+fn a_job_search_without_text_starts_from_the_jobs_applicants() {
+    use ats_mirror::sqlite::{SearchPlan, choose_plan, search_sql};
+    let t = fixture();
+    let db = rusqlite::Connection::open(t.mirror.path()).unwrap();
+    let q = SearchQuery {
+        job_ids: vec!["j-rust".into()],
+        ..Default::default()
+    };
+    assert_eq!(choose_plan(&db, CONN, &q).unwrap(), SearchPlan::Selective);
+    let s = search_sql(CONN, &q, SearchPlan::Selective, 50);
+    let plan: Vec<String> = db
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", s.sql))
+        .unwrap()
+        .query_map(rusqlite::params_from_iter(s.params.iter()), |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let plan = plan.join("\n");
+    assert!(plan.contains("applications_by_job"), "{plan}");
+    assert!(!plan.contains("candidates_updated"), "{plan}");
+    let mut found = ids(&t, q);
+    found.sort();
+    assert_eq!(found, vec!["1", "3"]);
 }

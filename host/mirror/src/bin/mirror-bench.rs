@@ -339,7 +339,7 @@ fn main() {
             percentile(&times, 0.5).as_secs_f64() * 1e3,
             percentile(&times, 0.95).as_secs_f64() * 1e3,
         );
-        let plan = choose_plan(&db, &q).expect("plan");
+        let plan = choose_plan(&db, CONN, &q).expect("plan");
         let s = search_sql(CONN, &q, plan, 50);
         let mut stmt = db
             .prepare(&format!("EXPLAIN QUERY PLAN {}", s.sql))

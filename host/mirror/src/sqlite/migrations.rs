@@ -12,6 +12,7 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_connection_hosts.sql"),
+    include_str!("migrations/0003_candidate_facets.sql"),
 ];
 
 /// The schema version this build writes.
