@@ -157,7 +157,13 @@ pub trait FeatureState: Send + Sync {
 
     /// Creates or updates a link (ids are ordered for you) and regroups the affected clusters:
     /// suggested and confirmed links group candidates in search; dismissed ones do not.
-    fn put_duplicate_link(&self, conn: &str, link: &DuplicateLink) -> Result<(), MirrorError>;
+    fn put_duplicate_link(&self, conn: &str, link: &DuplicateLink) -> Result<(), MirrorError> {
+        self.put_duplicate_links(conn, std::slice::from_ref(link))
+    }
+
+    /// As [`FeatureState::put_duplicate_link`] for several links, in one transaction that
+    /// regroups the affected clusters once.
+    fn put_duplicate_links(&self, conn: &str, links: &[DuplicateLink]) -> Result<(), MirrorError>;
 
     /// Links touching a candidate, any status.
     fn duplicate_links(

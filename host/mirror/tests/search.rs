@@ -423,19 +423,26 @@ fn dedupe_keys_find_candidates_by_email_url_phone_and_name() {
         vec!["5"]
     );
     assert_eq!(
-        m.candidates_by_key(CONN, DedupeKeyKind::Url, "linkedin.com/in/Linus")
+        m.candidates_by_key(CONN, DedupeKeyKind::Url, "linkedin.com/in/Linus", 10)
             .unwrap(),
         vec!["5"]
     );
     assert_eq!(
-        m.candidates_by_key(CONN, DedupeKeyKind::Phone, "+1 415 555 0100")
+        m.candidates_by_key(CONN, DedupeKeyKind::Phone, "+1 415 555 0100", 10)
             .unwrap(),
         vec!["5"]
     );
     assert_eq!(
-        m.candidates_by_key(CONN, DedupeKeyKind::Name, "lovelace:a")
+        m.candidates_by_key(CONN, DedupeKeyKind::Name, "lovelace:a", 10)
             .unwrap(),
-        vec!["1", "2"]
+        vec!["2", "1"],
+        "highest ids first"
+    );
+    assert_eq!(
+        m.candidates_by_key(CONN, DedupeKeyKind::Name, "lovelace:a", 1)
+            .unwrap(),
+        vec!["2"],
+        "at most the limit"
     );
     assert_eq!(
         m.shared_keys(CONN, DedupeKeyKind::Name, 10).unwrap(),

@@ -71,6 +71,11 @@ async fn export_creates_the_person_resume_and_application() {
         panic!("not a candidate")
     };
     assert_eq!(c.last_name.as_deref(), Some("Hopper"));
+    assert!(
+        c.attachments.iter().any(|a| a.id == "resume"),
+        "the mirror read the person back after the upload: {:?}",
+        c.attachments
+    );
 
     // With a job: a new person applied with a status and a source.
     let job = f.ids(RecordType::Jobs)[0].to_string();

@@ -4,6 +4,8 @@
 mod feature_support;
 
 use ats_features::FeatureError;
+use ats_mirror::MirrorStore;
+use ats_model::RecordKind;
 use feature_support::*;
 use icims_sim::{FaultKind, FaultMatch, FaultScript, RecordType};
 use serde_json::json;
@@ -64,6 +66,13 @@ async fn export_retried_after_a_timeout_creates_one_person_and_one_application()
         "one application"
     );
     assert_eq!(f.workflows_of(&person).len(), 1);
+    assert!(
+        f.mirror()
+            .record(CONN, RecordKind::Candidate, &person)
+            .unwrap()
+            .is_some(),
+        "the mirror has the person after the retry"
+    );
 
     // A third call is a replay: nothing written.
     f.state().reset_counters();

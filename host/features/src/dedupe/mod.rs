@@ -11,5 +11,5 @@ mod pass;
 
 pub use ladder::{Certainty, MatchRule, PersonKeys, Verdict, compare, name_similarity};
 pub use metrics::{PrecisionRecall, pair, pairs_from_groups, precision_recall};
-pub(crate) use pass::store_link;
+pub(crate) use pass::store_links;
 pub use pass::{DedupeOptions, DedupeReport, FoundLink, find_duplicates};

@@ -230,8 +230,45 @@ fn person<M: Mirror + ?Sized>(
     Ok(keys)
 }
 
+/// Stores links from `person` to each of `others`, except to those a person already decided
+/// on (confirmed or dismissed), in one write. Returns the others linked.
+pub(crate) fn store_links<M: Mirror + ?Sized>(
+    mirror: &M,
+    conn: &str,
+    person: &str,
+    others: &[(String, super::Verdict)],
+    status: LinkStatus,
+    now: Timestamp,
+) -> Result<Vec<String>, FeatureError> {
+    let existing = mirror.duplicate_links(conn, person)?;
+    let mut links = Vec::new();
+    let mut linked = Vec::new();
+    for (other, v) in others {
+        if other == person {
+            continue;
+        }
+        let (a, b) = pair(person, other);
+        let before = existing.iter().find(|l| l.a_id == a && l.b_id == b);
+        if before.is_some_and(|l| l.status != LinkStatus::Suggested) {
+            continue;
+        }
+        links.push(DuplicateLink {
+            created_at: before.map_or(now, |l| l.created_at),
+            a_id: a,
+            b_id: b,
+            rule: v.rule.as_str().to_string(),
+            confidence: v.confidence,
+            status,
+            updated_at: now,
+        });
+        linked.push(other.clone());
+    }
+    mirror.put_duplicate_links(conn, &links)?;
+    Ok(linked)
+}
+
 /// Stores a link unless a person already decided on this pair. Returns whether it wrote.
-pub(crate) fn store_link<M: Mirror + ?Sized>(
+fn store_link<M: Mirror + ?Sized>(
     mirror: &M,
     conn: &str,
     a: &str,
@@ -240,27 +277,6 @@ pub(crate) fn store_link<M: Mirror + ?Sized>(
     status: LinkStatus,
     now: Timestamp,
 ) -> Result<bool, FeatureError> {
-    let (a, b) = pair(a, b);
-    let existing = mirror
-        .duplicate_links(conn, &a)?
-        .into_iter()
-        .find(|l| l.a_id == a && l.b_id == b);
-    if let Some(l) = &existing
-        && l.status != LinkStatus::Suggested
-    {
-        return Ok(false);
-    }
-    mirror.put_duplicate_link(
-        conn,
-        &DuplicateLink {
-            created_at: existing.as_ref().map_or(now, |l| l.created_at),
-            a_id: a,
-            b_id: b,
-            rule: v.rule.as_str().to_string(),
-            confidence: v.confidence,
-            status,
-            updated_at: now,
-        },
-    )?;
-    Ok(true)
+    let linked = store_links(mirror, conn, a, &[(b.to_string(), v.clone())], status, now)?;
+    Ok(!linked.is_empty())
 }

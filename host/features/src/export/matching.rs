@@ -9,6 +9,13 @@ use ats_mirror::DedupeKeyKind;
 use ats_model::{AtsRecord, Candidate, ConnectorError, MatchQuery, RecordKind, Timestamp};
 use std::collections::BTreeSet;
 
+/// Candidates compared per strong key (URL, phone): such keys are rarely shared, and a key
+/// shared by more people says nothing about this one.
+const STRONG_KEY_BLOCK: usize = 100;
+/// Candidates compared per name key (last name + first initial), the highest ids: a common name ("smith:j") can block thousands in a large mirror, whose suggestions nobody could
+/// review, and reading them all made each export slower as the mirror grew.
+const NAME_KEY_BLOCK: usize = 50;
+
 pub(crate) struct Found {
     /// Fresh from the ATS.
     pub candidate: Candidate,
@@ -101,15 +108,15 @@ pub(crate) async fn find_existing(
     // 3. The rest of the ladder on the mirror's blocking keys.
     let mut block = BTreeSet::new();
     for u in &keys.urls {
-        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Url, u)?);
+        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Url, u, STRONG_KEY_BLOCK)?);
     }
     for p in &keys.phones {
-        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Phone, p)?);
+        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Phone, p, STRONG_KEY_BLOCK)?);
     }
     if let Some(k) =
         ats_mirror::normalize::name_key(profile.first_name.as_deref(), profile.last_name.as_deref())
     {
-        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Name, &k)?);
+        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Name, &k, NAME_KEY_BLOCK)?);
     }
     let mut verdicts = Vec::new();
     for id in block {

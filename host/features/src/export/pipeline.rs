@@ -6,7 +6,7 @@ use super::ExportOptions;
 use super::matching::{find_existing, suggestion};
 use super::profile::Profile;
 use super::report::*;
-use crate::dedupe::store_link;
+use crate::dedupe::store_links;
 use crate::refresh::{NamePolicy, diff};
 use crate::{AtsWriter, FeatureError, Mirror, mirror_io, status};
 use ats_mirror::{IdempotencyRecord, LinkStatus};
@@ -168,6 +168,10 @@ async fn steps(
     report: &mut ExportReport,
 ) -> Result<(), StepError> {
     let now = opts.now;
+    // The person is read back into the mirror once, after the last write to them: when a
+    // resume follows, after its upload (one ATS read and one mirror write fewer per export).
+    // Should the upload fail, the mirror learns of the person on the retry or the next sync.
+    let reflected_after_upload = plan.resume.is_some() && report.resume.is_none();
     if report.person.is_none() {
         let m = find_existing(mirror, writer, conn, &plan.profile, now).await?;
         report.warnings.extend(m.warnings);
@@ -183,15 +187,17 @@ async fn steps(
                         .await
                         .map_err(at("update-candidate"))?;
                     report.warnings.extend(w.warnings);
-                    mirror_io::reflect_candidate(
-                        mirror,
-                        writer,
-                        conn,
-                        &id,
-                        now,
-                        &mut report.warnings,
-                    )
-                    .await?;
+                    if !reflected_after_upload {
+                        mirror_io::reflect_candidate(
+                            mirror,
+                            writer,
+                            conn,
+                            &id,
+                            now,
+                            &mut report.warnings,
+                        )
+                        .await?;
+                    }
                     PersonAction::Updated
                 };
                 PersonOutcome {
@@ -213,15 +219,17 @@ async fn steps(
                     .await
                     .map_err(at("create-candidate"))?;
                 report.warnings.extend(w.warnings);
-                mirror_io::reflect_candidate(
-                    mirror,
-                    writer,
-                    conn,
-                    &w.id,
-                    now,
-                    &mut report.warnings,
-                )
-                .await?;
+                if !reflected_after_upload {
+                    mirror_io::reflect_candidate(
+                        mirror,
+                        writer,
+                        conn,
+                        &w.id,
+                        now,
+                        &mut report.warnings,
+                    )
+                    .await?;
+                }
                 PersonOutcome {
                     candidate_id: w.id,
                     action: PersonAction::Created,
@@ -230,17 +238,16 @@ async fn steps(
                 }
             }
         };
+        store_links(
+            mirror,
+            conn,
+            &person.candidate_id,
+            &m.suggestions,
+            LinkStatus::Suggested,
+            now,
+        )?;
         for (other, v) in &m.suggestions {
             if *other != person.candidate_id {
-                store_link(
-                    mirror,
-                    conn,
-                    &person.candidate_id,
-                    other,
-                    v,
-                    LinkStatus::Suggested,
-                    now,
-                )?;
                 report.suggested_duplicates.push(suggestion(other, v));
             }
         }
@@ -262,9 +269,17 @@ async fn steps(
                 .get_candidate(&candidate_id)
                 .await
                 .map_err(at("check-attachments"))?;
-            c.attachments
+            let found = c
+                .attachments
                 .iter()
-                .any(|a| a.file_name.as_deref() == Some(file.file_name.as_str()))
+                .any(|a| a.file_name.as_deref() == Some(file.file_name.as_str()));
+            if found {
+                // Fresh from the ATS, and nothing more will be written to this person.
+                mirror
+                    .upsert_record(conn, &ats_model::AtsRecord::Candidate(c), now)
+                    .map_err(FeatureError::from)?;
+            }
+            found
         } else {
             false
         };
@@ -304,12 +319,10 @@ async fn steps(
         && report.application.is_none()
     {
         let existing = mirror
-            .applicants(conn, job_id, 100_000, 0)
-            .map_err(FeatureError::from)?
-            .into_iter()
-            .find(|a| a.candidate_id == candidate_id);
+            .application_of(conn, &candidate_id, job_id)
+            .map_err(FeatureError::from)?;
         let (application_id, action) = match existing {
-            Some(a) => (a.application_id, ApplicationAction::Existing),
+            Some(id) => (id, ApplicationAction::Existing),
             None => {
                 let w = writer
                     .create_application(ApplicationInput {

@@ -127,12 +127,24 @@ pub trait MirrorQueries: Send + Sync {
         offset: usize,
     ) -> Result<Vec<Applicant>, MirrorError>;
 
-    /// Live candidate ids holding a key. `key` is normalised here, so raw input works.
+    /// The live application of a candidate to a job, if there is one (the smallest id when
+    /// the ATS holds several).
+    fn application_of(
+        &self,
+        conn: &str,
+        candidate_id: &str,
+        job_id: &str,
+    ) -> Result<Option<String>, MirrorError>;
+
+    /// Live candidate ids holding a key, highest ids first (in ATSs that number records in
+    /// order, the newest), `limit` at most; the walk stops there, however many share the key.
+    /// `key` is normalised here, so raw input works.
     fn candidates_by_key(
         &self,
         conn: &str,
         kind: DedupeKeyKind,
         key: &str,
+        limit: usize,
     ) -> Result<Vec<String>, MirrorError>;
 
     /// Keys of one kind shared by two or more live candidates, with those ids (a batch
@@ -146,6 +158,6 @@ pub trait MirrorQueries: Send + Sync {
 
     /// Live candidates with this email (normalised here): export's first duplicate check.
     fn candidates_by_email(&self, conn: &str, email: &str) -> Result<Vec<String>, MirrorError> {
-        self.candidates_by_key(conn, DedupeKeyKind::Email, email)
+        self.candidates_by_key(conn, DedupeKeyKind::Email, email, usize::MAX)
     }
 }

@@ -178,31 +178,40 @@ impl FeatureState for SqliteMirror {
         })
     }
 
-    fn put_duplicate_link(&self, conn: &str, link: &DuplicateLink) -> Result<(), MirrorError> {
-        let (a, b) = if link.a_id <= link.b_id {
-            (&link.a_id, &link.b_id)
-        } else {
-            (&link.b_id, &link.a_id)
-        };
+    fn put_duplicate_links(&self, conn: &str, links: &[DuplicateLink]) -> Result<(), MirrorError> {
+        if links.is_empty() {
+            return Ok(());
+        }
         self.write(|db| {
             let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.prepare_cached(
-                "INSERT INTO duplicate_links (conn, a_id, b_id, rule, confidence, status, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (conn, a_id, b_id) DO UPDATE SET \
-                 rule = excluded.rule, confidence = excluded.confidence, status = excluded.status, \
-                 updated_at = excluded.updated_at",
-            )?
-            .execute(params![
-                conn,
-                a,
-                b,
-                link.rule,
-                link.confidence,
-                link.status.as_str(),
-                link.created_at,
-                link.updated_at
-            ])?;
-            regroup(&tx, conn, &[a.as_str(), b.as_str()])?;
+            let mut seeds = BTreeSet::new();
+            for link in links {
+                let (a, b) = if link.a_id <= link.b_id {
+                    (&link.a_id, &link.b_id)
+                } else {
+                    (&link.b_id, &link.a_id)
+                };
+                tx.prepare_cached(
+                    "INSERT INTO duplicate_links (conn, a_id, b_id, rule, confidence, status, created_at, updated_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (conn, a_id, b_id) DO UPDATE SET \
+                     rule = excluded.rule, confidence = excluded.confidence, status = excluded.status, \
+                     updated_at = excluded.updated_at",
+                )?
+                .execute(params![
+                    conn,
+                    a,
+                    b,
+                    link.rule,
+                    link.confidence,
+                    link.status.as_str(),
+                    link.created_at,
+                    link.updated_at
+                ])?;
+                seeds.insert(a.as_str());
+                seeds.insert(b.as_str());
+            }
+            let seeds: Vec<&str> = seeds.into_iter().collect();
+            regroup(&tx, conn, &seeds)?;
             tx.commit()?;
             Ok(())
         })

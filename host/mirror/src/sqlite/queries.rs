@@ -32,7 +32,7 @@ use crate::queries::{
 };
 use ats_model::Stage;
 use rusqlite::types::Value;
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use std::collections::HashSet;
 
 /// Column weights for bm25: name, emails, title, company, skills, resume, location.
@@ -501,23 +501,43 @@ impl MirrorQueries for SqliteMirror {
         })
     }
 
+    fn application_of(
+        &self,
+        conn: &str,
+        candidate_id: &str,
+        job_id: &str,
+    ) -> Result<Option<String>, MirrorError> {
+        self.read(|db| {
+            Ok(db
+                .prepare_cached(
+                    "SELECT id FROM applications INDEXED BY applications_by_candidate \
+                     WHERE conn = ?1 AND candidate_id = ?2 AND deleted_at IS NULL AND job_id = ?3 \
+                     ORDER BY id LIMIT 1",
+                )?
+                .query_row(params![conn, candidate_id, job_id], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
     fn candidates_by_key(
         &self,
         conn: &str,
         kind: DedupeKeyKind,
         key: &str,
+        limit: usize,
     ) -> Result<Vec<String>, MirrorError> {
         let Some(key) = normalise_key(kind, key) else {
             return Ok(Vec::new());
         };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.read(|db| {
             let mut stmt = db.prepare_cached(
                 "SELECT k.candidate_id FROM candidate_keys k \
                  JOIN candidates c ON c.conn = k.conn AND c.id = k.candidate_id \
                  WHERE k.conn = ?1 AND k.kind = ?2 AND k.key = ?3 AND c.deleted_at IS NULL \
-                 ORDER BY k.candidate_id",
+                 ORDER BY k.candidate_id DESC LIMIT ?4",
             )?;
-            let rows = stmt.query_map(params![conn, kind.as_str(), key], |r| r.get(0))?;
+            let rows = stmt.query_map(params![conn, kind.as_str(), key, limit], |r| r.get(0))?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
