@@ -344,12 +344,13 @@ async fn incremental(
     println!("    streams: {}", modes.join(", "));
     let people_gets = c.endpoint("get.people");
     let other_gets = gets - people_gets;
+    let (job_gets, workflow_gets) = (c.endpoint("get.jobs"), c.endpoint("get.applicantworkflows"));
     let extra = people_gets.saturating_sub(changed.len() as u64);
     let expected = changed.len() as u64 + searches;
     report.add(
         &format!("Incremental run, 1% of {} people changed", scale.load),
         format!(
-            "{} requests = {people_gets} people GETs ({} changed + {extra} re-read in the overlap window) + {other_gets} other GETs + {searches} searches + {lists} folder list calls + {} token; wall {:.2} s",
+            "{} requests = {people_gets} people GETs ({} changed + {extra} re-read in the overlap window) + {other_gets} other GETs ({job_gets} jobs, {workflow_gets} applications updated within the overlap window) + {searches} searches + {lists} folder list calls + {} token; wall {:.2} s",
             c.total,
             changed.len(),
             c.token,

@@ -166,10 +166,11 @@ async fn send_one(client: &Client, request: Request) -> Result<Response, Connect
         .headers()
         .iter()
         .map(|(n, v)| {
-            (
-                n.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
+            let value = match v.to_str() {
+                Ok(text) => text.to_string(),
+                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            };
+            (n.as_str().to_string(), value)
         })
         .collect();
     let mut body = response.into_body();

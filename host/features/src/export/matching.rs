@@ -12,7 +12,8 @@ use std::collections::BTreeSet;
 /// Candidates compared per strong key (URL, phone): such keys are rarely shared, and a key
 /// shared by more people says nothing about this one.
 const STRONG_KEY_BLOCK: usize = 100;
-/// Candidates compared per name key (last name + first initial), the highest ids: a common name ("smith:j") can block thousands in a large mirror, whose suggestions nobody could
+/// Candidates compared per name key (last name + first initial), in descending id order: a
+/// common name ("smith:j") can block thousands in a large mirror, whose suggestions nobody could
 /// review, and reading them all made each export slower as the mirror grew.
 const NAME_KEY_BLOCK: usize = 50;
 

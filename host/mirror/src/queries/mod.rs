@@ -136,9 +136,9 @@ pub trait MirrorQueries: Send + Sync {
         job_id: &str,
     ) -> Result<Option<String>, MirrorError>;
 
-    /// Live candidate ids holding a key, highest ids first (in ATSs that number records in
-    /// order, the newest), `limit` at most; the walk stops there, however many share the key.
-    /// `key` is normalised here, so raw input works.
+    /// Live candidate ids holding a key, in descending id order (read straight off the key
+    /// index, so the walk stops at `limit` however many share the key), `limit` at most. `key`
+    /// is normalised here, so raw input works.
     fn candidates_by_key(
         &self,
         conn: &str,
