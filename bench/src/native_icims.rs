@@ -91,6 +91,43 @@ impl NativeIcims {
         Ok((status, body))
     }
 
+    /// A request without a body; the answer with its headers as the connector sees them.
+    async fn send_with_headers(
+        &self,
+        method: http::Method,
+        url: &str,
+        auth: Option<&str>,
+    ) -> Result<(u16, Vec<(String, String)>, Bytes), SourceError> {
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(url)
+            .header("accept", "application/json");
+        if let Some(auth) = auth {
+            builder = builder.header("authorization", auth);
+        }
+        let request = builder.body(Full::new(Bytes::new())).map_err(transient)?;
+        let response = self.client.request(request).await.map_err(transient)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                let value = match v.to_str() {
+                    Ok(text) => text.to_string(),
+                    Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                };
+                (n.as_str().to_string(), value)
+            })
+            .collect();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(transient)?
+            .to_bytes();
+        Ok((status, headers, body))
+    }
+
     /// The bearer token, fetched once per run (the host caches it the same way).
     async fn bearer(&self) -> Result<&str, SourceError> {
         self.token
@@ -159,14 +196,25 @@ impl NativeIcims {
     pub async fn fetch(&self, ids: &[u64]) -> Result<Vec<AtsRecord>, SourceError> {
         let auth = self.bearer().await?.to_string();
         let base = self.customer();
+        // Like the connector: each answer is checked with its error rules (`errors` in the body,
+        // quota headers) and mapped as it arrives; "not found" means deleted since the search.
         let answers: Vec<_> = futures::stream::iter(ids.iter().copied().map(|id| {
             let url = format!("{base}/people/{id}?fields={PERSON_FIELDS}");
             let auth = auth.clone();
             async move {
-                let (status, body) = self
-                    .send(http::Method::GET, &url, None, Bytes::new(), Some(&auth))
+                let (status, headers, body) = self
+                    .send_with_headers(http::Method::GET, &url, Some(&auth))
                     .await?;
-                Ok::<_, SourceError>((id, status, body))
+                match icims_connector::errors::check(status, &headers, &body, "people-get") {
+                    Ok(()) => {}
+                    Err(ats_connector_sdk::ConnectorError::NotFound(_)) => return Ok(None),
+                    Err(e) => return Err(transient(format!("GET person {id}: {e:?}"))),
+                }
+                let raw = String::from_utf8(body.to_vec()).map_err(transient)?;
+                let v: Value = serde_json::from_str(&raw).map_err(transient)?;
+                Ok::<_, SourceError>(Some(AtsRecord::Candidate(
+                    crate::native_mapping::candidate(id, &v, &raw),
+                )))
             }
         }))
         .buffered(MAX_IN_FLIGHT)
@@ -174,18 +222,7 @@ impl NativeIcims {
         .await;
         let mut records = Vec::with_capacity(ids.len());
         for answer in answers {
-            let (id, status, body) = answer?;
-            if status == http::StatusCode::NOT_FOUND {
-                continue;
-            }
-            if !status.is_success() {
-                return Err(transient(format!("GET person {id}: HTTP {status}")));
-            }
-            let v: Value = serde_json::from_slice(&body).map_err(transient)?;
-            let raw = String::from_utf8_lossy(&body);
-            records.push(AtsRecord::Candidate(crate::native_mapping::candidate(
-                id, &v, &raw,
-            )));
+            records.extend(answer?);
         }
         Ok(records)
     }
