@@ -393,7 +393,7 @@ impl RequestObserver for HttpTimer {
         Ok(())
     }
 
-    fn observe(&self, request: &RequestInfo, _response: &ResponseInfo) {
+    fn observe(&self, request: &RequestInfo, _response: &ResponseInfo<'_>) {
         let key = format!("{} {}", request.method, request.url);
         if let Some(start) = self.inflight.lock().unwrap().remove(&key) {
             self.total_nanos

@@ -26,14 +26,9 @@ impl RequestObserver for MeteredRequests {
         })
     }
 
-    fn observe(&self, request: &RequestInfo, response: &ResponseInfo) {
+    fn observe(&self, request: &RequestInfo, response: &ResponseInfo<'_>) {
         if request.api_host {
-            self.0.observe(
-                response
-                    .headers
-                    .iter()
-                    .map(|(n, v)| (n.as_str(), v.as_str())),
-            );
+            self.0.observe(response.text_headers());
         }
     }
 

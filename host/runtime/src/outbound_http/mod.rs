@@ -53,21 +53,25 @@ pub struct RequestInfo {
     pub api_host: bool,
 }
 
-/// An answer, as the observer sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ResponseInfo {
+/// An answer, as the observer sees it: borrowed from the response, so observing costs no copy
+/// of its headers.
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseInfo<'a> {
     pub status: u16,
-    /// Every header, names lowercase, in order.
-    pub headers: Vec<(String, String)>,
+    pub headers: &'a HeaderMap,
 }
 
-impl ResponseInfo {
-    /// The first value of a header (name in lowercase).
-    pub fn header(&self, name: &str) -> Option<&str> {
+impl<'a> ResponseInfo<'a> {
+    /// The first value of a header (any case), if it is text.
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// Every header whose value is text, names lowercase, in order.
+    pub fn text_headers(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
         self.headers
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
     }
 }
 
@@ -85,7 +89,7 @@ pub trait RequestObserver: Send + Sync {
 
     /// Called with the status and headers of every answer (including a 401 that the host then
     /// retries after refreshing its token).
-    fn observe(&self, request: &RequestInfo, response: &ResponseInfo) {
+    fn observe(&self, request: &RequestInfo, response: &ResponseInfo<'_>) {
         let _ = (request, response);
     }
 
@@ -217,7 +221,12 @@ impl ConnectionHttp {
             };
             self.count(|s| {
                 s.sent += 1;
-                *s.by_host.entry(host.clone()).or_default() += 1;
+                match s.by_host.get_mut(&host) {
+                    Some(n) => *n += 1,
+                    None => {
+                        s.by_host.insert(host.clone(), 1);
+                    }
+                }
             });
             let response = match self.client.send(outgoing, timeouts).await {
                 Ok(response) => response,
@@ -227,8 +236,13 @@ impl ConnectionHttp {
                     return Err(e);
                 }
             };
-            self.observer
-                .observe(&info, &response_info(response.status(), response.headers()));
+            self.observer.observe(
+                &info,
+                &ResponseInfo {
+                    status: response.status().as_u16(),
+                    headers: response.headers(),
+                },
+            );
             if response.status() == http::StatusCode::UNAUTHORIZED
                 && !refreshed
                 && let (Some(token), Some(cache)) = (&used_token, self.credentials.token_cache())
@@ -293,21 +307,6 @@ impl ConnectionHttp {
                 }
             }
         }
-    }
-}
-
-fn response_info(status: http::StatusCode, headers: &HeaderMap) -> ResponseInfo {
-    ResponseInfo {
-        status: status.as_u16(),
-        headers: headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
     }
 }
 
