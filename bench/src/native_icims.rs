@@ -210,8 +210,9 @@ impl NativeIcims {
                     Err(ats_connector_sdk::ConnectorError::NotFound(_)) => return Ok(None),
                     Err(e) => return Err(transient(format!("GET person {id}: {e:?}"))),
                 }
+                // Parsed as the connector parses people (borrowed JSON, `icims_connector::json`).
                 let raw = String::from_utf8(body.to_vec()).map_err(transient)?;
-                let v: Value = serde_json::from_str(&raw).map_err(transient)?;
+                let v = icims_connector::json::Borrowed::parse(&raw).map_err(transient)?;
                 Ok::<_, SourceError>(Some(AtsRecord::Candidate(
                     crate::native_mapping::candidate(id, &v, &raw),
                 )))

@@ -5,13 +5,13 @@
 
 use ats_connector_sdk as g;
 use ats_model as m;
+use icims_connector::json::JsonView;
 use icims_connector::mapping::person;
 use icims_connector::settings::CustomFields;
-use serde_json::Value;
 
 /// Maps a person GET body exactly as the connector does (no custom fields configured, like the
 /// bench's connection).
-pub fn candidate(id: u64, body: &Value, raw: &str) -> m::Candidate {
+pub fn candidate(id: u64, body: &impl JsonView, raw: &str) -> m::Candidate {
     from_guest(person::candidate(
         &id.to_string(),
         body,

@@ -91,19 +91,32 @@ impl Api {
     }
 }
 
-/// The JSON of an answer and its text (kept as the record's `raw`). The text is validated
-/// once and parsed from the string; an answer that is not UTF-8 JSON is `transient` (a proxy
-/// or a truncated body), like [`Response::json`].
-pub fn json_and_text(response: Response) -> ConnectorResult<(Value, String)> {
+/// The text of a JSON answer (kept as the record's `raw`) and its parse, as `J`: a
+/// [`serde_json::Value`] or a [`crate::json::Borrowed`] that borrows from the text. The text is
+/// validated once and parsed from the string; an answer that is not UTF-8 JSON is `transient` (a
+/// proxy or a truncated body), like [`Response::json`].
+pub fn answer_text(response: Response) -> ConnectorResult<AnswerText> {
     let status = response.status;
-    let not_json = |e: &dyn std::fmt::Display| {
-        ConnectorError::Transient(format!(
-            "the ATS answered HTTP {status} with a body that is not valid JSON ({e})"
-        ))
-    };
-    let text = String::from_utf8(response.body).map_err(|e| not_json(&e))?;
-    let value = serde_json::from_str(&text).map_err(|e| not_json(&e))?;
-    Ok((value, text))
+    let text = String::from_utf8(response.body).map_err(|e| not_json(status, &e))?;
+    Ok(AnswerText { status, text })
+}
+
+/// A JSON answer's text; [`AnswerText::parse`] reads it.
+pub struct AnswerText {
+    status: u16,
+    pub text: String,
+}
+
+impl AnswerText {
+    pub fn parse<'a, J: serde::Deserialize<'a>>(&'a self) -> ConnectorResult<J> {
+        serde_json::from_str(&self.text).map_err(|e| not_json(self.status, &e))
+    }
+}
+
+fn not_json(status: u16, e: &dyn std::fmt::Display) -> ConnectorError {
+    ConnectorError::Transient(format!(
+        "the ATS answered HTTP {status} with a body that is not valid JSON ({e})"
+    ))
 }
 
 /// The id of a record a create made: the last segment of `Location` (201 Created).

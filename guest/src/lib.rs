@@ -25,6 +25,7 @@ pub mod describe;
 pub mod errors;
 pub mod events;
 pub mod fields;
+pub mod json;
 pub mod mapping;
 pub mod multipart;
 pub mod permissions;

@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::api::{self, Api};
 use crate::cursor::ReadCursor;
 use crate::fields;
+use crate::json::Borrowed;
 use crate::mapping::{job, lists, person, workflow};
 use crate::profile::ProfileType;
 use crate::search::{self, PAGE_MAX};
@@ -138,20 +139,33 @@ fn map_answer(
     id: &str,
     response: Response,
 ) -> ConnectorResult<Mapped> {
-    let (body, raw) = api::json_and_text(response)?;
+    let answer = api::answer_text(response)?;
+    let raw = &answer.text;
     let settings = &api.settings;
     Ok(match profile {
+        // People are most of a load: read through borrowed JSON (see `crate::json`).
         ProfileType::Person => (
-            AtsRecord::Candidate(person::candidate(id, &body, &raw, &settings.custom)),
+            AtsRecord::Candidate(person::candidate(
+                id,
+                &answer.parse::<Borrowed>()?,
+                raw,
+                &settings.custom,
+            )),
             None,
         ),
         ProfileType::Job => (
-            AtsRecord::Job(job::job(id, &body, &raw, &settings.job_state_map)),
+            AtsRecord::Job(job::job(
+                id,
+                &answer.parse::<Value>()?,
+                raw,
+                &settings.job_state_map,
+            )),
             None,
         ),
         ProfileType::Workflow => {
+            let body: Value = answer.parse()?;
             let seen = workflow::status_seen(&body);
-            let application = workflow::application(id, &body, &raw, &settings.status_map)?;
+            let application = workflow::application(id, &body, raw, &settings.status_map)?;
             (AtsRecord::Application(application), seen)
         }
     })

@@ -9,38 +9,38 @@ pub mod person;
 pub mod workflow;
 
 use ats_connector_sdk::NamedRef;
-use serde_json::Value;
 
 use crate::dates;
+use crate::json::JsonView;
 
 /// A text value: a non-empty string, or a number written as text.
-pub fn text(body: &Value, key: &str) -> Option<String> {
+pub fn text<J: JsonView>(body: &J, key: &str) -> Option<String> {
     as_text(body.get(key)?)
 }
 
-fn as_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+fn as_text<J: JsonView>(value: &J) -> Option<String> {
+    match value.as_str() {
+        Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(_) => None,
+        None => value.number_text(),
     }
 }
 
 /// Text of a value that may be a plain string or a list node (`{"id","value","formattedvalue"}`).
-pub fn text_or_node_value(body: &Value, key: &str) -> Option<String> {
+pub fn text_or_node_value<J: JsonView>(body: &J, key: &str) -> Option<String> {
     let value = body.get(key)?;
     as_text(value).or_else(|| node_name(value))
 }
 
 /// The display name of a list node or profile link.
-fn node_name(node: &Value) -> Option<String> {
+fn node_name<J: JsonView>(node: &J) -> Option<String> {
     node.get("value")
         .and_then(as_text)
         .or_else(|| node.get("formattedvalue").and_then(as_text))
 }
 
 /// A list node or profile link (`{"id":…,"value":…}`) as a named reference.
-pub fn named_ref(body: &Value, key: &str) -> Option<NamedRef> {
+pub fn named_ref<J: JsonView>(body: &J, key: &str) -> Option<NamedRef> {
     let node = body.get(key)?;
     let id = node.get("id").and_then(as_text)?;
     Some(NamedRef {
@@ -50,7 +50,7 @@ pub fn named_ref(body: &Value, key: &str) -> Option<NamedRef> {
 }
 
 /// An iCIMS DATETIME field as unix seconds.
-pub fn date(body: &Value, key: &str) -> Option<i64> {
+pub fn date<J: JsonView>(body: &J, key: &str) -> Option<i64> {
     dates::parse(body.get(key)?.as_str()?)
 }
 

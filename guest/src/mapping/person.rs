@@ -15,13 +15,14 @@ use ats_connector_sdk::{
 use serde_json::{Map, Value, json};
 
 use super::{date, named_ref, text, text_or_node_value};
+use crate::json::JsonView;
 use crate::settings::{CustomFields, Settings};
 
 /// The attachment id of the person's résumé (the FILE field `resume`).
 pub const RESUME_ATTACHMENT: &str = "resume";
 
 /// Maps a person GET body. `raw` is the text received.
-pub fn candidate(id: &str, body: &Value, raw: &str, custom: &CustomFields) -> Candidate {
+pub fn candidate<J: JsonView>(id: &str, body: &J, raw: &str, custom: &CustomFields) -> Candidate {
     let field = |key: &Option<String>| key.as_deref().and_then(|k| text_or_node_value(body, k));
     Candidate {
         id: id.to_string(),
@@ -68,14 +69,14 @@ pub fn candidate(id: &str, body: &Value, raw: &str, custom: &CustomFields) -> Ca
     }
 }
 
-fn entries<'a>(body: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+fn entries<'a, J: JsonView>(body: &'a J, key: &str) -> impl Iterator<Item = &'a J> {
     body.get(key)
-        .and_then(Value::as_array)
+        .and_then(JsonView::as_array)
         .into_iter()
         .flatten()
 }
 
-fn phone(entry: &Value) -> Option<Phone> {
+fn phone<J: JsonView>(entry: &J) -> Option<Phone> {
     Some(Phone {
         number: text(entry, "phonenumber")?,
         kind: text_or_node_value(entry, "phonetype"),
@@ -83,14 +84,14 @@ fn phone(entry: &Value) -> Option<Phone> {
 }
 
 /// A state or country dropdown: `{"id","abbrev","value"}` → the abbreviation, else the name.
-fn abbrev_or_value(entry: &Value, key: &str) -> Option<String> {
+fn abbrev_or_value<J: JsonView>(entry: &J, key: &str) -> Option<String> {
     entry
         .get(key)
         .and_then(|node| text(node, "abbrev"))
         .or_else(|| text_or_node_value(entry, key))
 }
 
-fn address(entry: &Value) -> Address {
+fn address<J: JsonView>(entry: &J) -> Address {
     let street = [text(entry, "addressstreet1"), text(entry, "addressstreet2")]
         .into_iter()
         .flatten()
@@ -124,9 +125,12 @@ fn is_blank(a: &Address) -> bool {
 }
 
 /// Skills from a multi-select list (array of nodes) or a text field (comma/semicolon separated).
-fn skills(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::Array(nodes)) => nodes
+fn skills<J: JsonView>(value: Option<&J>) -> Vec<String> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    if let Some(nodes) = value.as_array() {
+        return nodes
             .iter()
             .filter_map(|n| {
                 n.as_str()
@@ -134,18 +138,20 @@ fn skills(value: Option<&Value>) -> Vec<String> {
                     .or_else(|| super::text(n, "value"))
             })
             .filter(|s| !s.trim().is_empty())
-            .collect(),
-        Some(Value::String(s)) => s
+            .collect();
+    }
+    match value.as_str() {
+        Some(s) => s
             .split([',', ';'])
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect(),
-        _ => Vec::new(),
+        None => Vec::new(),
     }
 }
 
-fn resume(body: &Value) -> Option<AttachmentInfo> {
+fn resume<J: JsonView>(body: &J) -> Option<AttachmentInfo> {
     let file = body.get("resume")?;
     if !file.is_object() {
         return None;
@@ -490,6 +496,35 @@ mod tests {
             ("skills-field", "field23848"),
             ("title-field", "field29946"),
         ])
+    }
+
+    /// The component reads people through borrowed JSON; it must map exactly as a `Value` does.
+    #[test]
+    fn borrowed_json_maps_like_values() {
+        let skills_as_text = PERSON_2.replace(
+            r#"[ {"id":"C23892","formattedvalue":"Child Care","value":"Child Care"}, {"id":"C2","value":"Tutoring"} ]"#,
+            r#""Child Care; Tutoring , ""#,
+        );
+        let escaped = PERSON_2
+            .replace("Shari", r#"Sh\u00e2ri \"S\""#)
+            .replace(r#""entry": 1001"#, r#""entry": 1001.5"#);
+        for text in [
+            PERSON_2,
+            skills_as_text.as_str(),
+            escaped.as_str(),
+            r#"{"firstname": 7, "phones": "none"}"#,
+        ] {
+            let full: Value = serde_json::from_str(text).unwrap();
+            let light = crate::json::Borrowed::parse(text).unwrap();
+            for settings in [custom_settings(), settings_with(&[])] {
+                // The generated types have no `PartialEq`; their debug text shows every field.
+                assert_eq!(
+                    format!("{:?}", candidate("2", &light, text, &settings.custom)),
+                    format!("{:?}", candidate("2", &full, text, &settings.custom)),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]
