@@ -142,28 +142,19 @@ fn map_answer(
     let answer = api::answer_text(response)?;
     let raw = &answer.text;
     let settings = &api.settings;
+    // Read through borrowed JSON (see `crate::json`): most of a load's time in the component
+    // went into building `Value` trees.
+    let body: Borrowed = answer.parse()?;
     Ok(match profile {
-        // People are most of a load: read through borrowed JSON (see `crate::json`).
         ProfileType::Person => (
-            AtsRecord::Candidate(person::candidate(
-                id,
-                &answer.parse::<Borrowed>()?,
-                raw,
-                &settings.custom,
-            )),
+            AtsRecord::Candidate(person::candidate(id, &body, raw, &settings.custom)),
             None,
         ),
         ProfileType::Job => (
-            AtsRecord::Job(job::job(
-                id,
-                &answer.parse::<Value>()?,
-                raw,
-                &settings.job_state_map,
-            )),
+            AtsRecord::Job(job::job(id, &body, raw, &settings.job_state_map)),
             None,
         ),
         ProfileType::Workflow => {
-            let body: Value = answer.parse()?;
             let seen = workflow::status_seen(&body);
             let application = workflow::application(id, &body, raw, &settings.status_map)?;
             (AtsRecord::Application(application), seen)

@@ -1,13 +1,13 @@
 //! Job profiles (`/jobs/{id}`, icims-api.md §9) → [`Job`].
 
 use ats_connector_sdk::Job;
-use serde_json::Value;
 
 use super::{date, named_ref, text, text_or_node_value};
+use crate::json::JsonView;
 use crate::settings::JobStateMap;
 
 /// Maps a job GET body. `raw` is the text received.
-pub fn job(id: &str, body: &Value, raw: &str, states: &JobStateMap) -> Job {
+pub fn job<J: JsonView>(id: &str, body: &J, raw: &str, states: &JobStateMap) -> Job {
     let folder = named_ref(body, "folder");
     Job {
         id: id.to_string(),
@@ -37,6 +37,7 @@ mod tests {
     use super::*;
     use crate::settings::tests::settings_with;
     use ats_connector_sdk::JobState;
+    use serde_json::Value;
 
     const JOB_1123: &str = r#"{ "jobid": "2016-1123", "jobtitle": "Theater & Writing Group Mentor",
       "folder": {"id":"D31001","value":"Approved","formattedvalue":"Approved"},
@@ -48,6 +49,17 @@ mod tests {
       "overview": "<p>Mentor teens.</p>", "numberofpositions": 3,
       "createddate": "2016-01-04 9:15 AM", "updateddate": "2016-02-01 04:30 PM",
       "links": [{"rel":"self","title":"The current profile being viewed.","url":"https://api.icims.com/customers/6405/jobs/1123"}] }"#;
+
+    #[test]
+    fn borrowed_json_maps_like_values() {
+        let states = settings_with(&[("job-state-map", "open=D31001;closed=C1")]).job_state_map;
+        let full: Value = serde_json::from_str(JOB_1123).unwrap();
+        let light = crate::json::Borrowed::parse(JOB_1123).unwrap();
+        assert_eq!(
+            format!("{:?}", job("1123", &light, JOB_1123, &states)),
+            format!("{:?}", job("1123", &full, JOB_1123, &states))
+        );
+    }
 
     #[test]
     fn maps_a_captured_job() {

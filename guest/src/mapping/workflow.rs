@@ -7,13 +7,14 @@ use ats_connector_sdk::{Application, ConnectorError};
 use serde_json::{Map, Value, json};
 
 use super::{date, named_ref, text};
+use crate::json::JsonView;
 use crate::settings::StatusMap;
 use crate::urls::trailing_id;
 
 /// Maps a workflow GET body. `raw` is the text received.
-pub fn application(
+pub fn application<J: JsonView>(
     id: &str,
-    body: &Value,
+    body: &J,
     raw: &str,
     statuses: &StatusMap,
 ) -> Result<Application, ConnectorError> {
@@ -41,7 +42,7 @@ pub fn application(
 
 /// The id of a profile link (`{"id":1,"value":…,"profile":…}`), else of the matching URL in
 /// `links` (all three workflow links are `rel: self`; they differ only by URL and title).
-fn linked_id(body: &Value, key: &str, path_part: &str) -> Option<String> {
+fn linked_id<J: JsonView>(body: &J, key: &str, path_part: &str) -> Option<String> {
     body.get(key)
         .and_then(|link| super::text(link, "id"))
         .or_else(|| {
@@ -55,7 +56,7 @@ fn linked_id(body: &Value, key: &str, path_part: &str) -> Option<String> {
 }
 
 /// The status `(id, name)` a workflow body carries, for the status-name cache.
-pub fn status_seen(body: &Value) -> Option<(String, String)> {
+pub fn status_seen<J: JsonView>(body: &J) -> Option<(String, String)> {
     let status = named_ref(body, "status")?;
     Some((status.id, status.name?))
 }
@@ -103,6 +104,24 @@ mod tests {
         {"rel":"self","title":"The base profile of this workflow.","url":"https://api.icims.com/customers/1234/jobs/1346"},
         {"rel":"self","title":"The associated profile of this workflow.","url":"https://api.icims.com/customers/1234/people/1"}
       ] }"#;
+
+    #[test]
+    fn borrowed_json_maps_like_values() {
+        let statuses = settings_with(&[("status-map", "interview=C12296")]).status_map;
+        let full: Value = serde_json::from_str(WORKFLOW_19288).unwrap();
+        let light = crate::json::Borrowed::parse(WORKFLOW_19288).unwrap();
+        assert_eq!(
+            format!(
+                "{:?}",
+                application("19288", &light, WORKFLOW_19288, &statuses)
+            ),
+            format!(
+                "{:?}",
+                application("19288", &full, WORKFLOW_19288, &statuses)
+            )
+        );
+        assert_eq!(status_seen(&light), status_seen(&full));
+    }
 
     #[test]
     fn maps_a_captured_workflow() {
