@@ -61,6 +61,7 @@ impl NativeIcims {
         }
     }
 
+    /// Sends a request; the answer with its headers as the connector sees them (text values).
     async fn send(
         &self,
         method: http::Method,
@@ -68,7 +69,7 @@ impl NativeIcims {
         content_type: Option<&str>,
         body: Bytes,
         auth: Option<&str>,
-    ) -> Result<(http::StatusCode, Bytes), SourceError> {
+    ) -> Result<(u16, Vec<(String, String)>, Bytes), SourceError> {
         let mut builder = http::Request::builder()
             .method(method)
             .uri(url)
@@ -80,32 +81,6 @@ impl NativeIcims {
             builder = builder.header("authorization", auth);
         }
         let request = builder.body(Full::new(body)).map_err(transient)?;
-        let response = self.client.request(request).await.map_err(transient)?;
-        let status = response.status();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(transient)?
-            .to_bytes();
-        Ok((status, body))
-    }
-
-    /// A request without a body; the answer with its headers as the connector sees them.
-    async fn send_with_headers(
-        &self,
-        method: http::Method,
-        url: &str,
-        auth: Option<&str>,
-    ) -> Result<(u16, Vec<(String, String)>, Bytes), SourceError> {
-        let mut builder = http::Request::builder()
-            .method(method)
-            .uri(url)
-            .header("accept", "application/json");
-        if let Some(auth) = auth {
-            builder = builder.header("authorization", auth);
-        }
-        let request = builder.body(Full::new(Bytes::new())).map_err(transient)?;
         let response = self.client.request(request).await.map_err(transient)?;
         let status = response.status().as_u16();
         let headers = response
@@ -139,7 +114,7 @@ impl NativeIcims {
                     .append_pair("client_secret", &c.client_secret)
                     .append_pair("audience", &c.audience)
                     .finish();
-                let (status, body) = self
+                let (status, _, body) = self
                     .send(
                         http::Method::POST,
                         &format!("{}/oauth/token", c.login_base),
@@ -148,7 +123,7 @@ impl NativeIcims {
                         None,
                     )
                     .await?;
-                if !status.is_success() {
+                if !(200..300).contains(&status) {
                     return Err(transient(format!("token: HTTP {status}")));
                 }
                 let v: Value = serde_json::from_slice(&body).map_err(transient)?;
@@ -173,7 +148,7 @@ impl NativeIcims {
         let auth = self.bearer().await?.to_string();
         let body =
             json!({"filters":[{"name":"person.id","value":[after.to_string()],"operator":">"}]});
-        let (status, body) = self
+        let (status, _, body) = self
             .send(
                 http::Method::POST,
                 &format!("{}/search/people?staleness=0", self.customer()),
@@ -182,7 +157,7 @@ impl NativeIcims {
                 Some(&auth),
             )
             .await?;
-        if !status.is_success() {
+        if !(200..300).contains(&status) {
             return Err(transient(format!("search: HTTP {status}")));
         }
         let v: Value = serde_json::from_slice(&body).map_err(transient)?;
@@ -203,7 +178,7 @@ impl NativeIcims {
             let auth = auth.clone();
             async move {
                 let (status, headers, body) = self
-                    .send_with_headers(http::Method::GET, &url, Some(&auth))
+                    .send(http::Method::GET, &url, None, Bytes::new(), Some(&auth))
                     .await?;
                 match icims_connector::errors::check(status, &headers, &body, "people-get") {
                     Ok(()) => {}
