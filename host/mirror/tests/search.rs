@@ -718,11 +718,14 @@ fn facets_follow_every_change_and_all_plans_find_the_same_candidates() {
     };
     assert_eq!(found(interview()), vec!["1", "4"]);
 
-    // An application that arrives before its candidate.
+    // An application that arrives before its candidate; a second application of candidate 1.
     apply(
         &t.mirror,
         RecordKind::Application,
-        applications(vec![application("a6", "6", "j-rust", "s-int")]),
+        applications(vec![
+            application("a6", "6", "j-rust", "s-int"),
+            application("a7", "1", "j-compiler", "s-rej"),
+        ]),
         "a2",
         NOW,
     );
@@ -741,7 +744,8 @@ fn facets_follow_every_change_and_all_plans_find_the_same_candidates() {
     assert_plans_agree(&t, "after a late candidate");
     assert_eq!(found(interview()), vec!["1", "4", "6"]);
 
-    // An application moves to another status; another gets a stage of its own.
+    // An application moves to another status (candidate 1 then holds two applications in one
+    // status: an update must not trip over the repeated facet); another gets a stage of its own.
     let mut a1 = application("a1", "1", "j-rust", "s-rej");
     a1.updated_at = Some(NOW);
     let mut a3 = application("a3", "4", "j-compiler", "s-int");

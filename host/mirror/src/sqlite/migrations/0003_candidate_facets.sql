@@ -25,13 +25,16 @@ CREATE VIEW application_facets AS
     WHERE a.deleted_at IS NULL AND a.status_id IS NOT NULL;
 
 INSERT OR IGNORE INTO candidate_facets (facet, rid)
-    SELECT f.facet, c.rid FROM application_facets f
+    SELECT DISTINCT f.facet, c.rid FROM application_facets f
     JOIN candidates c ON c.conn = f.conn AND c.id = f.candidate_id;
 
--- Each trigger recomputes one candidate's facets (two statements: forget, then derive).
+-- Each trigger recomputes one candidate's facets (two statements: forget, then derive). The
+-- derived rows are made DISTINCT rather than left to `OR IGNORE`: inside a trigger fired by an
+-- upsert's DO UPDATE, SQLite applies the outer statement's conflict policy (abort), so two
+-- applications in one stage would otherwise fail the sync.
 CREATE TRIGGER candidate_facets_new_candidate AFTER INSERT ON candidates BEGIN
     INSERT OR IGNORE INTO candidate_facets (facet, rid)
-        SELECT f.facet, new.rid FROM application_facets f
+        SELECT DISTINCT f.facet, new.rid FROM application_facets f
         WHERE f.conn = new.conn AND f.candidate_id = new.id;
 END;
 CREATE TRIGGER candidate_facets_gone_candidate AFTER DELETE ON candidates BEGIN
@@ -42,7 +45,7 @@ CREATE TRIGGER candidate_facets_new_application AFTER INSERT ON applications BEG
     DELETE FROM candidate_facets
         WHERE rid = (SELECT rid FROM candidates WHERE conn = new.conn AND id = new.candidate_id);
     INSERT OR IGNORE INTO candidate_facets (facet, rid)
-        SELECT f.facet, c.rid FROM candidates c
+        SELECT DISTINCT f.facet, c.rid FROM candidates c
         JOIN application_facets f ON f.conn = c.conn AND f.candidate_id = c.id
         WHERE c.conn = new.conn AND c.id = new.candidate_id;
 END;
@@ -54,7 +57,7 @@ WHEN old.stage IS NOT new.stage OR old.status_id IS NOT new.status_id
         WHERE rid IN (SELECT rid FROM candidates WHERE conn = new.conn
                       AND id IN (new.candidate_id, old.candidate_id));
     INSERT OR IGNORE INTO candidate_facets (facet, rid)
-        SELECT f.facet, c.rid FROM candidates c
+        SELECT DISTINCT f.facet, c.rid FROM candidates c
         JOIN application_facets f ON f.conn = c.conn AND f.candidate_id = c.id
         WHERE c.conn = new.conn AND c.id IN (new.candidate_id, old.candidate_id);
 END;
@@ -62,7 +65,7 @@ CREATE TRIGGER candidate_facets_gone_application AFTER DELETE ON applications BE
     DELETE FROM candidate_facets
         WHERE rid = (SELECT rid FROM candidates WHERE conn = old.conn AND id = old.candidate_id);
     INSERT OR IGNORE INTO candidate_facets (facet, rid)
-        SELECT f.facet, c.rid FROM candidates c
+        SELECT DISTINCT f.facet, c.rid FROM candidates c
         JOIN application_facets f ON f.conn = c.conn AND f.candidate_id = c.id
         WHERE c.conn = old.conn AND c.id = old.candidate_id;
 END;
@@ -73,7 +76,7 @@ CREATE TRIGGER candidate_facets_new_status AFTER INSERT ON statuses BEGIN
         SELECT c.rid FROM applications a JOIN candidates c ON c.conn = a.conn AND c.id = a.candidate_id
         WHERE a.conn = new.conn AND a.status_id = new.id AND a.stage IS NULL);
     INSERT OR IGNORE INTO candidate_facets (facet, rid)
-        SELECT f.facet, c.rid FROM applications a
+        SELECT DISTINCT f.facet, c.rid FROM applications a
         JOIN candidates c ON c.conn = a.conn AND c.id = a.candidate_id
         JOIN application_facets f ON f.conn = c.conn AND f.candidate_id = c.id
         WHERE a.conn = new.conn AND a.status_id = new.id AND a.stage IS NULL;
@@ -84,7 +87,7 @@ WHEN old.stage IS NOT new.stage BEGIN
         SELECT c.rid FROM applications a JOIN candidates c ON c.conn = a.conn AND c.id = a.candidate_id
         WHERE a.conn = new.conn AND a.status_id = new.id AND a.stage IS NULL);
     INSERT OR IGNORE INTO candidate_facets (facet, rid)
-        SELECT f.facet, c.rid FROM applications a
+        SELECT DISTINCT f.facet, c.rid FROM applications a
         JOIN candidates c ON c.conn = a.conn AND c.id = a.candidate_id
         JOIN application_facets f ON f.conn = c.conn AND f.candidate_id = c.id
         WHERE a.conn = new.conn AND a.status_id = new.id AND a.stage IS NULL;
