@@ -166,7 +166,8 @@ fn quota_status(mut ledger: QuotaLedger, at: Timestamp) -> QuotaStatus {
             LaneQuota {
                 lane,
                 available,
-                resumes_at: if available == Some(0) {
+                // The engine pauses a lane that cannot pay for a page.
+                resumes_at: if available.is_some_and(|a| a < ats_sync::engine::MIN_PAGE_REQUESTS) {
                     ledger.reset_at()
                 } else {
                     None

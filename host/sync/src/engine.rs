@@ -58,6 +58,9 @@ impl Default for EngineConfig {
     }
 }
 
+/// The fewest requests a page can cost (a search and one read): a lane with less left pauses.
+pub const MIN_PAGE_REQUESTS: u64 = 2;
+
 /// One stream run to perform.
 #[derive(Debug, Clone)]
 pub struct StreamRun {
@@ -385,7 +388,7 @@ impl Engine {
             // is the costliest a page can be.
             let mut hint = self.config.page_size;
             if let Some(available) = meter.available(lane) {
-                if available < 2 {
+                if available < MIN_PAGE_REQUESTS {
                     match self.quota_wait(meter, &mut waited_for_quota) {
                         Some(wait) => {
                             progress.waiting(stream, "request quota", wait);

@@ -51,7 +51,13 @@ async fn a_full_load_larger_than_the_quota_pauses_then_completes_after_the_reset
         .iter()
         .find(|l| l.lane == ats_sync::Lane::Backfill)
         .unwrap();
-    assert_eq!(backfill.available, Some(0));
+    // A page costs at least a search and one GET, so the lane pauses with 0 or 1 request left
+    // (which of the two depends on how the read-ahead page met the budget).
+    assert!(
+        matches!(backfill.available, Some(0 | 1)),
+        "{:?}",
+        backfill.available
+    );
     assert!(backfill.resumes_at.is_some());
 
     // Second run, waiting for resets: completes with everything mirrored.
