@@ -1,5 +1,6 @@
 //! The figures, grouped by the data set they share (one simulator per group).
 
+use crate::cpu;
 use crate::env::{self, CONN, Env};
 use crate::mem;
 use crate::native_icims::{NativeConfig, NativeIcims};
@@ -264,11 +265,15 @@ async fn native_people_load(
         overlap_seconds: 0,
     };
     let before = env.sim.state().counters().total;
+    let cpu = cpu::process_seconds();
+    let switches = cpu::context_switches();
     let t = Instant::now();
     let end = engine
         .sync_stream(&source, &meter, &run, &NoProgress)
         .await?;
     let seconds = t.elapsed().as_secs_f64();
+    let cpu = cpu::process_seconds() - cpu;
+    println!("switches {}", cpu::context_switches() - switches);
     let RunEnd::Completed { totals, .. } = end else {
         anyhow::bail!("the native load did not complete: {end:?}");
     };
@@ -278,6 +283,7 @@ async fn native_people_load(
         "    native        {:>8} records {:>7} requests {:>8.1} s ({rate:.0} records/s)",
         totals.records, requests, seconds
     );
+    print_cpu(cpu, seconds, totals.records);
     Ok((rate, mirror))
 }
 
@@ -285,9 +291,22 @@ async fn native_people_load(
 async fn component_people_load(env: &Env, round: usize) -> anyhow::Result<(f64, Host)> {
     let host = env::open_host(env.dir.path().join(format!("component-{round}")))?;
     let live = env.connect(&host, CONN).await?;
+    let cpu = cpu::process_seconds();
+    let switches = cpu::context_switches();
     let people = sync_kinds(&host, &live, &[RecordKind::Candidate]).await?;
     let people = people.into_iter().next().expect("a people stream");
+    print_cpu(cpu::process_seconds() - cpu, people.seconds, people.records);
+    println!("switches {}", cpu::context_switches() - switches);
     Ok((people.records as f64 / people.seconds, host))
+}
+
+/// The CPU a load used (this process: engine, mirror, runtime and simulator together).
+fn print_cpu(cpu_seconds: f64, seconds: f64, records: u64) {
+    println!(
+        "                  cpu {cpu_seconds:.1} s, {:.0} µs per record, {:.2} cores busy",
+        cpu_seconds * 1e6 / records.max(1) as f64,
+        cpu_seconds / seconds.max(1e-9)
+    );
 }
 
 fn median(values: &mut [f64]) -> f64 {

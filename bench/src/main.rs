@@ -4,6 +4,7 @@
 //! Run with `cargo xtask bench` (builds the component first), `-- --quick` for a smaller run,
 //! `-- --only <figure>` (repeatable) for some figures. See the README's "Benchmarks" section.
 
+mod cpu;
 mod env;
 mod figures;
 mod mem;

@@ -5,8 +5,10 @@
 //! destinations are reachable and adds credentials, so requests carry no `authorization` header.
 
 use crate::ConnectorError;
+use crate::exchange::{ExchangeError, exchange};
 use futures::StreamExt;
-use wstd::http::{Body, Client, Method};
+pub use http::Method;
+use wasip2::http::types::ErrorCode;
 
 /// Requests in flight at once when the caller does not say.
 pub const DEFAULT_IN_FLIGHT: usize = 16;
@@ -128,73 +130,32 @@ pub fn send_all_then<T>(
     let max_in_flight = max_in_flight.max(1);
     let handle = &handle;
     wstd::runtime::block_on(async move {
-        let client = client();
-        let client = &client;
         futures::stream::iter(requests.into_iter().enumerate())
-            .map(|(i, request)| async move { handle(i, send_one(client, request).await) })
+            .map(|(i, request)| async move { handle(i, send_one(request).await) })
             .buffered(max_in_flight)
             .collect()
             .await
     })
 }
 
-fn client() -> Client {
-    let mut client = Client::new();
-    client.set_connect_timeout(std::time::Duration::from_secs(10));
-    client.set_first_byte_timeout(std::time::Duration::from_secs(60));
-    client.set_between_bytes_timeout(std::time::Duration::from_secs(30));
-    client
-}
-
-async fn send_one(client: &Client, request: Request) -> Result<Response, ConnectorError> {
+async fn send_one(request: Request) -> Result<Response, ConnectorError> {
     let url = request.url.clone();
-    let mut builder = http::Request::builder()
-        .method(request.method)
-        .uri(&request.url);
-    for (name, value) in &request.headers {
-        builder = builder.header(name, value);
-    }
-    let outgoing = builder
-        .body(Body::from(request.body))
-        .map_err(|e| ConnectorError::Internal(format!("cannot build request to {url}: {e}")))?;
-    let response = client
-        .send(outgoing)
-        .await
-        .map_err(|e| transport_error(&url, e))?;
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            let value = match v.to_str() {
-                Ok(text) => text.to_string(),
-                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            };
-            (n.as_str().to_string(), value)
-        })
-        .collect();
-    let mut body = response.into_body();
-    let body = body
-        .contents()
-        .await
-        .map_err(|e| transport_error(&url, e))?
-        .to_vec();
-    Ok(Response {
-        status,
-        headers,
-        body,
+    exchange(request).await.map_err(|e| match e {
+        ExchangeError::Request(why) => {
+            ConnectorError::Internal(format!("cannot build the request to {url}: {why}"))
+        }
+        ExchangeError::Transport(ErrorCode::HttpRequestDenied) => ConnectorError::Misconfigured(
+            format!(
+                "the host refused the request to {url}: its host is not in the connection's allow-list"
+            ),
+        ),
+        ExchangeError::Transport(code) => {
+            ConnectorError::Transient(format!("request to {url} failed: {code:?}"))
+        }
+        ExchangeError::Stream(why) => {
+            ConnectorError::Transient(format!("request to {url} failed: {why}"))
+        }
     })
-}
-
-fn transport_error(url: &str, error: wstd::http::Error) -> ConnectorError {
-    use wasip2::http::types::ErrorCode;
-    match error.downcast_ref::<ErrorCode>() {
-        Some(ErrorCode::HttpRequestDenied) => ConnectorError::Misconfigured(format!(
-            "the host refused the request to {url}: its host is not in the connection's allow-list"
-        )),
-        Some(code) => ConnectorError::Transient(format!("request to {url} failed: {code:?}")),
-        None => ConnectorError::Transient(format!("request to {url} failed: {error:#}")),
-    }
 }
 
 /// Waits, without busy-looping (e.g. between two attempts of an idempotent read).

@@ -16,6 +16,7 @@
 
 pub mod config;
 pub mod error;
+mod exchange;
 pub mod http;
 pub mod log;
 pub mod storage;

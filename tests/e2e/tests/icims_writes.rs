@@ -174,6 +174,32 @@ async fn candidate_and_application_writes() {
         .expect("download");
     assert_eq!(file.content, pdf);
     assert_eq!(file.file_name.as_deref(), Some("Ada.pdf"));
+
+    // A resume of several MiB crosses the host's request-body stream in many writes, each as
+    // large as the host accepts at that moment, and arrives whole.
+    let big: Vec<u8> = (0..3_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    env.conn
+        .upload_attachment(
+            &created.id,
+            AttachmentUpload {
+                kind: AttachmentKind::Resume,
+                file_name: "Ada-long.pdf".into(),
+                content_type: "application/pdf".into(),
+                content: big.clone(),
+            },
+        )
+        .await
+        .expect("upload of a 3 MB resume");
+    let file = env
+        .conn
+        .download_attachment(&created.id, "resume")
+        .await
+        .expect("download");
+    assert_eq!(file.content.len(), big.len());
+    assert!(file.content == big, "the 3 MB resume came back altered");
+    assert_eq!(file.file_name.as_deref(), Some("Ada-long.pdf"));
     let cover = env
         .conn
         .upload_attachment(
