@@ -273,7 +273,7 @@ async fn native_people_load(
         .await?;
     let seconds = t.elapsed().as_secs_f64();
     let cpu = cpu::process_seconds() - cpu;
-    println!("switches {}", cpu::context_switches() - switches);
+    let switches = cpu::context_switches() - switches;
     let RunEnd::Completed { totals, .. } = end else {
         anyhow::bail!("the native load did not complete: {end:?}");
     };
@@ -283,7 +283,7 @@ async fn native_people_load(
         "    native        {:>8} records {:>7} requests {:>8.1} s ({rate:.0} records/s)",
         totals.records, requests, seconds
     );
-    print_cpu(cpu, seconds, totals.records);
+    print_cpu(cpu, switches, seconds, totals.records);
     Ok((rate, mirror))
 }
 
@@ -295,17 +295,22 @@ async fn component_people_load(env: &Env, round: usize) -> anyhow::Result<(f64, 
     let switches = cpu::context_switches();
     let people = sync_kinds(&host, &live, &[RecordKind::Candidate]).await?;
     let people = people.into_iter().next().expect("a people stream");
-    print_cpu(cpu::process_seconds() - cpu, people.seconds, people.records);
-    println!("switches {}", cpu::context_switches() - switches);
+    let (cpu, switches) = (
+        cpu::process_seconds() - cpu,
+        cpu::context_switches() - switches,
+    );
+    print_cpu(cpu, switches, people.seconds, people.records);
     Ok((people.records as f64 / people.seconds, host))
 }
 
 /// The CPU a load used (this process: engine, mirror, runtime and simulator together).
-fn print_cpu(cpu_seconds: f64, seconds: f64, records: u64) {
+fn print_cpu(cpu_seconds: f64, switches: u64, seconds: f64, records: u64) {
+    let records = records.max(1) as f64;
     println!(
-        "                  cpu {cpu_seconds:.1} s, {:.0} µs per record, {:.2} cores busy",
-        cpu_seconds * 1e6 / records.max(1) as f64,
-        cpu_seconds / seconds.max(1e-9)
+        "                  cpu {cpu_seconds:.1} s, {:.0} µs per record, {:.2} cores busy, {:.2} context switches per record",
+        cpu_seconds * 1e6 / records,
+        cpu_seconds / seconds.max(1e-9),
+        switches as f64 / records
     );
 }
 

@@ -170,7 +170,7 @@ pub(crate) fn plugin_body(body: Incoming, between_bytes: Duration) -> WasiBody {
     TimedBody {
         inner: body,
         timeout: between_bytes,
-        sleep: Box::pin(tokio::time::sleep(between_bytes)),
+        silence: None,
     }
     .boxed_unsync()
 }
@@ -182,10 +182,16 @@ pub(crate) fn host_body(text: impl Into<Bytes>) -> WasiBody {
         .boxed_unsync()
 }
 
+/// A response body with a between-bytes timeout.
+///
+/// The timer is armed only while the body has nothing to give: most answers are read in one
+/// poll that finds the data already there, and resetting a timer on every frame wakes the
+/// runtime's timer driver (a syscall when the reader is not on a runtime thread).
 struct TimedBody {
     inner: Incoming,
     timeout: Duration,
-    sleep: Pin<Box<tokio::time::Sleep>>,
+    /// Armed at the first poll that found no data since the last frame; `None` after a frame.
+    silence: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl Body for TimedBody {
@@ -199,16 +205,21 @@ impl Body for TimedBody {
         let this = &mut *self;
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
-                let next = tokio::time::Instant::now() + this.timeout;
-                this.sleep.as_mut().reset(next);
+                this.silence = None;
                 Poll::Ready(Some(Ok(frame)))
             }
             Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(Error::Hyper(e)))),
             Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => match this.sleep.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(Error::ConnectionReadTimeout))),
-                Poll::Pending => Poll::Pending,
-            },
+            Poll::Pending => {
+                let timeout = this.timeout;
+                let silence = this
+                    .silence
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+                match silence.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(Error::ConnectionReadTimeout))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
         }
     }
 
@@ -277,5 +288,57 @@ mod tests {
         assert_eq!(t.connect, Duration::from_secs(10));
         assert_eq!(t.first_byte, Duration::from_secs(5));
         assert_eq!(t.between_bytes, Duration::from_secs(30));
+    }
+
+    /// Serves one answer whose 24-byte body comes in six parts, `gap` apart.
+    async fn trickling_server(gap: Duration) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 1024];
+            let _ = socket.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-length: 24\r\n\r\n";
+            socket.write_all(head.as_bytes()).await.unwrap();
+            for part in ["abcd", "efgh", "ijkl", "mnop", "qrst", "uvwx"] {
+                socket.write_all(part.as_bytes()).await.unwrap();
+                socket.flush().await.unwrap();
+                tokio::time::sleep(gap).await;
+            }
+        });
+        format!("http://{address}/")
+    }
+
+    async fn read_with_between_bytes(url: &str, between: Duration) -> Result<Bytes, Error> {
+        let client = HttpClient::new(&HttpClientConfig::default()).unwrap();
+        let request = http::Request::get(url).body(Bytes::new()).unwrap();
+        let timeouts = Timeouts {
+            connect: Duration::from_secs(5),
+            first_byte: Duration::from_secs(5),
+            between_bytes: between,
+        };
+        let response = client.send(request, timeouts).await?;
+        let body = plugin_body(response.into_body(), between);
+        Ok(body.collect().await?.to_bytes())
+    }
+
+    #[tokio::test]
+    async fn a_body_that_keeps_coming_is_read_whole() {
+        // Each gap is shorter than the timeout, the whole body is not: the silence is measured
+        // from the last frame, not from the start.
+        let url = trickling_server(Duration::from_millis(300)).await;
+        let body = read_with_between_bytes(&url, Duration::from_secs(1)).await;
+        assert_eq!(body.unwrap(), Bytes::from_static(b"abcdefghijklmnopqrstuvwx"));
+    }
+
+    #[tokio::test]
+    async fn a_body_that_stalls_fails_after_the_between_bytes_timeout() {
+        let url = trickling_server(Duration::from_secs(30)).await;
+        let body = read_with_between_bytes(&url, Duration::from_millis(200)).await;
+        assert!(
+            matches!(body, Err(Error::ConnectionReadTimeout)),
+            "{body:?}"
+        );
     }
 }
