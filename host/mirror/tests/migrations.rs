@@ -2,7 +2,9 @@
 
 mod common;
 
-use ats_mirror::{MirrorError, MirrorStore, SqliteMirror, sqlite::SCHEMA_VERSION};
+use ats_mirror::{
+    MirrorError, MirrorQueries, MirrorStore, SearchQuery, SqliteMirror, sqlite::SCHEMA_VERSION,
+};
 use ats_model::RecordKind;
 use common::*;
 
@@ -53,4 +55,48 @@ fn a_file_from_a_newer_host_is_refused_with_a_clear_error() {
     assert!(matches!(err, MirrorError::SchemaTooNew { found, known }
         if found == SCHEMA_VERSION + 1 && known == SCHEMA_VERSION));
     assert!(err.to_string().contains("newer than this host"), "{err}");
+}
+
+#[test]
+fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates() {
+    let t = mirror();
+    let path = t.mirror.path().to_path_buf();
+    let mut hedy = candidate("1", "Hedy", "Lamarr", "hedy@example.com");
+    hedy.source = Some("Other".into());
+    hedy.source_detail = Some("Talent platform".into());
+    apply(
+        &t.mirror,
+        RecordKind::Candidate,
+        candidates(vec![hedy]),
+        "c1",
+        10,
+    );
+    drop(t.mirror);
+    // Take the file back to version 3: no `source_detail` column, the version 3 indexes.
+    let db = rusqlite::Connection::open(&path).unwrap();
+    db.execute_batch(
+        "DROP INDEX candidates_updated;
+         DROP INDEX candidates_search;
+         ALTER TABLE candidates DROP COLUMN source_detail;
+         CREATE INDEX candidates_updated ON candidates (conn, updated_at, rid, deleted_at, id, folder_id, source);
+         CREATE INDEX candidates_search ON candidates (rid, conn, deleted_at, updated_at, id, folder_id, source);
+         PRAGMA user_version = 3;",
+    )
+    .unwrap();
+    drop(db);
+
+    let upgraded = SqliteMirror::open(&path).unwrap();
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+    let found = upgraded
+        .search_candidates(
+            CONN,
+            &SearchQuery {
+                source: Some("talent platform".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let ids: Vec<&str> = found.hits.iter().map(|h| h.candidate_id.as_str()).collect();
+    assert_eq!(ids, vec!["1"]);
 }

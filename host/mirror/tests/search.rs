@@ -546,6 +546,18 @@ fn search_plans_read_covering_indexes_and_indexed_application_lookups() {
         recent.contains("COVERING INDEX candidates_updated"),
         "{recent}"
     );
+    // A source filter tests the source and its detail from the index, not the wide rows.
+    let by_source = explain(
+        SearchQuery {
+            source: text("referral"),
+            ..Default::default()
+        },
+        SearchPlan::Recent,
+    );
+    assert!(
+        by_source.contains("COVERING INDEX candidates_updated"),
+        "{by_source}"
+    );
     let by_stage = explain(
         SearchQuery {
             stages: vec![Stage::Hired],
@@ -810,4 +822,35 @@ fn a_job_search_without_text_starts_from_the_jobs_applicants() {
     let mut found = ids(&t, q);
     found.sort();
     assert_eq!(found, vec!["1", "3"]);
+}
+
+#[test]
+fn the_source_filter_also_finds_the_source_detail() {
+    // iCIMS takes only its own list values as a source, so a person our platform exports gets
+    // the configured default there and the platform's attribution as the source detail.
+    let t = fixture();
+    let mut hedy = candidate("20", "Hedy", "Lamarr", "hedy@example.com");
+    hedy.source = Some("Other".into());
+    hedy.source_detail = Some("Talent platform".into());
+    hedy.updated_at = Some(NOW - 3 * 86_400);
+    apply(
+        &t.mirror,
+        RecordKind::Candidate,
+        candidates(vec![hedy]),
+        "c2",
+        20,
+    );
+    let by_source = |source: &str| {
+        ids(
+            &t,
+            SearchQuery {
+                source: text(source),
+                ..Default::default()
+            },
+        )
+    };
+    assert_eq!(by_source("talent PLATFORM"), vec!["20"]);
+    assert_eq!(by_source("other"), vec!["20"]);
+    assert_eq!(by_source("LinkedIn"), vec!["1"]);
+    assert!(by_source("Talent").is_empty(), "exact match, not a prefix");
 }

@@ -28,7 +28,8 @@ pub struct Args {
     /// In this folder (repeatable).
     #[arg(long, value_name = "ID")]
     pub folder: Vec<String>,
-    /// Came from this source.
+    /// Came from this source: the ATS's source or its detail (a campaign, a referrer, the
+    /// platform that exported them), any case.
     #[arg(long)]
     pub source: Option<String>,
     /// Applied on or after this day (YYYY-MM-DD).

@@ -5,7 +5,7 @@
 mod feature_support;
 
 use ats_features::export::{ApplicationAction, PersonAction};
-use ats_mirror::MirrorStore;
+use ats_mirror::{MirrorQueries, MirrorStore, SearchQuery};
 use ats_model::RecordKind;
 use feature_support::*;
 use icims_sim::RecordType;
@@ -75,6 +75,28 @@ async fn export_creates_the_person_resume_and_application() {
         c.attachments.iter().any(|a| a.id == "resume"),
         "the mirror read the person back after the upload: {:?}",
         c.attachments
+    );
+    // Rediscovery finds them by the platform's attribution, which iCIMS keeps as the source
+    // name (its source must be one of its own list values).
+    let by_source = f
+        .mirror()
+        .search_candidates(
+            CONN,
+            &SearchQuery {
+                source: Some("talent platform".into()),
+                now: ats_features::unix_now(),
+                limit: 10,
+                ..SearchQuery::default()
+            },
+        )
+        .unwrap();
+    assert!(
+        by_source
+            .hits
+            .iter()
+            .any(|h| h.candidate_id == person.candidate_id),
+        "search by the platform's source: {:?}",
+        by_source.hits
     );
 
     // With a job: a new person applied with a status and a source.

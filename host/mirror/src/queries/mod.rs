@@ -28,7 +28,8 @@ pub struct SearchQuery {
     /// `Some(true)`: an application in the `rejected` stage; `Some(false)`: one that is not.
     pub rejected: Option<bool>,
     pub folder_ids: Vec<String>,
-    /// Candidate source, case-insensitive.
+    /// Candidate source or source detail (a campaign, a referrer, the platform that exported
+    /// them), case-insensitive.
     pub source: Option<String>,
     pub applied_from: Option<Timestamp>,
     pub applied_to: Option<Timestamp>,

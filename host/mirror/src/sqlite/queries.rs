@@ -297,9 +297,9 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
         filters.push(format!("c.folder_id IN ({})", p.list(q.folder_ids.clone())));
     }
     if let Some(source) = &q.source {
+        let source = p.add(source.clone());
         filters.push(format!(
-            "c.source = {} COLLATE NOCASE",
-            p.add(source.clone())
+            "(c.source = {source} COLLATE NOCASE OR c.source_detail = {source} COLLATE NOCASE)"
         ));
     }
     if let Some(t) = q.updated_from {

@@ -40,6 +40,7 @@ const CANDIDATES: TableSpec = TableSpec {
         "folder_id",
         "folder_name",
         "source",
+        "source_detail",
         "created_at",
         "updated_at",
     ],
@@ -441,7 +442,7 @@ impl<'a> From<&'a Candidate> for CandidateColumns<'a> {
 }
 
 impl CandidateColumns<'_> {
-    fn params(&self) -> [&dyn ToSql; 15] {
+    fn params(&self) -> [&dyn ToSql; 16] {
         let c = self.c;
         [
             &self.first_name,
@@ -457,6 +458,7 @@ impl CandidateColumns<'_> {
             folder_id(&c.folder),
             folder_name(&c.folder),
             &c.source,
+            &c.source_detail,
             &c.created_at,
             &c.updated_at,
         ]

@@ -329,7 +329,10 @@ mod tests {
         // from the last frame, not from the start.
         let url = trickling_server(Duration::from_millis(300)).await;
         let body = read_with_between_bytes(&url, Duration::from_secs(1)).await;
-        assert_eq!(body.unwrap(), Bytes::from_static(b"abcdefghijklmnopqrstuvwx"));
+        assert_eq!(
+            body.unwrap(),
+            Bytes::from_static(b"abcdefghijklmnopqrstuvwx")
+        );
     }
 
     #[tokio::test]
