@@ -76,3 +76,61 @@ async fn refresh_changes_one_field_and_leaves_the_rest() {
     assert!(again.changes.is_empty(), "{again}");
     assert_eq!(f.writes(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_keeps_an_edit_made_in_the_ats_after_the_last_sync() {
+    let f = start(config(5, 1, 2)).await;
+    let id = f
+        .seed_person(json!({
+            "firstname": "Mary",
+            "lastname": "Jackson",
+            "email": "mary.jackson@example.com",
+            "field51027": "Mathematician",
+        }))
+        .to_string();
+    f.sync().await;
+    // A recruiter changes the email in iCIMS; the mirror still has the old one.
+    f.state()
+        .update_person(
+            f.cid,
+            id.parse().unwrap(),
+            &object(json!({"email": "m.jackson@nasa.example"})),
+        )
+        .expect("side-door edit");
+
+    // The platform knows a further address and a new title.
+    let profile: PlatformCandidate = serde_json::from_value(json!({
+        "first_name": "Mary",
+        "last_name": "Jackson",
+        "emails": ["mary@personal.example"],
+        "current_title": "Engineer",
+    }))
+    .unwrap();
+    let report = ats_features::refresh(
+        f.mirror(),
+        &f.live,
+        CONN,
+        &id,
+        &profile,
+        &RefreshOptions::at(unix_now()),
+    )
+    .await
+    .expect("refresh");
+    println!("{report}");
+    let emails = report
+        .changes
+        .iter()
+        .find(|c| c.field == "emails")
+        .expect("the new address is a change");
+    assert_eq!(
+        emails.ats.as_deref(),
+        Some("m.jackson@nasa.example"),
+        "the diff shows the ATS as it is now, not the mirror's copy"
+    );
+    let after = f.snapshot(RecordType::People, &id);
+    assert_eq!(
+        after["email"], "m.jackson@nasa.example",
+        "the edit made in iCIMS was written back over: {after}"
+    );
+    assert_eq!(after["field51027"], "Engineer");
+}

@@ -1,6 +1,7 @@
 //! Candidate refresh: push a platform profile's new or changed fields to the ATS person.
 //! The diff lists only fields that are non-empty on the platform side and differ from the
-//! mirrored person; nothing the ATS holds is erased. `dry_run` shows the diff; applying sends
+//! person as the ATS holds it now (read live, so an edit made in the ATS since the last sync is
+//! neither missed nor reverted); nothing the ATS holds is erased. `dry_run` shows the diff; applying sends
 //! exactly that diff with `update_candidate` and updates the mirror.
 
 mod diff;
@@ -81,12 +82,13 @@ pub async fn refresh<M: Mirror + ?Sized, W: AtsWriter>(
     options: &RefreshOptions,
 ) -> Result<RefreshReport, FeatureError> {
     let validated = Profile::from_platform(profile, &options.default_region, false)?;
-    let ats = mirror_io::candidate(mirror, conn, candidate_id)?.ok_or_else(|| {
-        FeatureError::UnknownRecord {
+    if mirror_io::candidate(mirror, conn, candidate_id)?.is_none() {
+        return Err(FeatureError::UnknownRecord {
             kind: "candidate",
             id: candidate_id.to_string(),
-        }
-    })?;
+        });
+    }
+    let ats = current(mirror, writer, conn, candidate_id, options.now).await?;
     let d = diff(&validated, &ats, NamePolicy::Replace);
     let mut report = RefreshReport {
         candidate_id: candidate_id.to_string(),
@@ -110,4 +112,29 @@ pub async fn refresh<M: Mirror + ?Sized, W: AtsWriter>(
     )
     .await?;
     Ok(report)
+}
+
+/// The person as the ATS holds it now, also written to the mirror.
+///
+/// The diff is taken against this, not the mirror's copy: lists are sent as the union of what
+/// the ATS holds and what is new, so a copy older than an edit made in the ATS would write the
+/// old values back (iCIMS keeps the first email it is sent, so a changed email would revert).
+async fn current<M: Mirror + ?Sized, W: AtsWriter>(
+    mirror: &M,
+    writer: &W,
+    conn: &str,
+    candidate_id: &str,
+    now: Timestamp,
+) -> Result<ats_model::Candidate, FeatureError> {
+    match writer.get_candidate(candidate_id).await {
+        Ok(c) => {
+            mirror.upsert_record(conn, &ats_model::AtsRecord::Candidate(c.clone()), now)?;
+            Ok(c)
+        }
+        Err(e @ ats_model::ConnectorError::NotFound { .. }) => {
+            mirror.mark_deleted(conn, ats_model::RecordKind::Candidate, candidate_id, now)?;
+            Err(e.into())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
