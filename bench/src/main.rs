@@ -119,6 +119,11 @@ fn machine() -> String {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> anyhow::Result<()> {
+    // Silent unless asked: `RUST_LOG=ats_sync=debug` shows each page's read and write times.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let args = Args::parse();
     let scale = Scale::new(args.quick);
     let plugin = env::plugin_path();

@@ -172,30 +172,44 @@ impl NativeIcims {
         let auth = self.bearer().await?.to_string();
         let base = self.customer();
         // Like the connector: each answer is checked with its error rules (`errors` in the body,
-        // quota headers) and mapped as it arrives; "not found" means deleted since the search.
-        let answers: Vec<_> = futures::stream::iter(ids.iter().copied().map(|id| {
+        // quota headers) in the pass that parses it, and mapped as it arrives, with at most
+        // `MAX_IN_FLIGHT` unordered in flight; "not found" means deleted since the search.
+        let mut slots: Vec<Option<Result<Option<AtsRecord>, SourceError>>> =
+            std::iter::repeat_with(|| None).take(ids.len()).collect();
+        let mut answers = futures::stream::iter(ids.iter().copied().enumerate().map(|(i, id)| {
             let url = format!("{base}/people/{id}?fields={PERSON_FIELDS}");
             let auth = auth.clone();
             async move {
-                let (status, headers, body) = self
-                    .send(http::Method::GET, &url, None, Bytes::new(), Some(&auth))
-                    .await?;
-                match icims_connector::errors::check(status, &headers, &body, "people-get") {
-                    Ok(()) => {}
-                    Err(ats_connector_sdk::ConnectorError::NotFound(_)) => return Ok(None),
-                    Err(e) => return Err(transient(format!("GET person {id}: {e:?}"))),
-                }
-                // Parsed as the connector parses people (borrowed JSON, `icims_connector::json`).
-                let raw = String::from_utf8(body.to_vec()).map_err(transient)?;
-                let v = icims_connector::json::Borrowed::parse(&raw).map_err(transient)?;
-                Ok::<_, SourceError>(Some(AtsRecord::Candidate(
-                    crate::native_mapping::candidate(id, &v, &raw),
-                )))
+                let answer = async {
+                    let (status, headers, body) = self
+                        .send(http::Method::GET, &url, None, Bytes::new(), Some(&auth))
+                        .await?;
+                    let response = ats_connector_sdk::http::Response {
+                        status,
+                        headers,
+                        body: body.to_vec(),
+                    };
+                    let checked = icims_connector::api::answer_text(response).and_then(|text| {
+                        // Parsed as the connector parses people (borrowed JSON).
+                        let v = text.parse_checked("people-get")?;
+                        Ok(crate::native_mapping::candidate(id, &v, &text.text))
+                    });
+                    match checked {
+                        Ok(candidate) => Ok(Some(AtsRecord::Candidate(candidate))),
+                        Err(ats_connector_sdk::ConnectorError::NotFound(_)) => Ok(None),
+                        Err(e) => Err(transient(format!("GET person {id}: {e:?}"))),
+                    }
+                };
+                (i, answer.await)
             }
         }))
-        .buffered(MAX_IN_FLIGHT)
-        .collect()
-        .await;
+        .buffer_unordered(MAX_IN_FLIGHT);
+        while let Some((i, answer)) = answers.next().await {
+            slots[i] = Some(answer);
+        }
+        let answers = slots
+            .into_iter()
+            .map(|slot| slot.expect("every id is answered"));
         let mut records = Vec::with_capacity(ids.len());
         for answer in answers {
             records.extend(answer?);

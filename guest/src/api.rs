@@ -8,6 +8,7 @@ use ats_connector_sdk::{ConnectorError, ConnectorResult};
 use serde_json::Value;
 
 use crate::errors;
+use crate::json::{Borrowed, JsonView};
 use crate::profile::ProfileType;
 use crate::search;
 use crate::settings::Settings;
@@ -69,6 +70,16 @@ impl Api {
         })
     }
 
+    /// Sends `requests` like [`Api::call_all`] but hands `handle` the answers unchecked: for
+    /// reads that check and parse each answer in one pass ([`AnswerText::parse_checked`]).
+    pub fn send_all<T>(
+        &self,
+        requests: Vec<Request>,
+        handle: impl Fn(usize, ConnectorResult<Response>) -> T,
+    ) -> Vec<T> {
+        http::send_all_then(requests, self.settings.max_in_flight, handle)
+    }
+
     /// Runs a search and returns the ids, ascending.
     pub fn search(
         &self,
@@ -98,18 +109,42 @@ impl Api {
 pub fn answer_text(response: Response) -> ConnectorResult<AnswerText> {
     let status = response.status;
     let text = String::from_utf8(response.body).map_err(|e| not_json(status, &e))?;
-    Ok(AnswerText { status, text })
+    Ok(AnswerText {
+        status,
+        headers: response.headers,
+        text,
+    })
 }
 
 /// A JSON answer's text; [`AnswerText::parse`] reads it.
 pub struct AnswerText {
     status: u16,
+    headers: Vec<(String, String)>,
     pub text: String,
 }
 
 impl AnswerText {
     pub fn parse<'a, J: serde::Deserialize<'a>>(&'a self) -> ConnectorResult<J> {
         serde_json::from_str(&self.text).map_err(|e| not_json(self.status, &e))
+    }
+
+    /// Parses the answer as borrowed JSON and checks it as [`errors::check`] does, reading the
+    /// body once: a 2xx without `errors` (nearly every answer of a load) is parsed and returned;
+    /// anything else gets the full check and its typed error.
+    pub fn parse_checked(&self, permission: &str) -> ConnectorResult<Borrowed<'_>> {
+        let check = || errors::check(self.status, &self.headers, self.text.as_bytes(), permission);
+        if !(200..300).contains(&self.status) {
+            check()?;
+        }
+        let body: Borrowed = self.parse()?;
+        let listed = body
+            .get("errors")
+            .and_then(JsonView::as_array)
+            .is_some_and(|errors| !errors.is_empty());
+        if listed {
+            check()?;
+        }
+        Ok(body)
     }
 }
 
@@ -129,4 +164,60 @@ pub fn created_id(response: &Response, what: &str) -> ConnectorResult<String> {
             location.unwrap_or("none")
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> AnswerText {
+        answer_text(Response {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.as_bytes().to_vec(),
+        })
+        .expect("UTF-8")
+    }
+
+    /// The one-pass read agrees with checking first and parsing after.
+    #[test]
+    fn parse_checked_types_answers_like_the_full_check() {
+        let cases = [
+            (200, r#"{"firstname":"Ada","errors":[]}"#),
+            (200, r#"{"errors":[{"errorMessage":"gone","errorCode":2}]}"#),
+            (
+                200,
+                r#"{"errors":[{"errorMessage":"no","errorCode":7}],"firstname":"Ada"}"#,
+            ),
+            (404, r#"{"errors":[{"errorMessage":"gone","errorCode":2}]}"#),
+            (500, r#"{"errors":[{"errorMessage":"boom","errorCode":0}]}"#),
+            (403, "not json"),
+            (200, "not json"),
+            (200, r#"{"firstname":"Ada"}"#),
+        ];
+        for (status, body) in cases {
+            let a = answer(status, body);
+            let one_pass = a
+                .parse_checked("people-get")
+                .map(|b| b.get("firstname").is_some());
+            let two_passes = errors::check(status, &a.headers, body.as_bytes(), "people-get")
+                .and_then(|()| a.parse::<Borrowed>())
+                .map(|b| b.get("firstname").is_some());
+            assert_eq!(
+                format!("{one_pass:?}"),
+                format!("{two_passes:?}"),
+                "HTTP {status} {body}"
+            );
+        }
+        assert!(matches!(
+            answer(200, r#"{"errors":[{"errorMessage":"gone","errorCode":2}]}"#)
+                .parse_checked("people-get"),
+            Err(ConnectorError::NotFound(_))
+        ));
+        assert!(
+            answer(200, r#"{"firstname":"Ada"}"#)
+                .parse_checked("people-get")
+                .is_ok()
+        );
+    }
 }

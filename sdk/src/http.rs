@@ -130,11 +130,21 @@ pub fn send_all_then<T>(
     let max_in_flight = max_in_flight.max(1);
     let handle = &handle;
     wstd::runtime::block_on(async move {
-        futures::stream::iter(requests.into_iter().enumerate())
-            .map(|(i, request)| async move { handle(i, send_one(request).await) })
-            .buffered(max_in_flight)
+        // Unordered, so one slow answer does not hold back the requests behind it (an ordered
+        // buffer starts the next request only when the oldest one is done); the answers are put
+        // back in request order at the end.
+        let count = requests.len();
+        let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(count).collect();
+        let mut answers = futures::stream::iter(requests.into_iter().enumerate())
+            .map(|(i, request)| async move { (i, handle(i, send_one(request).await)) })
+            .buffer_unordered(max_in_flight);
+        while let Some((i, answer)) = answers.next().await {
+            slots[i] = Some(answer);
+        }
+        slots
+            .into_iter()
+            .map(|slot| slot.expect("every request is answered"))
             .collect()
-            .await
     })
 }
 
