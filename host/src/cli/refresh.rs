@@ -1,5 +1,7 @@
 //! `ats refresh <connection> <candidate-id> <profile.json>`: push the profile's new or changed
-//! fields to the ATS person; nothing the ATS holds is erased. `--dry-run` shows the diff.
+//! fields to the ATS person; nothing the ATS holds is erased. The diff is taken against the
+//! person as the ATS holds it now (one read), so an edit made in the ATS since the last sync is
+//! kept. `--dry-run` shows the diff.
 
 use super::Cli;
 use super::feature_output::{finish, invalid, live_for, read_profile};
@@ -15,7 +17,7 @@ pub struct Args {
     pub candidate_id: String,
     /// The platform's profile as JSON.
     pub profile: PathBuf,
-    /// Show what would change without writing.
+    /// Show what would change without writing (the person is still read from the ATS).
     #[arg(long)]
     pub dry_run: bool,
     /// Print JSON instead of a table.
