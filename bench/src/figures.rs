@@ -265,15 +265,13 @@ async fn native_people_load(
         overlap_seconds: 0,
     };
     let before = env.sim.state().counters().total;
-    let cpu = cpu::process_seconds();
-    let switches = cpu::context_switches();
+    let usage = cpu::Usage::now();
     let t = Instant::now();
     let end = engine
         .sync_stream(&source, &meter, &run, &NoProgress)
         .await?;
     let seconds = t.elapsed().as_secs_f64();
-    let cpu = cpu::process_seconds() - cpu;
-    let switches = cpu::context_switches() - switches;
+    let usage = usage.since();
     let RunEnd::Completed { totals, .. } = end else {
         anyhow::bail!("the native load did not complete: {end:?}");
     };
@@ -283,7 +281,7 @@ async fn native_people_load(
         "    native        {:>8} records {:>7} requests {:>8.1} s ({rate:.0} records/s)",
         totals.records, requests, seconds
     );
-    print_cpu(cpu, switches, seconds, totals.records);
+    usage.print(seconds, totals.records);
     Ok((rate, mirror))
 }
 
@@ -291,27 +289,11 @@ async fn native_people_load(
 async fn component_people_load(env: &Env, round: usize) -> anyhow::Result<(f64, Host)> {
     let host = env::open_host(env.dir.path().join(format!("component-{round}")))?;
     let live = env.connect(&host, CONN).await?;
-    let cpu = cpu::process_seconds();
-    let switches = cpu::context_switches();
+    let usage = cpu::Usage::now();
     let people = sync_kinds(&host, &live, &[RecordKind::Candidate]).await?;
     let people = people.into_iter().next().expect("a people stream");
-    let (cpu, switches) = (
-        cpu::process_seconds() - cpu,
-        cpu::context_switches() - switches,
-    );
-    print_cpu(cpu, switches, people.seconds, people.records);
+    usage.since().print(people.seconds, people.records);
     Ok((people.records as f64 / people.seconds, host))
-}
-
-/// The CPU a load used (this process: engine, mirror, runtime and simulator together).
-fn print_cpu(cpu_seconds: f64, switches: u64, seconds: f64, records: u64) {
-    let records = records.max(1) as f64;
-    println!(
-        "                  cpu {cpu_seconds:.1} s, {:.0} µs per record, {:.2} cores busy, {:.2} context switches per record",
-        cpu_seconds * 1e6 / records,
-        cpu_seconds / seconds.max(1e-9),
-        switches as f64 / records
-    );
 }
 
 fn median(values: &mut [f64]) -> f64 {

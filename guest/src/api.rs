@@ -102,10 +102,9 @@ impl Api {
     }
 }
 
-/// The text of a JSON answer (kept as the record's `raw`) and its parse, as `J`: a
-/// [`serde_json::Value`] or a [`crate::json::Borrowed`] that borrows from the text. The text is
-/// validated once and parsed from the string; an answer that is not UTF-8 JSON is `transient` (a
-/// proxy or a truncated body), like [`Response::json`].
+/// The text of a JSON answer, kept as the record's `raw` and parsed from the string by
+/// [`AnswerText::parse`] or [`AnswerText::parse_checked`]. An answer that is not UTF-8 JSON is
+/// `transient` (a proxy or a truncated body), like [`Response::json`].
 pub fn answer_text(response: Response) -> ConnectorResult<AnswerText> {
     let status = response.status;
     let text = String::from_utf8(response.body).map_err(|e| not_json(status, &e))?;

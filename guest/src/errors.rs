@@ -42,9 +42,9 @@ pub fn body_errors(body: &[u8]) -> BodyErrors {
     if body.iter().all(u8::is_ascii_whitespace) {
         return BodyErrors::None;
     }
-    // Every answer passes here, most of them a profile that the caller parses afterwards: only
-    // `errors` is built into values, the rest is skipped (building the whole tree twice was a
-    // large share of a page's time inside the component).
+    // Answers whose caller parses them afterwards (searches, writes) pass here too: only
+    // `errors` is built into values, the rest is skipped. Record reads avoid this second pass
+    // altogether (`AnswerText::parse_checked`).
     #[derive(serde::Deserialize)]
     struct ErrorsOnly {
         errors: Option<Value>,

@@ -10,6 +10,7 @@
 //! body is read until the stream closes, usually in a single `read`. `wstd` still drives the
 //! waiting (its reactor polls our pollables), so several exchanges run at once on one thread.
 
+use crate::ConnectorError;
 use crate::http::{Request, Response};
 use http::Method;
 use wasip2::http::outgoing_handler;
@@ -25,7 +26,7 @@ const READ_CHUNK: u64 = 1 << 20;
 
 /// Why an exchange failed.
 #[derive(Debug)]
-pub(crate) enum ExchangeError {
+enum ExchangeError {
     /// The request could not be built (bad URL, forbidden header): a bug in the connector.
     Request(String),
     /// The host or the network failed it.
@@ -34,15 +35,48 @@ pub(crate) enum ExchangeError {
     Stream(String),
 }
 
+impl ExchangeError {
+    /// The connector's view of the failure, naming the URL.
+    fn for_url(self, url: &str) -> ConnectorError {
+        match self {
+            ExchangeError::Request(why) => {
+                ConnectorError::Internal(format!("cannot build the request to {url}: {why}"))
+            }
+            ExchangeError::Transport(ErrorCode::HttpRequestDenied) => {
+                ConnectorError::Misconfigured(format!(
+                    "the host refused the request to {url}: its host is not in the connection's allow-list"
+                ))
+            }
+            ExchangeError::Transport(code) => {
+                ConnectorError::Transient(format!("request to {url} failed: {code:?}"))
+            }
+            ExchangeError::Stream(why) => {
+                ConnectorError::Transient(format!("request to {url} failed: {why}"))
+            }
+        }
+    }
+}
+
 /// Sends `request` and reads its whole answer.
-pub(crate) async fn exchange(request: Request) -> Result<Response, ExchangeError> {
+pub(crate) async fn exchange(request: Request) -> Result<Response, ConnectorError> {
     let Request {
         method,
         url,
         headers,
         body,
     } = request;
-    let outgoing = outgoing_request(&method, &url, headers)?;
+    send(&method, &url, headers, body)
+        .await
+        .map_err(|e| e.for_url(&url))
+}
+
+async fn send(
+    method: &Method,
+    url: &str,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> Result<Response, ExchangeError> {
+    let outgoing = outgoing_request(method, url, headers)?;
     // The body must be taken before `handle` consumes the request, and written after it: the
     // host starts reading it only once the request is on its way.
     let body_handle =

@@ -5,10 +5,9 @@
 //! destinations are reachable and adds credentials, so requests carry no `authorization` header.
 
 use crate::ConnectorError;
-use crate::exchange::{ExchangeError, exchange};
+use crate::exchange::exchange;
 use futures::StreamExt;
 pub use http::Method;
-use wasip2::http::types::ErrorCode;
 
 /// Requests in flight at once when the caller does not say.
 pub const DEFAULT_IN_FLIGHT: usize = 16;
@@ -136,7 +135,7 @@ pub fn send_all_then<T>(
         let count = requests.len();
         let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(count).collect();
         let mut answers = futures::stream::iter(requests.into_iter().enumerate())
-            .map(|(i, request)| async move { (i, handle(i, send_one(request).await)) })
+            .map(|(i, request)| async move { (i, handle(i, exchange(request).await)) })
             .buffer_unordered(max_in_flight);
         while let Some((i, answer)) = answers.next().await {
             slots[i] = Some(answer);
@@ -145,26 +144,6 @@ pub fn send_all_then<T>(
             .into_iter()
             .map(|slot| slot.expect("every request is answered"))
             .collect()
-    })
-}
-
-async fn send_one(request: Request) -> Result<Response, ConnectorError> {
-    let url = request.url.clone();
-    exchange(request).await.map_err(|e| match e {
-        ExchangeError::Request(why) => {
-            ConnectorError::Internal(format!("cannot build the request to {url}: {why}"))
-        }
-        ExchangeError::Transport(ErrorCode::HttpRequestDenied) => ConnectorError::Misconfigured(
-            format!(
-                "the host refused the request to {url}: its host is not in the connection's allow-list"
-            ),
-        ),
-        ExchangeError::Transport(code) => {
-            ConnectorError::Transient(format!("request to {url} failed: {code:?}"))
-        }
-        ExchangeError::Stream(why) => {
-            ConnectorError::Transient(format!("request to {url} failed: {why}"))
-        }
     })
 }
 
