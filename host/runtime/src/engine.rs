@@ -26,6 +26,8 @@ pub struct RuntimeConfig {
     pub call_timeout: Duration,
     /// Timeouts and pooling of outgoing HTTP.
     pub http: HttpClientConfig,
+    /// Bounds on what a plugin can make the host spend; a connection may override them.
+    pub limits: crate::PluginLimits,
 }
 
 impl RuntimeConfig {
@@ -36,6 +38,7 @@ impl RuntimeConfig {
             memory_limit_bytes: 256 << 20,
             call_timeout: Duration::from_secs(600),
             http: HttpClientConfig::default(),
+            limits: crate::PluginLimits::default(),
         }
     }
 }

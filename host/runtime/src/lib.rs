@@ -23,6 +23,7 @@ mod convert;
 mod engine;
 mod error;
 mod keyvalue;
+mod limits;
 mod logging;
 pub mod outbound_http;
 mod plugin;
@@ -35,6 +36,7 @@ pub use ats_model::{
 };
 pub use connection::{Connection, ConnectionSpec};
 pub use engine::{Runtime, RuntimeConfig};
+pub use limits::{PluginLimits, cut_text};
 pub use error::{CallError, RuntimeError, StorageError};
 pub use outbound_http::{
     HttpClientConfig, NoObserver, RequestInfo, RequestObserver, RequestStats, ResponseInfo,
