@@ -10,6 +10,7 @@ pub const TARGET: &str = "wasm32-wasip2";
 pub const GUESTS: &[&str] = &[
     "icims-connector",
     "sandbox-probe",
+    "hostile-connector",
     "template-connector",
     "broken-connector",
 ];
