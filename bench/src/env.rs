@@ -88,10 +88,17 @@ impl Env {
     pub async fn connect(&self, host: &Host, name: &str) -> anyhow::Result<LiveConnection> {
         let secret_file = self.dir.path().join(format!("{name}.secret"));
         std::fs::write(&secret_file, self.sim.state().credentials().client_secret)?;
+        let plugin_hash = host
+            .runtime
+            .load_plugin(&plugin_path())?
+            .content_hash()
+            .to_string();
         let row = ConnectionRow {
             name: name.to_string(),
             plugin_path: plugin_path().display().to_string(),
-            plugin_hash: String::new(),
+            plugin_hash,
+            granted_api_hosts: vec![self.sim.api_base_url()],
+            granted_token_url: Some(self.sim.token_url()),
             settings: self.settings(),
             secrets: [(
                 "client-secret".to_string(),
@@ -100,12 +107,19 @@ impl Env {
             .into_iter()
             .collect(),
             stream_intervals: BTreeMap::new(),
-            extra_allowed_hosts: Vec::new(),
-            created_at: 0,
-            updated_at: 0,
+            ..ConnectionRow::default()
         };
         host.mirror.upsert_connection(&row)?;
         Ok(host.live(name).await?)
+    }
+
+    /// What the operator grants a connection to the simulator.
+    pub fn grant(&self) -> ats_runtime::HostGrant {
+        ats_runtime::HostGrant {
+            api_hosts: vec![self.sim.api_base_url()],
+            token_url: Some(self.sim.token_url()),
+            other_hosts: Vec::new(),
+        }
     }
 
     /// A connection made directly through the runtime, with a request observer of our own.
@@ -124,7 +138,8 @@ impl Env {
             )]
             .into_iter()
             .collect(),
-            extra_allowed_hosts: Vec::new(),
+            grant: self.grant(),
+            limits: None,
         };
         Ok(self
             .host

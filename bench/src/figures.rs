@@ -15,7 +15,7 @@ use ats_model::{AtsRecord, JobState, RecordKind, Stage};
 use ats_runtime::{ConnectionSpec, NoObserver, RequestInfo, RequestObserver, ResponseInfo};
 use ats_sync::{Engine, EngineConfig, NoProgress, QuotaMeter, RunEnd, StreamRun};
 use base64::Engine as _;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -239,13 +239,7 @@ async fn native_people_load(
     mirror.upsert_connection(&ConnectionRow {
         name: "native".into(),
         plugin_path: "native".into(),
-        plugin_hash: String::new(),
-        settings: BTreeMap::new(),
-        secrets: BTreeMap::new(),
-        stream_intervals: BTreeMap::new(),
-        extra_allowed_hosts: Vec::new(),
-        created_at: 0,
-        updated_at: 0,
+        ..ConnectionRow::default()
     })?;
     let stream = live
         .connection
@@ -883,7 +877,8 @@ async fn tenants_figure(scale: Scale, report: &Report) -> anyhow::Result<()> {
             )]
             .into_iter()
             .collect(),
-            extra_allowed_hosts: Vec::new(),
+            grant: env.grant(),
+            limits: None,
         };
         connections.push(
             runtime

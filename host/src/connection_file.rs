@@ -4,7 +4,12 @@
 //! ```toml
 //! name = "acme-sandbox"
 //! plugin = "target/wasm32-wasip2/release/icims_connector.wasm"   # relative to this file's folder
-//! extra_allowed_hosts = []
+//! [grant]               # what the operator allows; the plugin may ask for less, never more
+//! api_hosts = ["https://api.icims.com"]               # receive credentials; HTTPS unless `http://`
+//! token_url = "https://login.icims.com/oauth/token"   # the one place the client secret goes
+//! other_hosts = []                                    # reachable without credentials
+//! [limits]              # optional: bounds for this connection (see `ats_runtime::PluginLimits`)
+//! call_cpu_seconds = 30
 //! [settings]            # non-secret, passed to the plugin via wasi:config
 //! customer-id = "1234"
 //! [secrets]             # never inline: from the environment or a file
@@ -12,10 +17,13 @@
 //! # password = { file = "secrets/password.txt" }
 //! ```
 //!
+//! Without `[grant]`, `ats connect --grant-declared` shows what the plugin asks for and saves
+//! that as the grant; nothing runs with credentials before an operator granted it.
+//!
 //! Errors are one line, `file:line:column: what is wrong`, and never repeat a secret's value.
 
 use ats_mirror::SecretRef;
-use ats_runtime::{ConnectionSpec, Secret};
+use ats_runtime::{ConnectionSpec, HostGrant, PluginLimits, Secret};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -30,7 +38,10 @@ pub struct ConnectionFile {
     pub name: String,
     /// The plugin component, resolved against the file's folder.
     pub plugin: PathBuf,
-    pub extra_allowed_hosts: Vec<String>,
+    /// What the operator grants; `None` when the file has no `[grant]`.
+    pub grant: Option<HostGrant>,
+    /// Bounds overridden for this connection, by name.
+    pub limits: BTreeMap<String, u64>,
     pub settings: BTreeMap<String, String>,
     /// Where each secret comes from; file paths resolved against the file's folder.
     pub secrets: BTreeMap<String, SecretRef>,
@@ -72,12 +83,26 @@ pub enum ConnectionFileError {
 struct Raw {
     name: Spanned<String>,
     plugin: Spanned<String>,
+    /// Older files: hosts without credentials (now `[grant] other_hosts`).
     #[serde(default)]
     extra_allowed_hosts: Vec<String>,
+    grant: Option<Spanned<RawGrant>>,
+    #[serde(default)]
+    limits: Option<Spanned<BTreeMap<String, u64>>>,
     #[serde(default)]
     settings: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
     secrets: BTreeMap<String, Spanned<toml::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrant {
+    #[serde(default)]
+    api_hosts: Vec<String>,
+    token_url: Option<String>,
+    #[serde(default)]
+    other_hosts: Vec<String>,
 }
 
 impl ConnectionFile {
@@ -161,11 +186,54 @@ impl ConnectionFile {
             secrets.insert(key, reference);
         }
 
+        let grant = match raw.grant {
+            Some(grant) => {
+                let span = grant.span();
+                let grant = grant.into_inner();
+                let hosts = grant.api_hosts.iter().chain(&grant.other_hosts);
+                for host in hosts.chain(&raw.extra_allowed_hosts) {
+                    ats_runtime::outbound_http::allow_list::HostEntry::parse(host)
+                        .map_err(|m| at(span.clone(), format!("[grant]: {m}")))?;
+                }
+                if let Some(url) = &grant.token_url
+                    && url.parse::<http::Uri>().ok().and_then(|u| u.authority().cloned()).is_none()
+                {
+                    return Err(at(span, format!("[grant]: token_url `{url}` is not a URL with a host")));
+                }
+                Some(HostGrant {
+                    api_hosts: grant.api_hosts,
+                    token_url: grant.token_url,
+                    other_hosts: grant
+                        .other_hosts
+                        .into_iter()
+                        .chain(raw.extra_allowed_hosts.iter().cloned())
+                        .collect(),
+                })
+            }
+            None if !raw.extra_allowed_hosts.is_empty() => Some(HostGrant {
+                other_hosts: raw.extra_allowed_hosts,
+                ..HostGrant::default()
+            }),
+            None => None,
+        };
+        let limits = match raw.limits {
+            Some(limits) => {
+                let span = limits.span();
+                let limits = limits.into_inner();
+                PluginLimits::default()
+                    .with_overrides(&limits)
+                    .map_err(|m| at(span, format!("[limits]: {m}")))?;
+                limits
+            }
+            None => BTreeMap::new(),
+        };
+
         Ok(ConnectionFile {
             path: path.to_path_buf(),
             name,
             plugin,
-            extra_allowed_hosts: raw.extra_allowed_hosts,
+            grant,
+            limits,
             settings,
             secrets,
         })
@@ -176,13 +244,25 @@ impl ConnectionFile {
         resolve_secret_refs(&self.name, &self.secrets)
     }
 
-    /// The runtime's connection spec, secrets read.
-    pub fn to_spec(&self) -> Result<ConnectionSpec, ConnectionFileError> {
+    /// The runtime's connection spec, secrets read, with `grant` (the file's, or one the
+    /// operator confirmed) and the file's limits over `base`.
+    pub fn to_spec(
+        &self,
+        grant: HostGrant,
+        base: &PluginLimits,
+    ) -> Result<ConnectionSpec, ConnectionFileError> {
+        let limits = base
+            .with_overrides(&self.limits)
+            .map_err(|message| ConnectionFileError::Invalid {
+                path: self.path.clone(),
+                message,
+            })?;
         Ok(ConnectionSpec {
             name: self.name.clone(),
             settings: self.settings.clone(),
             secrets: self.resolve_secrets()?,
-            extra_allowed_hosts: self.extra_allowed_hosts.clone(),
+            grant,
+            limits: Some(limits),
         })
     }
 }
@@ -262,7 +342,12 @@ mod tests {
             r#"
 name = "acme-sandbox"
 plugin = "plugins/icims.wasm"
-extra_allowed_hosts = ["127.0.0.1:5000"]
+[grant]
+api_hosts = ["https://api.icims.com", "http://127.0.0.1:5000"]
+token_url = "https://login.icims.com/oauth/token"
+other_hosts = ["files.example.com"]
+[limits]
+call_cpu_seconds = 10
 [settings]
 customer-id = "1234"
 page-size = 50
@@ -275,6 +360,14 @@ password = { file = "secrets/password.txt" }
         assert_eq!(file.name, "acme-sandbox");
         assert_eq!(file.plugin, Path::new("conf/plugins/icims.wasm"));
         assert_eq!(file.settings["page-size"], "50");
+        let grant = file.grant.as_ref().unwrap();
+        assert_eq!(grant.api_hosts.len(), 2);
+        assert_eq!(
+            grant.token_url.as_deref(),
+            Some("https://login.icims.com/oauth/token")
+        );
+        assert_eq!(grant.other_hosts, vec!["files.example.com".to_string()]);
+        assert_eq!(file.limits["call_cpu_seconds"], 10);
         assert_eq!(
             file.secrets["client-secret"],
             SecretRef::Env("ICIMS_CLIENT_SECRET".into())
@@ -313,6 +406,22 @@ password = { file = "secrets/password.txt" }
         assert!(error.contains("plugn"), "{error}");
         let error = parse("name = \"x\"\n").unwrap_err().to_string();
         assert!(error.contains("plugin"), "{error}");
+    }
+
+    #[test]
+    fn bad_grants_and_limits_say_where() {
+        let error = parse(
+            "name = \"x\"\nplugin = \"p.wasm\"\n[grant]\napi_hosts = [\"https://a.example.com/path\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("[grant]") && error.contains("a.example.com/path"), "{error}");
+        let error = parse("name = \"x\"\nplugin = \"p.wasm\"\n[limits]\ncpu = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("`cpu`") && error.contains("call_cpu_seconds"), "{error}");
+        let file = parse("name = \"x\"\nplugin = \"p.wasm\"\n").unwrap();
+        assert!(file.grant.is_none(), "no [grant]: nothing granted");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::live_connection::LiveConnection;
 use crate::quota_observer::MeteredRequests;
 use ats_mirror::{ConnectionRow, MirrorStore, SqliteMirror};
-use ats_runtime::{ConnectionSpec, Runtime, RuntimeConfig, SqliteStorage};
+use ats_runtime::{ConnectionSpec, HostGrant, Runtime, RuntimeConfig, SqliteStorage};
 use ats_sync::QuotaMeter;
 use ats_sync::quota::QuotaLedger;
 use std::path::{Path, PathBuf};
@@ -96,9 +96,26 @@ impl Host {
         self.live_from_row(row).await
     }
 
-    /// A live connection for a connection row (saved or about to be saved).
+    /// A live connection for a connection row (saved or about to be saved). The plugin must be
+    /// the one the operator connected (its content hash is pinned in the row), and it runs
+    /// with the row's grant and limits only.
     pub async fn live_from_row(&self, row: ConnectionRow) -> Result<LiveConnection, HostError> {
         let plugin = self.runtime.load_plugin(Path::new(&row.plugin_path))?;
+        if plugin.content_hash() != row.plugin_hash {
+            return Err(ats_runtime::RuntimeError::PluginChanged {
+                connection: row.name.clone(),
+                path: row.plugin_path.clone().into(),
+                expected: short_hash(&row.plugin_hash),
+                found: short_hash(plugin.content_hash()),
+            }
+            .into());
+        }
+        let limits = self
+            .runtime
+            .config()
+            .limits
+            .with_overrides(&row.limits)
+            .map_err(|e| HostError::Invalid(format!("connection `{}`: {e}", row.name)))?;
         let info = plugin
             .describe(&row.settings)
             .await
@@ -111,7 +128,12 @@ impl Host {
             name: row.name.clone(),
             settings: row.settings.clone(),
             secrets: crate::connection_file::resolve_secret_refs(&row.name, &row.secrets)?,
-            extra_allowed_hosts: row.extra_allowed_hosts.clone(),
+            grant: HostGrant {
+                api_hosts: row.granted_api_hosts.clone(),
+                token_url: row.granted_token_url.clone(),
+                other_hosts: row.extra_allowed_hosts.clone(),
+            },
+            limits: Some(limits),
         };
         let connection = self
             .runtime
@@ -126,6 +148,37 @@ impl Host {
             connection,
             meter,
             row,
+        })
+    }
+
+    /// The row a connection file is saved as, with what the operator granted and what the
+    /// plugin declared, pinned to `plugin`'s content hash.
+    pub fn row_for(
+        &self,
+        file: &crate::connection_file::ConnectionFile,
+        plugin: &ats_runtime::Plugin,
+        info: &ats_model::ConnectorInfo,
+        grant: &HostGrant,
+    ) -> Result<ConnectionRow, HostError> {
+        let now = ats_sync::meter::now();
+        let previous = self.mirror.connection(&file.name)?;
+        Ok(ConnectionRow {
+            name: file.name.clone(),
+            plugin_path: file.plugin.display().to_string(),
+            plugin_hash: plugin.content_hash().to_string(),
+            plugin_declared: crate::grant_review::declared(info),
+            settings: file.settings.clone(),
+            secrets: file.secrets.clone(),
+            stream_intervals: previous
+                .as_ref()
+                .map(|p| p.stream_intervals.clone())
+                .unwrap_or_default(),
+            granted_api_hosts: grant.api_hosts.clone(),
+            granted_token_url: grant.token_url.clone(),
+            extra_allowed_hosts: grant.other_hosts.clone(),
+            limits: file.limits.clone(),
+            created_at: previous.as_ref().map_or(now, |p| p.created_at),
+            updated_at: now,
         })
     }
 
@@ -167,4 +220,12 @@ impl Host {
     pub fn saved_ledger(&self, connection: &str) -> Option<QuotaLedger> {
         self.load_ledger(connection)
     }
+}
+
+/// The first 12 hex digits of a content hash, enough to tell two plugins apart.
+fn short_hash(hash: &str) -> String {
+    if hash.is_empty() {
+        return "none recorded".into();
+    }
+    hash.chars().take(12).collect()
 }

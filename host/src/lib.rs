@@ -11,6 +11,7 @@ pub mod connection_file;
 // Sync, mirror and feature modules below are the lead's.
 pub mod display;
 pub mod feature_writer;
+pub mod grant_review;
 pub mod host;
 pub mod live_connection;
 pub mod quota_observer;

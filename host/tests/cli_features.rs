@@ -61,8 +61,9 @@ async fn export_then_search_from_the_command_line() {
     std::fs::write(
         &file,
         format!(
-            "name = \"acme\"\nplugin = \"{}\"\n[settings]\ncustomer-id = \"{cid}\"\napi-base-url = \"{}\"\nlogin-base-url = \"{}\"\nclient-id = \"{}\"\nstatus-map = \"{STATUS_MAP}\"\nsearch-staleness-minutes = \"0\"\ntitle-field = \"field51027\"\n[secrets]\nclient-secret = {{ file = \"secret\" }}\n",
+            "name = \"acme\"\nplugin = \"{}\"\n{}[settings]\ncustomer-id = \"{cid}\"\napi-base-url = \"{}\"\nlogin-base-url = \"{}\"\nclient-id = \"{}\"\nstatus-map = \"{STATUS_MAP}\"\nsearch-staleness-minutes = \"0\"\ntitle-field = \"field51027\"\n[secrets]\nclient-secret = {{ file = \"secret\" }}\n",
             component().display(),
+            sim.grant_toml(),
             sim.api_base_url(),
             sim.login_base_url(),
             creds.client_id,

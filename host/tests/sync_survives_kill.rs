@@ -66,8 +66,9 @@ async fn sigkill_at_random_points_loses_and_doubles_nothing() {
     std::fs::write(
         &file,
         format!(
-            "name = \"acme\"\nplugin = \"{}\"\n[settings]\ncustomer-id = \"{cid}\"\napi-base-url = \"{}\"\nlogin-base-url = \"{}\"\nclient-id = \"{}\"\nstatus-map = \"{STATUS_MAP}\"\nsearch-staleness-minutes = \"0\"\n[secrets]\nclient-secret = {{ file = \"secret\" }}\n",
+            "name = \"acme\"\nplugin = \"{}\"\n{}[settings]\ncustomer-id = \"{cid}\"\napi-base-url = \"{}\"\nlogin-base-url = \"{}\"\nclient-id = \"{}\"\nstatus-map = \"{STATUS_MAP}\"\nsearch-staleness-minutes = \"0\"\n[secrets]\nclient-secret = {{ file = \"secret\" }}\n",
             component().display(),
+            sim.grant_toml(),
             sim.api_base_url(),
             sim.login_base_url(),
             creds.client_id,

@@ -77,6 +77,12 @@ pub fn run(people: u32, latency_ms: u64) -> Result<()> {
 name = "icims-demo"
 plugin = "{plugin}"
 
+# What the operator grants: credentials go only to the API host, the client secret only to the
+# token URL. Plain http:// only because the simulator is a loopback test server.
+[grant]
+api_hosts = ["{api}"]
+token_url = "{login}/oauth/token"
+
 [settings]
 customer-id = "{customer}"
 environment = "sandbox"

@@ -15,22 +15,43 @@ pub enum SecretRef {
     File(String),
 }
 
+/// What a plugin declared when the operator connected it: kept to show what changed when the
+/// plugin does.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PluginDeclared {
+    pub id: String,
+    pub version: String,
+    pub api_hosts: Vec<String>,
+    pub token_url: Option<String>,
+    pub permissions: Vec<String>,
+}
+
 /// One configured connection to an ATS.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConnectionRow {
     pub name: String,
     /// Path of the connector component.
     pub plugin_path: String,
-    /// Content hash of the component (hex), to notice a changed plugin.
+    /// Content hash of the component (hex) the operator connected: a plugin with another hash
+    /// is not run until the operator connects it again.
     pub plugin_hash: String,
+    /// What that plugin declared.
+    pub plugin_declared: PluginDeclared,
     /// Non-secret settings (customer id, region, …).
     pub settings: BTreeMap<String, String>,
     /// Secret settings, by reference only.
     pub secrets: BTreeMap<String, SecretRef>,
     /// Per-stream interval overrides, seconds.
     pub stream_intervals: BTreeMap<String, u64>,
-    /// Hosts the operator allows beyond those the plugin declares (e.g. a proxy).
+    /// Hosts the operator granted to receive the connection's credentials (`https://host`,
+    /// `host:port`, `http://host:port` for plain HTTP).
+    pub granted_api_hosts: Vec<String>,
+    /// The URL the operator granted for the OAuth client secret.
+    pub granted_token_url: Option<String>,
+    /// Hosts the operator allows without credentials (e.g. a file store).
     pub extra_allowed_hosts: Vec<String>,
+    /// Bounds overridden for this connection, by name (`call_cpu_seconds`, …).
+    pub limits: BTreeMap<String, u64>,
     /// Kept from the first upsert; later upserts do not change it.
     pub created_at: Timestamp,
     pub updated_at: Timestamp,

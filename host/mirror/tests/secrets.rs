@@ -23,6 +23,14 @@ fn no_table_holds_a_secret_value() {
         )]),
         stream_intervals: BTreeMap::from([("candidates".to_string(), 900)]),
         extra_allowed_hosts: vec!["proxy.example.com:3128".into()],
+        granted_api_hosts: vec!["https://api.icims.com".into()],
+        granted_token_url: Some("https://login.icims.com/oauth/token".into()),
+        limits: BTreeMap::from([("call_cpu_seconds".to_string(), 5)]),
+        plugin_declared: ats_mirror::PluginDeclared {
+            id: "icims".into(),
+            version: "0.1.0".into(),
+            ..Default::default()
+        },
         created_at: 1,
         updated_at: 1,
     };

@@ -7,11 +7,16 @@
 //!   so the resulting trap is reported as [`CallError::OutOfMemory`];
 //! - time: at every epoch tick the call yields to the executor (a busy plugin must not hold
 //!   a thread) and is interrupted once past its deadline ([`CallError::Timeout`]); a
-//!   `tokio::time::timeout` also covers time spent in host calls (HTTP).
+//!   `tokio::time::timeout` also covers time spent in host calls (HTTP);
+//! - guest execution time: the ticks in which guest code ran are counted, and the call is
+//!   interrupted past `call_cpu_time` ([`CallError::CpuTimeExceeded`]), so a busy loop stops
+//!   in seconds while a slow ATS may still take its time;
+//! - host-side resources: the resource table and each header map are capped
+//!   (`max_resources`, `max_header_bytes`), logs are rate-limited ([`PluginLog`]).
 
 use crate::bindings::{self, wit};
 use crate::config;
-use crate::engine::RuntimeInner;
+use crate::engine::{EPOCH_TICK, RuntimeInner};
 use crate::error::CallError;
 use crate::keyvalue::{KeyValue, KeyValueState, KeyValueView};
 use crate::logging::PluginLog;
@@ -40,6 +45,9 @@ pub(crate) struct HostState {
     log: PluginLog,
     limiter: MemoryLimiter,
     timed_out: bool,
+    /// Epoch ticks in which guest code ran (an upper bound of its CPU time, per tick).
+    busy_ticks: u64,
+    cpu_exceeded: bool,
 }
 
 impl WasiView for HostState {
@@ -90,6 +98,7 @@ pub(crate) struct CallContext {
     pub(crate) storage: Arc<dyn crate::storage::PluginStorage>,
     pub(crate) http: Arc<ConnectionHttp>,
     pub(crate) redactor: crate::secrets::Redactor,
+    pub(crate) limits: Arc<crate::PluginLimits>,
 }
 
 /// The future an export call returns, borrowing the instance and the store.
@@ -110,10 +119,14 @@ pub(crate) fn new_store(
         .allow_tcp(false)
         .allow_udp(false)
         .allow_ip_name_lookup(false);
+    let mut table = ResourceTable::new();
+    table.set_max_capacity(context.limits.max_resources.max(16));
+    let mut http_ctx = WasiHttpCtx::new();
+    http_ctx.set_field_size_limit(context.limits.max_header_bytes.max(1024));
     let state = HostState {
         wasi: wasi.build(),
-        table: ResourceTable::new(),
-        http_ctx: WasiHttpCtx::new(),
+        table,
+        http_ctx,
         hooks: OutboundHooks {
             http: context.http.clone(),
         },
@@ -121,13 +134,17 @@ pub(crate) fn new_store(
         keyvalue: KeyValueState {
             storage: context.storage.clone(),
             scope: context.connection.clone(),
+            max_bytes: context.limits.max_storage_bytes,
         },
-        log: PluginLog {
-            connection: context.connection.clone(),
-            redactor: context.redactor.clone(),
-        },
+        log: PluginLog::new(
+            &context.connection,
+            context.redactor.clone(),
+            &context.limits,
+        ),
         limiter: MemoryLimiter { limit, hit: false },
         timed_out: false,
+        busy_ticks: 0,
+        cpu_exceeded: false,
     };
     let mut store = Store::new(&runtime.engine, state);
     store.limiter(|s| &mut s.limiter);
@@ -146,10 +163,18 @@ pub(crate) async fn run<T>(
     let timeout = runtime.config.call_timeout;
     let (mut store, stderr) = new_store(runtime, context);
     let deadline = Instant::now() + timeout;
+    let cpu = context.limits.call_cpu_time;
+    let max_busy_ticks = (cpu.as_millis() / EPOCH_TICK.as_millis().max(1)).max(1) as u64;
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(move |mut store| {
+        // Called only when guest code runs past a tick: a call waiting on HTTP is not busy.
+        let state = store.data_mut();
+        state.busy_ticks += 1;
         if Instant::now() >= deadline {
-            store.data_mut().timed_out = true;
+            state.timed_out = true;
+            Ok(UpdateDeadline::Interrupt)
+        } else if state.busy_ticks > max_busy_ticks {
+            state.cpu_exceeded = true;
             Ok(UpdateDeadline::Interrupt)
         } else {
             Ok(UpdateDeadline::Yield(1))
@@ -167,7 +192,8 @@ pub(crate) async fn run<T>(
     })
     .await;
 
-    forward_stderr(&store.data().log, &stderr);
+    forward_stderr(&mut store.data_mut().log, &stderr);
+    store.data().log.finish(export);
     let state = store.data();
     match outcome {
         Ok(Ok(value)) => Ok(value),
@@ -175,17 +201,26 @@ pub(crate) async fn run<T>(
         Ok(Err((_, _))) if state.timed_out => {
             Err(timed_out(&context.connection, export, started.elapsed()))
         }
+        Ok(Err((_, _))) if state.cpu_exceeded => {
+            tracing::warn!(connection = %context.connection, export, "plugin call stopped: it ran guest code for more than {cpu:?} (`call_cpu_time`)");
+            Err(CallError::CpuTimeExceeded { limit: cpu })
+        }
         Ok(Err((_, _))) if state.limiter.hit => {
             tracing::warn!(connection = %context.connection, export, "plugin call ran out of memory (limit {limit} bytes)");
             Err(CallError::OutOfMemory { limit_bytes: limit })
         }
         Ok(Err((true, e))) => Err(CallError::Instantiate(format!("{e:#}"))),
         Ok(Err((false, e))) => {
+            if let Some(depth) = stack_overflow_depth(&e) {
+                tracing::warn!(connection = %context.connection, export, "plugin call failed: stack overflow ({depth} nested calls)");
+                return Err(CallError::StackOverflow { depth });
+            }
             let mut message = match e.downcast_ref::<wasmtime::Trap>() {
                 Some(trap) => trap.to_string(),
-                None => format!("{e:#}"),
+                None => crate::limits::cut_text(&format!("{e:#}"), 4096),
             };
             if let Some(panic) = panic_line(&stderr) {
+                let panic = crate::limits::cut_text(&panic, context.limits.max_error_text_bytes);
                 message = format!("{message} ({})", context.redactor.redact(&panic));
             }
             tracing::warn!(connection = %context.connection, export, "plugin call failed: {message}");
@@ -203,8 +238,26 @@ fn timed_out(connection: &str, export: &str, after: Duration) -> CallError {
     CallError::Timeout { after }
 }
 
+/// Nested guest calls past which an out-of-bounds access is a stack overflow: a Rust plugin's
+/// stack lives in its linear memory, so overflowing it shows up as an access below address 0,
+/// far deeper than any plugin's calls go.
+const STACK_OVERFLOW_DEPTH: usize = 256;
+
+/// The depth of the guest's stack when `error` is a stack overflow: wasmtime's own (the native
+/// stack for wasm frames ran out) or a Rust plugin's shadow stack running off its memory.
+fn stack_overflow_depth(error: &wasmtime::Error) -> Option<usize> {
+    let depth = error
+        .downcast_ref::<wasmtime::WasmBacktrace>()
+        .map_or(0, |b| b.frames().len());
+    match error.downcast_ref::<wasmtime::Trap>() {
+        Some(wasmtime::Trap::StackOverflow) => Some(depth),
+        Some(wasmtime::Trap::MemoryOutOfBounds) if depth >= STACK_OVERFLOW_DEPTH => Some(depth),
+        _ => None,
+    }
+}
+
 /// Sends what the plugin wrote to stderr to the logs, line by line.
-fn forward_stderr(log: &PluginLog, stderr: &MemoryOutputPipe) {
+fn forward_stderr(log: &mut PluginLog, stderr: &MemoryOutputPipe) {
     let bytes = stderr.contents();
     for line in String::from_utf8_lossy(&bytes)
         .lines()

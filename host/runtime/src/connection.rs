@@ -6,15 +6,16 @@ use crate::bindings::{wit, wit_types as w};
 use crate::call::{self, CallContext, ExportFuture, HostState};
 use crate::engine::Runtime;
 use crate::error::{CallError, RuntimeError};
-use crate::outbound_http::allow_list::AllowList;
+use crate::limits::PluginLimits;
 use crate::outbound_http::auth::Credentials;
+use crate::outbound_http::grant::HostGrant;
 use crate::outbound_http::{ConnectionHttp, RequestObserver, RequestStats};
 use crate::plugin::Plugin;
 use crate::secrets::{Redactor, Secret};
 use crate::storage::PluginStorage;
 use ats_model as m;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use wasmtime::Store;
 
 /// What a connection is made of. Settings reach the plugin; secrets never do.
@@ -26,9 +27,11 @@ pub struct ConnectionSpec {
     pub settings: BTreeMap<String, String>,
     /// Secret settings (client secret, password, API key), used by the host only.
     pub secrets: BTreeMap<String, Secret>,
-    /// Hosts (`host` or `host:port`) allowed besides the plugin's declared API hosts. They
-    /// never receive credentials.
-    pub extra_allowed_hosts: Vec<String>,
+    /// What the operator grants: the hosts that receive credentials, the token URL, other
+    /// hosts. The plugin's `describe` may ask for less, never more.
+    pub grant: HostGrant,
+    /// Bounds for this connection; `None` takes the runtime's.
+    pub limits: Option<PluginLimits>,
 }
 
 /// A plugin bound to an account. Cheap to clone; clones share the token cache and stats.
@@ -100,25 +103,37 @@ impl Runtime {
             }
         }
 
-        let api_hosts = AllowList::new(&info.api_hosts);
-        let allowed = AllowList::new(info.api_hosts.iter().chain(&spec.extra_allowed_hosts));
-        let credentials = Credentials::resolve(&info.auth, &spec.settings, &spec.secrets, &allowed)
-            .map_err(invalid)?;
-        let http = ConnectionHttp {
-            connection: name.clone(),
-            allowed,
-            api_hosts,
+        let granted = spec
+            .grant
+            .narrow(&info)
+            .map_err(|detail| RuntimeError::NotGranted {
+                connection: name.clone(),
+                detail,
+            })?;
+        let redactor = Redactor::new(spec.secrets.values().cloned());
+        let credentials =
+            Credentials::resolve(&info.auth, &spec.settings, &spec.secrets, &redactor)
+                .map_err(invalid)?;
+        let limits = spec
+            .limits
+            .clone()
+            .unwrap_or_else(|| self.inner.config.limits.clone());
+        let http = ConnectionHttp::new(
+            &name,
+            granted,
             credentials,
             observer,
-            client: self.inner.http.clone(),
-            stats: Mutex::new(RequestStats::default()),
-        };
+            self.inner.http.clone(),
+            redactor.clone(),
+            &limits,
+        );
         let context = CallContext {
             connection: name.clone(),
             config: crate::config::variables(&spec.settings),
             storage,
             http: Arc::new(http),
-            redactor: Redactor::new(spec.secrets.values().cloned()),
+            redactor,
+            limits: Arc::new(limits),
         };
         tracing::debug!(connection = %name, plugin = %info.id, "connected");
         Ok(Connection {
@@ -150,6 +165,17 @@ impl Connection {
         &self.inner.info
     }
 
+    /// The bounds this connection runs under.
+    pub fn limits(&self) -> &PluginLimits {
+        &self.inner.context.limits
+    }
+
+    /// Replaces every secret of this connection, and every value derived from one (the Basic
+    /// base64, access tokens), with `[redacted]`: for any text that came from the plugin.
+    pub fn redact(&self, text: &str) -> String {
+        self.inner.context.redactor.redact(text)
+    }
+
     /// Requests sent, refused and authenticated so far.
     pub fn stats(&self) -> RequestStats {
         self.inner.context.http.stats()
@@ -172,18 +198,23 @@ impl Connection {
         .await?
         {
             Ok(value) => Ok(map(value)),
-            Err(error) => Err(CallError::Connector(error.into())),
+            // An ATS may have echoed a credential into the text the plugin passes on.
+            Err(error) => Err(CallError::Connector(
+                self.inner.context.redactor.redact_all(error.into()),
+            )),
         }
     }
 
     /// Verifies credentials and checks every permission (`check-connection`).
     pub async fn check_connection(&self) -> Result<m::ConnectionReport, CallError> {
-        self.call(
-            "check-connection",
-            Box::new(|g, s| Box::pin(async move { g.call_check_connection(s).await })),
-            Into::into,
-        )
-        .await
+        let report: m::ConnectionReport = self
+            .call(
+                "check-connection",
+                Box::new(|g, s| Box::pin(async move { g.call_check_connection(s).await })),
+                Into::into,
+            )
+            .await?;
+        Ok(self.inner.context.redactor.redact_all(report))
     }
 
     /// Reads one page of records (`list-records`).

@@ -39,6 +39,20 @@ pub enum RuntimeError {
     MissingSecret { connection: String, key: String },
     #[error("connection `{connection}`: {detail}")]
     InvalidConnection { connection: String, detail: String },
+    /// The plugin asked for destinations the operator did not grant.
+    #[error("connection `{connection}`: {detail}")]
+    NotGranted { connection: String, detail: String },
+    /// The plugin file changed since the operator connected it.
+    #[error(
+        "connection `{connection}`: the plugin {} changed since it was connected (sha256 {expected} then, {found} now); it is not run until an operator reviews it with `ats connect <file>` again",
+        path.display()
+    )]
+    PluginChanged {
+        connection: String,
+        path: PathBuf,
+        expected: String,
+        found: String,
+    },
     #[error("connection `{connection}`: describing the plugin failed: {source}")]
     Describe {
         connection: String,
@@ -59,6 +73,16 @@ pub enum CallError {
     /// The call ran longer than the configured call timeout and was stopped.
     #[error("the plugin call was stopped after {after:?} (call timeout)")]
     Timeout { after: Duration },
+    /// The call ran guest code for longer than `call_cpu_time` (a busy loop, say).
+    #[error(
+        "the plugin call was stopped after running for more than {limit:?} (`call_cpu_time`): the plugin is busy in a loop or far slower than it should be; report it to the connector's maintainers"
+    )]
+    CpuTimeExceeded { limit: Duration },
+    /// The plugin's stack overflowed (runaway recursion).
+    #[error(
+        "the plugin crashed: stack overflow ({depth} nested calls); report it to the connector's maintainers"
+    )]
+    StackOverflow { depth: usize },
     /// The plugin tried to use more memory than the configured limit.
     #[error("the plugin ran out of memory (limit {limit_bytes} bytes)")]
     OutOfMemory { limit_bytes: usize },

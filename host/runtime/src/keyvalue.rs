@@ -1,7 +1,8 @@
 //! `wasi:keyvalue/store` for plugins, over [`PluginStorage`], scoped to the connection.
 //!
 //! A plugin sees one bucket, `default`; opening any other is `no-such-store`. Keys and values
-//! are capped so a plugin cannot fill the disk with one call.
+//! are capped, and so is what one connection keeps in all (`max_storage_bytes`), so a plugin
+//! cannot fill the disk.
 
 use crate::bindings::wasi::keyvalue::store::{self, Error, KeyResponse};
 use crate::storage::PluginStorage;
@@ -21,6 +22,8 @@ pub(crate) struct KeyValueState {
     pub(crate) storage: Arc<dyn PluginStorage>,
     /// The connection's name.
     pub(crate) scope: String,
+    /// Most bytes (keys and values) the connection may keep.
+    pub(crate) max_bytes: u64,
 }
 
 pub(crate) struct KeyValueView<'a> {
@@ -86,6 +89,26 @@ impl store::HostBucket for KeyValueView<'_> {
         if value.len() > MAX_VALUE_BYTES {
             return Ok(Err(Error::Other(format!(
                 "values are limited to {MAX_VALUE_BYTES} bytes"
+            ))));
+        }
+        let storage = &self.state.storage;
+        let scope = &self.state.scope;
+        let used = match storage.used_bytes(scope) {
+            Ok(used) => used,
+            Err(e) => return Ok(Err(backend(e))),
+        };
+        let replaced = match storage.get(scope, &key) {
+            Ok(old) => old.map_or(0, |v| (key.len() + v.len()) as u64),
+            Err(e) => return Ok(Err(backend(e))),
+        };
+        let after = used
+            .saturating_sub(replaced)
+            .saturating_add((key.len() + value.len()) as u64);
+        if after > self.state.max_bytes {
+            tracing::warn!(connection = %scope, "plugin storage full: refused a value of {} bytes", value.len());
+            return Ok(Err(Error::Other(format!(
+                "storage full: this connection keeps {used} bytes and may keep at most {} (limit `max_storage_bytes`); delete keys first",
+                self.state.max_bytes
             ))));
         }
         Ok(self

@@ -6,8 +6,11 @@
 //! ([`Connection`]), each call in a fresh, limited store.
 //!
 //! What a plugin may do is decided here, not in the plugin:
-//! - outgoing HTTP only to the hosts its connection allows (`outbound_http::allow_list`), with
-//!   credentials added by the host (`outbound_http::auth`) so secrets never enter the sandbox;
+//! - outgoing HTTP only to the hosts the operator granted its connection
+//!   (`outbound_http::grant`, `outbound_http::allow_list`), with credentials added by the host
+//!   (`outbound_http::auth`) so secrets never enter the sandbox, and scrubbed from answers that
+//!   echo them (`outbound_http::scrub`);
+//! - every host-side resource bounded per call and per connection (`limits`);
 //! - no files, no environment, no sockets;
 //! - memory and wall-clock time bounded per call (`call`);
 //! - storage in its own bucket, scoped to the connection (`keyvalue`, [`PluginStorage`]).
@@ -35,6 +38,7 @@ pub use ats_model::{
     RecordKind,
 };
 pub use connection::{Connection, ConnectionSpec};
+pub use outbound_http::grant::HostGrant;
 pub use engine::{Runtime, RuntimeConfig};
 pub use limits::{PluginLimits, cut_text};
 pub use error::{CallError, RuntimeError, StorageError};

@@ -76,6 +76,64 @@ impl Default for PluginLimits {
     }
 }
 
+impl PluginLimits {
+    /// The names operators use for each bound (a connection file's `[limits]`), with the unit.
+    pub const NAMES: &'static [(&'static str, &'static str)] = &[
+        ("call_cpu_seconds", "seconds"),
+        ("max_resources", "resources"),
+        ("max_header_bytes", "bytes"),
+        ("max_buffered_request_bytes", "bytes"),
+        ("max_requests_in_flight", "requests"),
+        ("log_lines_per_second", "lines"),
+        ("log_burst", "lines"),
+        ("max_log_bytes", "bytes"),
+        ("max_storage_bytes", "bytes"),
+        ("max_record_bytes", "bytes"),
+        ("max_page_records", "records"),
+        ("max_page_bytes", "bytes"),
+        ("max_error_text_bytes", "bytes"),
+    ];
+
+    /// These limits with some replaced by name (see [`PluginLimits::NAMES`]). The error names
+    /// an unknown bound, or a zero one, and lists the known names.
+    pub fn with_overrides<'a>(
+        &self,
+        overrides: impl IntoIterator<Item = (&'a String, &'a u64)>,
+    ) -> Result<PluginLimits, String> {
+        let mut limits = self.clone();
+        for (name, &value) in overrides {
+            if value == 0 {
+                return Err(format!("limit `{name}` is 0: every bound must be at least 1"));
+            }
+            let size = usize::try_from(value).unwrap_or(usize::MAX);
+            let count = u32::try_from(value).unwrap_or(u32::MAX);
+            match name.as_str() {
+                "call_cpu_seconds" => limits.call_cpu_time = Duration::from_secs(value),
+                "max_resources" => limits.max_resources = size,
+                "max_header_bytes" => limits.max_header_bytes = size,
+                "max_buffered_request_bytes" => limits.max_buffered_request_bytes = size,
+                "max_requests_in_flight" => limits.max_requests_in_flight = size,
+                "log_lines_per_second" => limits.log_lines_per_second = count,
+                "log_burst" => limits.log_burst = count,
+                "max_log_bytes" => limits.max_log_bytes = size,
+                "max_storage_bytes" => limits.max_storage_bytes = value,
+                "max_record_bytes" => limits.max_record_bytes = size,
+                "max_page_records" => limits.max_page_records = size,
+                "max_page_bytes" => limits.max_page_bytes = size,
+                "max_error_text_bytes" => limits.max_error_text_bytes = size,
+                other => {
+                    let known: Vec<&str> = Self::NAMES.iter().map(|(n, _)| *n).collect();
+                    return Err(format!(
+                        "unknown limit `{other}`: the known limits are {}",
+                        known.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(limits)
+    }
+}
+
 /// Cuts `text` to at most `max` bytes on a character boundary, saying how much was cut.
 pub fn cut_text(text: &str, max: usize) -> String {
     if text.len() <= max {
@@ -91,6 +149,22 @@ pub fn cut_text(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overrides_by_name_and_unknown_names_are_refused() {
+        let overrides = std::collections::BTreeMap::from([
+            ("call_cpu_seconds".to_string(), 5u64),
+            ("max_requests_in_flight".to_string(), 8u64),
+        ]);
+        let limits = PluginLimits::default().with_overrides(&overrides).unwrap();
+        assert_eq!(limits.call_cpu_time, Duration::from_secs(5));
+        assert_eq!(limits.max_requests_in_flight, 8);
+        let bad = std::collections::BTreeMap::from([("max_cpu".to_string(), 5u64)]);
+        let error = PluginLimits::default().with_overrides(&bad).unwrap_err();
+        assert!(error.contains("`max_cpu`") && error.contains("call_cpu_seconds"), "{error}");
+        let zero = std::collections::BTreeMap::from([("log_burst".to_string(), 0u64)]);
+        assert!(PluginLimits::default().with_overrides(&zero).is_err());
+    }
 
     #[test]
     fn short_text_is_kept_and_long_text_is_cut_on_a_char_boundary() {

@@ -153,6 +153,7 @@ impl Plugin {
                 self.inner.runtime.http.clone(),
             )),
             redactor: Default::default(),
+            limits: Arc::new(self.inner.runtime.config.limits.clone()),
         };
         let info = call::run(
             &self.inner.runtime,
@@ -188,6 +189,7 @@ impl Plugin {
                 self.inner.runtime.http.clone(),
             )),
             redactor: Default::default(),
+            limits: Arc::new(self.inner.runtime.config.limits.clone()),
         };
         let (mut store, _stderr) = call::new_store(&self.inner.runtime, &context);
         // No epoch deadline callback: instantiation runs no guest code past start functions,

@@ -7,6 +7,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
+use std::sync::{Arc, RwLock};
 
 /// A secret value. `Debug` and `Display` print `[redacted]`.
 #[derive(Clone)]
@@ -53,32 +54,129 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Replaces every known secret value in a text with `[redacted]`.
+/// Replaces every secret value of a connection, and every value derived from one, with
+/// `[redacted]`.
 ///
-/// Used on everything a plugin logs: a plugin cannot read secrets, but an ATS may echo a token
-/// or a credential back in a response body that the plugin then logs.
+/// Derived values count: the `Basic` header's base64, an API key with its prefix, the
+/// urlencoded client secret, and each OAuth access token the host fetches (added when fetched,
+/// which is why clones share one list). Used on everything a plugin logs or returns as text,
+/// and on every answer before the plugin reads it: a plugin cannot read secrets, but an ATS or
+/// a proxy may echo a credential back.
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {
-    values: Vec<Secret>,
+    values: Arc<RwLock<Vec<Secret>>>,
 }
+
+/// Shorter values are not scrubbed from answers (they would match ordinary data); they are
+/// still redacted from texts.
+pub(crate) const MIN_SCRUBBED_LEN: usize = 8;
 
 impl Redactor {
     pub(crate) fn new(secrets: impl IntoIterator<Item = Secret>) -> Redactor {
-        let mut values: Vec<Secret> = secrets.into_iter().filter(|s| !s.is_empty()).collect();
+        let redactor = Redactor::default();
+        for secret in secrets {
+            redactor.add(&secret);
+        }
+        redactor
+    }
+
+    /// Adds a value to redact (no-op when empty or known).
+    pub(crate) fn add(&self, secret: &Secret) {
+        if secret.is_empty() {
+            return;
+        }
+        let Ok(mut values) = self.values.write() else {
+            return;
+        };
+        if values.iter().any(|v| v.expose() == secret.expose()) {
+            return;
+        }
+        values.push(secret.clone());
         // Longest first, so a secret that contains another is replaced whole.
         values.sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
-        Redactor { values }
     }
 
     pub(crate) fn redact(&self, text: &str) -> String {
         let mut text = text.to_string();
-        for secret in &self.values {
+        let Ok(values) = self.values.read() else {
+            return "[redacted: the secret list is unavailable]".into();
+        };
+        for secret in values.iter() {
             if text.contains(secret.expose()) {
                 text = text.replace(secret.expose(), "[redacted]");
             }
         }
         text
     }
+
+    /// `value` with every string inside it redacted (errors and reports a plugin returns).
+    pub(crate) fn redact_all<T>(&self, value: T) -> T
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned,
+    {
+        let Ok(mut tree) = serde_json::to_value(&value) else {
+            return value;
+        };
+        if self.redact_tree(&mut tree) {
+            // The tree had the value's own shape, with only string contents changed.
+            if let Ok(redacted) = serde_json::from_value(tree) {
+                return redacted;
+            }
+        }
+        value
+    }
+
+    /// Redacts every string in `tree`; true when one changed.
+    fn redact_tree(&self, tree: &mut serde_json::Value) -> bool {
+        match tree {
+            serde_json::Value::String(text) => {
+                let redacted = self.redact(text);
+                let changed = redacted != *text;
+                *text = redacted;
+                changed
+            }
+            serde_json::Value::Array(items) => items
+                .iter_mut()
+                .fold(false, |changed, item| self.redact_tree(item) || changed),
+            serde_json::Value::Object(fields) => fields
+                .values_mut()
+                .fold(false, |changed, item| self.redact_tree(item) || changed),
+            _ => false,
+        }
+    }
+
+    /// The values long enough to scrub from answers, as byte needles, longest first.
+    pub(crate) fn needles(&self) -> Vec<Secret> {
+        self.values
+            .read()
+            .map(|v| {
+                v.iter()
+                    .filter(|s| s.expose().len() >= MIN_SCRUBBED_LEN)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Overwrites every occurrence of each needle in `data` with a mask of the same length
+/// (`[redacted]` then `*`), so lengths and framing stay valid. Returns how many were masked.
+pub(crate) fn mask_in_place(data: &mut [u8], needles: &[Secret]) -> usize {
+    let mut masked = 0;
+    for needle in needles {
+        let needle = needle.expose().as_bytes();
+        let mut from = 0;
+        while let Some(at) = memchr::memmem::find(&data[from..], needle) {
+            let start = from + at;
+            let slot = &mut data[start..start + needle.len()];
+            for (i, byte) in slot.iter_mut().enumerate() {
+                *byte = *b"[redacted]".get(i).unwrap_or(&b'*');
+            }
+            masked += 1;
+            from = start + needle.len();
+        }
+    }
+    masked
 }
 
 #[cfg(test)]
@@ -100,5 +198,43 @@ mod tests {
             "x [redacted] y [redacted] z"
         );
         assert_eq!(redactor.redact("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn values_added_later_are_redacted_by_every_clone() {
+        let redactor = Redactor::new([]);
+        let clone = redactor.clone();
+        redactor.add(&Secret::new("token-issued-later"));
+        assert_eq!(clone.redact("Bearer token-issued-later"), "Bearer [redacted]");
+    }
+
+    #[test]
+    fn every_string_of_a_returned_error_is_redacted() {
+        let redactor = Redactor::new([Secret::new("k3y-value")]);
+        let error = ats_model::ConnectorError::PermissionMissing {
+            permission: "people k3y-value".into(),
+            message: "echo: x-api-key: k3y-value".into(),
+        };
+        let redacted = redactor.redact_all(error);
+        assert_eq!(
+            redacted,
+            ats_model::ConnectorError::PermissionMissing {
+                permission: "people [redacted]".into(),
+                message: "echo: x-api-key: [redacted]".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn masking_keeps_the_length() {
+        let needles = [Secret::new("abcdefghijkl"), Secret::new("12345678")];
+        let mut data = b"x abcdefghijkl y 12345678 z abcdefghijkl".to_vec();
+        let before = data.len();
+        assert_eq!(mask_in_place(&mut data, &needles), 3);
+        assert_eq!(data.len(), before);
+        assert_eq!(
+            String::from_utf8(data).unwrap(),
+            "x [redacted]** y [redacte z [redacted]**"
+        );
     }
 }

@@ -22,6 +22,15 @@ pub trait PluginStorage: Send + Sync {
     fn delete(&self, scope: &str, key: &str) -> Result<(), StorageError>;
     /// Every key in `scope`, sorted.
     fn list_keys(&self, scope: &str) -> Result<Vec<String>, StorageError>;
+    /// Bytes `scope` keeps (keys and values), for the connection's storage bound.
+    fn used_bytes(&self, scope: &str) -> Result<u64, StorageError> {
+        let mut total = 0u64;
+        for key in self.list_keys(scope)? {
+            let value = self.get(scope, &key)?.map_or(0, |v| v.len());
+            total = total.saturating_add((key.len() + value) as u64);
+        }
+        Ok(total)
+    }
 }
 
 /// Plugin storage in a SQLite file (table `plugin_storage(scope, key, value)`).
@@ -98,6 +107,15 @@ impl PluginStorage for SqliteStorage {
             .collect::<Result<Vec<String>, _>>()?;
         Ok(keys)
     }
+
+    fn used_bytes(&self, scope: &str) -> Result<u64, StorageError> {
+        let total: i64 = self.db()?.query_row(
+            "SELECT COALESCE(SUM(length(CAST(key AS BLOB)) + length(value)), 0) FROM plugin_storage WHERE scope = ?1",
+            [scope],
+            |row| row.get(0),
+        )?;
+        Ok(u64::try_from(total).unwrap_or(0))
+    }
 }
 
 type Entries = BTreeMap<(String, String), Vec<u8>>;
@@ -162,6 +180,7 @@ mod tests {
         assert_eq!(storage.get("a", "k").unwrap(), Some(b"3".to_vec()));
         assert_eq!(storage.get("b", "k").unwrap(), Some(b"2".to_vec()));
         assert_eq!(storage.list_keys("a").unwrap(), vec!["k".to_string()]);
+        assert_eq!(storage.used_bytes("a").unwrap(), 2);
         storage.delete("a", "k").unwrap();
         assert_eq!(storage.get("a", "k").unwrap(), None);
         assert!(storage.list_keys("c").unwrap().is_empty());

@@ -19,13 +19,16 @@ pub struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// The file has no [grant]: grant exactly the hosts and token URL the plugin declares.
+    #[arg(long)]
+    pub grant_declared: bool,
 }
 
 pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let file = ConnectionFile::load(&args.connection)?;
-    let spec = file.to_spec()?;
     let runtime = ats_runtime::Runtime::new(cli.runtime_config())?;
     let plugin = super::load_plugin(&runtime, &file.plugin).await?;
+    let spec = super::spec_for(&file, &plugin, &runtime, args.grant_declared).await?;
     let storage_path = cli.data_dir.join("plugin-storage.sqlite");
     let storage = SqliteStorage::open(&storage_path)
         .with_context(|| format!("opening plugin storage {}", storage_path.display()))?;

@@ -27,14 +27,17 @@ pub struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// The file has no [grant]: grant exactly the hosts and token URL the plugin declares.
+    #[arg(long)]
+    pub grant_declared: bool,
 }
 
 pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let file = ConnectionFile::load(&args.connection)?;
-    let spec = file.to_spec()?;
     let runtime = ats_runtime::Runtime::new(cli.runtime_config())?;
     let plugin_path = args.plugin.clone().unwrap_or_else(|| file.plugin.clone());
     let plugin = super::load_plugin(&runtime, &plugin_path).await?;
+    let spec = super::spec_for(&file, &plugin, &runtime, args.grant_declared).await?;
     // Throw-away storage: the suite must not leave caches behind in the host's data.
     let connection = runtime
         .connect(

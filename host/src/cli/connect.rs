@@ -1,9 +1,11 @@
 //! `ats connect <file.toml>`: checks a connection (credentials, customer, every permission)
-//! and saves it for `sync`, `status` and `run`. Secrets are saved as references only.
+//! and saves it for `sync`, `status` and `run`. Secrets are saved as references only; the grant
+//! (where credentials may go) and the plugin's content hash are saved with it, and shown.
 
 use super::Cli;
 use crate::connection_file::ConnectionFile;
-use ats_mirror::{ConnectionRow, MirrorStore};
+use crate::grant_review;
+use ats_mirror::MirrorStore;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -14,6 +16,10 @@ pub struct Args {
     /// Save the connection even when some permissions are missing.
     #[arg(long)]
     pub allow_missing: bool,
+    /// The file has no [grant]: grant exactly the hosts and token URL the plugin declares
+    /// (they are shown and saved).
+    #[arg(long)]
+    pub grant_declared: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -25,22 +31,28 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     file.resolve_secrets()?;
     let host = super::open_host(cli)?;
     let plugin = super::load_plugin(&host.runtime, &file.plugin).await?;
-    let now = ats_sync::meter::now();
-    let created_at = host
-        .mirror
-        .connection(&file.name)?
-        .map_or(now, |c| c.created_at);
-    let row = ConnectionRow {
-        name: file.name.clone(),
-        plugin_path: file.plugin.display().to_string(),
-        plugin_hash: plugin.content_hash().to_string(),
-        settings: file.settings.clone(),
-        secrets: file.secrets.clone(),
-        stream_intervals: Default::default(),
-        extra_allowed_hosts: file.extra_allowed_hosts.clone(),
-        created_at,
-        updated_at: now,
-    };
+    let info = plugin.describe(&file.settings).await.map_err(|e| {
+        anyhow::anyhow!("connection `{}`: describing the plugin failed: {e}", file.name)
+    })?;
+    let grant = grant_review::grant_for(&file, &info, args.grant_declared)?;
+    let row = host.row_for(&file, &plugin, &info, &grant)?;
+    let mut preface = format!(
+        "Plugin {} {} ({}, sha256 {})\nGranted to connection `{}`:\n{}",
+        info.id,
+        info.version,
+        file.plugin.display(),
+        &row.plugin_hash[..12.min(row.plugin_hash.len())],
+        row.name,
+        grant_review::render_grant(&grant)
+    );
+    if let Some(previous) = host.mirror.connection(&file.name)?
+        && previous.plugin_hash != row.plugin_hash
+    {
+        match grant_review::render_changes(&previous.plugin_declared, &row.plugin_declared) {
+            Some(changes) => preface.push_str(&changes),
+            None => preface.push_str("The plugin file changed since this connection was saved.\n"),
+        }
+    }
     let live = host.live_from_row(row.clone()).await?;
     let report = live.connection.check_connection().await?;
     let missing = report.missing().count();
@@ -49,10 +61,17 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         host.mirror.upsert_connection(&row)?;
     }
     if args.json {
-        let value = serde_json::json!({ "connection": row.name, "saved": saved, "report": report });
+        let value = serde_json::json!({
+            "connection": row.name,
+            "saved": saved,
+            "plugin": { "id": info.id, "version": info.version, "sha256": row.plugin_hash },
+            "grant": grant,
+            "report": report,
+        });
         super::output(&format!("{}\n", serde_json::to_string_pretty(&value)?))?;
     } else {
-        let mut text = super::check::render(&row.name, &report);
+        let mut text = preface;
+        text.push_str(&super::check::render(&row.name, &report));
         text.push_str(&if saved {
             format!(
                 "Saved connection `{}`. Next: `ats sync {}`.\n",

@@ -36,6 +36,10 @@ pub struct Cli {
     /// Where the host keeps its data (mirror, plugin storage).
     #[arg(long, global = true, value_name = "DIR", default_value = ".ats")]
     pub data_dir: PathBuf,
+    /// Longest one plugin call may take, wall clock, HTTP waits included (a call that runs guest
+    /// code is also bounded by its connection's `call_cpu_seconds`).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 600)]
+    pub call_timeout: u64,
     /// More logs (-v: debug, -vv: trace). `RUST_LOG` overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -87,7 +91,9 @@ impl Cli {
 
     /// The runtime configuration for this invocation.
     pub fn runtime_config(&self) -> ats_runtime::RuntimeConfig {
-        ats_runtime::RuntimeConfig::new(self.cache_dir())
+        let mut config = ats_runtime::RuntimeConfig::new(self.cache_dir());
+        config.call_timeout = std::time::Duration::from_secs(self.call_timeout.max(1));
+        config
     }
 }
 
@@ -128,7 +134,8 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 
 /// Prints an error as one line and returns exit code 1.
 pub fn fail(error: &anyhow::Error) -> ExitCode {
-    let text = format!("{error:#}").replace('\n', " ");
+    // Errors may carry text a plugin chose: never print megabytes of it.
+    let text = ats_runtime::cut_text(&format!("{error:#}"), 16 << 10).replace('\n', " ");
     eprintln!("error: {text}");
     ExitCode::FAILURE
 }
@@ -165,6 +172,21 @@ pub(crate) async fn load_plugin(
     let runtime = runtime.clone();
     let path = path.to_path_buf();
     Ok(tokio::task::spawn_blocking(move || runtime.load_plugin(&path)).await??)
+}
+
+/// The runtime's spec for a connection file that is checked but not saved: the file's grant
+/// (or, with `grant_declared`, what the plugin declares) and the file's limits.
+pub(crate) async fn spec_for(
+    file: &crate::connection_file::ConnectionFile,
+    plugin: &ats_runtime::Plugin,
+    runtime: &ats_runtime::Runtime,
+    grant_declared: bool,
+) -> anyhow::Result<ats_runtime::ConnectionSpec> {
+    let info = plugin.describe(&file.settings).await.map_err(|e| {
+        anyhow::anyhow!("connection `{}`: describing the plugin failed: {e}", file.name)
+    })?;
+    let grant = crate::grant_review::grant_for(file, &info, grant_declared)?;
+    Ok(file.to_spec(grant, &runtime.config().limits)?)
 }
 
 /// Writes command output to stdout; a closed pipe (`ats … | head`) is not an error.

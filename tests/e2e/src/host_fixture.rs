@@ -89,10 +89,21 @@ impl HostEnv {
         let secret_file = self.dir.path().join(format!("{name}.secret"));
         std::fs::write(&secret_file, self.sim.state().credentials().client_secret)
             .expect("write secret");
+        let plugin_path = crate::plugin_path("icims_connector");
+        let plugin_hash = self
+            .host
+            .runtime
+            .load_plugin(&plugin_path)
+            .expect("the connector loads")
+            .content_hash()
+            .to_string();
+        let grant = crate::sim_grant(&self.sim);
         let row = ConnectionRow {
             name: name.to_string(),
-            plugin_path: crate::plugin_path("icims_connector").display().to_string(),
-            plugin_hash: String::new(),
+            plugin_path: plugin_path.display().to_string(),
+            plugin_hash,
+            granted_api_hosts: grant.api_hosts,
+            granted_token_url: grant.token_url,
             settings,
             secrets: [(
                 "client-secret".to_string(),
@@ -101,9 +112,7 @@ impl HostEnv {
             .into_iter()
             .collect(),
             stream_intervals: BTreeMap::new(),
-            extra_allowed_hosts: Vec::new(),
-            created_at: 0,
-            updated_at: 0,
+            ..ConnectionRow::default()
         };
         self.host
             .mirror

@@ -3,6 +3,7 @@
 //! ephemeral ports, so tests run in parallel without sharing state.
 
 pub mod host_fixture;
+pub mod hostile;
 
 use std::path::PathBuf;
 
@@ -32,3 +33,13 @@ pub fn workspace_root() -> PathBuf {
 }
 
 pub mod runtime_fixtures;
+
+/// What an operator grants a connection to `sim`: its API host over plain HTTP (a loopback
+/// test server) and its token URL.
+pub fn sim_grant(sim: &icims_sim::IcimsSim) -> ats_runtime::HostGrant {
+    ats_runtime::HostGrant {
+        api_hosts: vec![sim.api_base_url()],
+        token_url: Some(sim.token_url()),
+        other_hosts: Vec::new(),
+    }
+}

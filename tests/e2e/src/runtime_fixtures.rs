@@ -4,7 +4,7 @@
 
 use ats_model::{AtsRecord, RecordKind};
 use ats_runtime::{
-    CallError, Connection, ConnectionSpec, MemoryStorage, NoObserver, Plugin, Runtime,
+    CallError, Connection, ConnectionSpec, HostGrant, MemoryStorage, NoObserver, Plugin, Runtime,
     RuntimeConfig, Secret,
 };
 use std::collections::BTreeMap;
@@ -28,13 +28,18 @@ pub fn probe_plugin(runtime: &Runtime) -> Plugin {
         .expect("sandbox_probe loads")
 }
 
-/// A connection spec for the probe whose one API host is `api_host`.
+/// A connection spec for the probe whose one API host is `api_host`, granted over plain HTTP
+/// (the tests' servers are on loopback).
 pub fn probe_spec(name: &str, api_host: &str) -> ConnectionSpec {
     ConnectionSpec {
         name: name.into(),
         settings: BTreeMap::from([("api-host".to_string(), api_host.to_string())]),
         secrets: BTreeMap::new(),
-        extra_allowed_hosts: vec![],
+        grant: HostGrant {
+            api_hosts: vec![format!("http://{api_host}")],
+            ..HostGrant::default()
+        },
+        limits: None,
     }
 }
 

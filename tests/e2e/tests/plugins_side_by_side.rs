@@ -55,7 +55,11 @@ async fn icims_and_template_run_side_by_side() {
                 name: "template-side".into(),
                 settings: BTreeMap::from([("base-url".to_string(), ats.base_url())]),
                 secrets: BTreeMap::from([("api-key".to_string(), Secret::new(ats.api_key()))]),
-                extra_allowed_hosts: vec![],
+                grant: ats_runtime::HostGrant {
+                    api_hosts: vec![ats.base_url()],
+                    ..Default::default()
+                },
+                limits: None,
             },
             template_storage,
             Arc::new(NoObserver),

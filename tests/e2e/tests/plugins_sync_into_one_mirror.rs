@@ -22,21 +22,25 @@ async fn icims_and_template_sync_side_by_side_into_one_mirror() {
     .expect("example ATS");
     let key_file = env.dir.path().join("template.key");
     std::fs::write(&key_file, ats.api_key()).unwrap();
+    let template_path = e2e_tests::plugin_path("template_connector");
     let row = ConnectionRow {
         name: "template-acme".into(),
-        plugin_path: e2e_tests::plugin_path("template_connector")
-            .display()
+        plugin_path: template_path.display().to_string(),
+        plugin_hash: env
+            .host
+            .runtime
+            .load_plugin(&template_path)
+            .unwrap()
+            .content_hash()
             .to_string(),
-        plugin_hash: String::new(),
+        granted_api_hosts: vec![ats.base_url()],
         settings: BTreeMap::from([("base-url".to_string(), ats.base_url())]),
         secrets: BTreeMap::from([(
             "api-key".to_string(),
             SecretRef::File(key_file.display().to_string()),
         )]),
         stream_intervals: BTreeMap::new(),
-        extra_allowed_hosts: vec![],
-        created_at: 0,
-        updated_at: 0,
+        ..ConnectionRow::default()
     };
     env.host.mirror.upsert_connection(&row).unwrap();
     let template = env

@@ -196,6 +196,22 @@ impl IcimsSim {
         format!("http://{}", self.login)
     }
 
+    /// The OAuth token URL the connector declares for this simulator.
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth/token", self.login_base_url())
+    }
+
+    /// What an operator grants a connection to this simulator, as a connection file's
+    /// `[grant]` section: the API host over plain HTTP (it is a loopback test server) and the
+    /// token URL.
+    pub fn grant_toml(&self) -> String {
+        format!(
+            "[grant]\napi_hosts = [\"{}\"]\ntoken_url = \"{}\"\n",
+            self.api_base_url(),
+            self.token_url()
+        )
+    }
+
     pub fn admin_base_url(&self) -> String {
         format!("http://{}", self.admin)
     }

@@ -1,31 +1,111 @@
-//! Which destinations a connection's plugin may reach.
+//! Which destinations a connection's plugin may reach, as the operator granted them.
 //!
-//! The allowed authorities are the plugin's declared `api-hosts` plus the connection's
-//! `extra_allowed_hosts`. Matching is exact and case-insensitive; there are no wildcards.
+//! The model is Spin's `allowed_outbound_hosts`: an entry names a scheme, a host and a port,
+//! and a request leaves only when all three match one entry. Matching is exact and
+//! case-insensitive; there are no wildcards. An entry without a scheme means HTTPS: plain HTTP
+//! is allowed only where the operator wrote `http://` (loopback test servers), so credentials
+//! never cross the network in clear text by accident.
 //!
-//! | entry               | allows                                                 |
-//! | ------------------- | ------------------------------------------------------ |
-//! | `api.example.com`   | `https://api.example.com/…`, `http://api.example.com/…` on the scheme's default port (443 / 80) |
-//! | `api.example.com:8443` | that host on port 8443 only                         |
-//! | `127.0.0.1:5000`    | a local test server on port 5000                       |
+//! | entry                        | allows                                           |
+//! | ---------------------------- | ------------------------------------------------ |
+//! | `api.example.com`            | `https://api.example.com/…` on port 443          |
+//! | `https://api.example.com`    | the same                                         |
+//! | `api.example.com:8443`       | `https://api.example.com:8443/…` only            |
+//! | `http://127.0.0.1:5000`      | `http://127.0.0.1:5000/…` (and HTTPS there)      |
 //!
-//! Anything else (another host, another port, a sub-domain, an IP address for an allowed name)
-//! is refused: the HTTP hook answers `HttpRequestDenied` and logs a warning.
+//! Anything else (another host, another port, a sub-domain, an IP address for an allowed name,
+//! plain HTTP to an HTTPS entry) is refused: the HTTP hook answers `HttpRequestDenied` and
+//! logs a warning.
 
 use http::uri::{Authority, Scheme};
 use std::collections::BTreeSet;
+use std::fmt;
 
-/// A normalised set of allowed `(host, port)` pairs; `None` as port means "the default port of
-/// the request's scheme".
+/// One allowed destination: a host, a port (`None`: the scheme's default) and whether plain
+/// HTTP is allowed there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HostEntry {
+    host: String,
+    port: Option<u16>,
+    plain_http: bool,
+}
+
+impl HostEntry {
+    /// Parses `host`, `host:port`, `https://host[:port]` or `http://host[:port]`; a trailing
+    /// `/` is tolerated. The error says what is wrong with the entry.
+    pub fn parse(entry: &str) -> Result<HostEntry, String> {
+        let raw = entry.trim();
+        let (plain_http, text) = if let Some(rest) = raw.strip_prefix("http://") {
+            (true, rest)
+        } else {
+            (false, raw.strip_prefix("https://").unwrap_or(raw))
+        };
+        let text = text.trim_end_matches('/');
+        if text.contains("://") || text.contains('/') || text.contains('@') {
+            return Err(format!(
+                "`{raw}` is not a host: write `host`, `host:port`, `https://host[:port]` or `http://host:port`"
+            ));
+        }
+        match text.parse::<Authority>() {
+            Ok(authority) if !authority.host().is_empty() => Ok(HostEntry {
+                host: normalise_host(authority.host()),
+                port: authority.port_u16(),
+                plain_http,
+            }),
+            _ => Err(format!(
+                "`{raw}` is not a host: write `host`, `host:port`, `https://host[:port]` or `http://host:port`"
+            )),
+        }
+    }
+
+    /// Whether a request to `authority` over `scheme` matches this entry.
+    fn matches(&self, scheme: Option<&Scheme>, authority: &Authority) -> bool {
+        let plain = scheme.map(Scheme::as_str) == Some("http");
+        if plain && !self.plain_http {
+            return false;
+        }
+        let default_port = if plain { 80 } else { 443 };
+        let port = authority.port_u16().unwrap_or(default_port);
+        let entry_port = self
+            .port
+            .unwrap_or(if self.plain_http { 80 } else { 443 });
+        normalise_host(authority.host()) == self.host && port == entry_port
+    }
+
+    /// Whether this entry grants at least what `asked` asks for: the same host and port, and
+    /// plain HTTP only where the grant allows it.
+    pub fn covers(&self, asked: &HostEntry) -> bool {
+        let port = |e: &HostEntry| e.port.unwrap_or(if e.plain_http { 80 } else { 443 });
+        self.host == asked.host
+            && (port(self) == port(asked) || (asked.port.is_none() && !asked.plain_http))
+            && (self.plain_http || !asked.plain_http)
+    }
+
+    /// The host and port, as a plugin would declare them.
+    pub fn authority(&self) -> String {
+        match self.port {
+            Some(port) => format!("{}:{port}", self.host),
+            None => self.host.clone(),
+        }
+    }
+}
+
+impl fmt::Display for HostEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = if self.plain_http { "http" } else { "https" };
+        write!(f, "{scheme}://{}", self.authority())
+    }
+}
+
+/// A set of allowed destinations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AllowList {
-    entries: BTreeSet<(String, Option<u16>)>,
+    entries: BTreeSet<HostEntry>,
 }
 
 impl AllowList {
-    /// Builds the list from `host` / `host:port` entries. A leading `http://` or `https://`
-    /// and a trailing `/` are tolerated; entries that are not an authority are skipped with a
-    /// warning.
+    /// Builds the list from entries (see [`HostEntry::parse`]); entries that are not a host
+    /// are skipped with a warning. Use [`AllowList::from_entries`] to refuse them instead.
     pub fn new<I, S>(entries: I) -> AllowList
     where
         I: IntoIterator<Item = S>,
@@ -33,38 +113,41 @@ impl AllowList {
     {
         let mut list = AllowList::default();
         for entry in entries {
-            let raw = entry.as_ref().trim();
-            let text = raw
-                .strip_prefix("https://")
-                .or_else(|| raw.strip_prefix("http://"))
-                .unwrap_or(raw)
-                .trim_end_matches('/');
-            match text.parse::<Authority>() {
-                Ok(authority) if !authority.host().is_empty() && !text.contains('@') => {
-                    list.entries
-                        .insert((normalise_host(authority.host()), authority.port_u16()));
+            match HostEntry::parse(entry.as_ref()) {
+                Ok(entry) => {
+                    list.entries.insert(entry);
                 }
-                _ => tracing::warn!("ignoring allowed host `{raw}`: not a host or host:port"),
+                Err(e) => tracing::warn!("ignoring allowed host: {e}"),
             }
         }
         list
     }
 
+    /// A list of already parsed entries.
+    pub fn from_entries(entries: impl IntoIterator<Item = HostEntry>) -> AllowList {
+        AllowList {
+            entries: entries.into_iter().collect(),
+        }
+    }
+
     /// Whether a request to `authority` over `scheme` may leave.
     pub fn allows(&self, scheme: Option<&Scheme>, authority: &Authority) -> bool {
-        let host = normalise_host(authority.host());
-        let default_port = match scheme.map(Scheme::as_str) {
-            Some("http") => 80,
-            _ => 443,
-        };
-        let port = authority.port_u16().unwrap_or(default_port);
-        self.entries.contains(&(host.clone(), Some(port)))
-            || (port == default_port && self.entries.contains(&(host, None)))
+        self.entries.iter().any(|e| e.matches(scheme, authority))
+    }
+
+    /// The entry of this list that grants `asked`, if any.
+    pub fn covering(&self, asked: &HostEntry) -> Option<&HostEntry> {
+        self.entries.iter().find(|e| e.covers(asked))
     }
 
     /// True when nothing is allowed.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// The entries, sorted.
+    pub fn entries(&self) -> impl Iterator<Item = &HostEntry> {
+        self.entries.iter()
     }
 }
 
@@ -82,11 +165,12 @@ mod tests {
     }
 
     #[test]
-    fn exact_host_on_default_port() {
+    fn a_bare_host_means_https_on_the_default_port() {
         let list = AllowList::new(["API.example.com"]);
         assert!(allows(&list, "https://api.example.com/v1"));
         assert!(allows(&list, "https://api.EXAMPLE.com:443/v1"));
-        assert!(allows(&list, "http://api.example.com/v1"));
+        assert!(!allows(&list, "http://api.example.com/v1"));
+        assert!(!allows(&list, "http://api.example.com:443/v1"));
         assert!(!allows(&list, "https://api.example.com:8443/v1"));
         assert!(!allows(&list, "https://evil.api.example.com/"));
         assert!(!allows(&list, "https://api.example.com.evil.net/"));
@@ -94,12 +178,15 @@ mod tests {
     }
 
     #[test]
-    fn host_with_port_matches_that_port_only() {
-        let list = AllowList::new(["127.0.0.1:5000"]);
+    fn plain_http_only_where_the_entry_says_http() {
+        let list = AllowList::new(["http://127.0.0.1:5000", "127.0.0.1:6000"]);
         assert!(allows(&list, "http://127.0.0.1:5000/x"));
+        assert!(allows(&list, "https://127.0.0.1:5000/x"));
         assert!(!allows(&list, "http://127.0.0.1:5001/x"));
         assert!(!allows(&list, "http://127.0.0.1/x"));
         assert!(!allows(&list, "http://localhost:5000/x"));
+        assert!(!allows(&list, "http://127.0.0.1:6000/x"));
+        assert!(allows(&list, "https://127.0.0.1:6000/x"));
     }
 
     #[test]
@@ -117,17 +204,32 @@ mod tests {
             " b.example.com ",
             "not a host",
             "user@c.example.com",
+            "https://d.example.com/path",
         ]);
         assert!(allows(&list, "https://a.example.com/"));
         assert!(allows(&list, "https://b.example.com/"));
         assert!(!allows(&list, "https://c.example.com/"));
+        assert!(!allows(&list, "https://d.example.com/"));
         assert!(!AllowList::new(Vec::<String>::new()).allows(None, &"x.com".parse().unwrap()));
+        assert!(HostEntry::parse("user@c.example.com").is_err());
     }
 
     #[test]
     fn ipv6_literals() {
-        let list = AllowList::new(["[::1]:8080"]);
+        let list = AllowList::new(["http://[::1]:8080"]);
         assert!(allows(&list, "http://[::1]:8080/"));
         assert!(!allows(&list, "http://[::2]:8080/"));
+    }
+
+    #[test]
+    fn a_grant_covers_what_a_plugin_declares_and_never_more() {
+        let grant = |s: &str| HostEntry::parse(s).unwrap();
+        // A plugin declares `host` or `host:port`; the operator's entry decides the scheme.
+        assert!(grant("http://127.0.0.1:5000").covers(&grant("127.0.0.1:5000")));
+        assert!(grant("https://api.icims.com").covers(&grant("api.icims.com")));
+        assert!(grant("api.icims.com:443").covers(&grant("api.icims.com")));
+        assert!(!grant("api.icims.com").covers(&grant("evil.example.net")));
+        assert!(!grant("api.icims.com").covers(&grant("http://api.icims.com")));
+        assert!(!grant("127.0.0.1:5000").covers(&grant("127.0.0.1:5001")));
     }
 }

@@ -1,12 +1,13 @@
 //! How the host authenticates a plugin's requests, per the plugin's declared `auth-scheme`.
 //!
-//! Credentials are added only to requests bound for the plugin's declared API hosts (a token
-//! must not leak to an `extra_allowed_hosts` destination), and any `authorization` header the
-//! plugin set itself is removed first: a plugin never chooses what credentials leave.
+//! Credentials are added only to requests bound for the API hosts the operator granted (a
+//! token must not leak to an `other_hosts` destination), and any `authorization` header the
+//! plugin set itself is removed first: a plugin never chooses what credentials leave. Every
+//! value derived from a secret (the `Basic` base64, a prefixed key, the urlencoded client
+//! secret) is handed to the connection's [`Redactor`] so it is scrubbed like the secret.
 
-use super::allow_list::AllowList;
 use super::token_cache::TokenCache;
-use crate::secrets::Secret;
+use crate::secrets::{Redactor, Secret};
 use ats_model::AuthScheme;
 use base64::Engine;
 use http::HeaderName;
@@ -26,12 +27,13 @@ pub(crate) enum Credentials {
 impl Credentials {
     /// Resolves `scheme` against the connection's settings and secrets. Values are looked up
     /// among secrets first, then settings (a client id may be either). The error names the
-    /// missing or invalid setting.
+    /// missing or invalid setting. The token URL must already be granted (see
+    /// [`HostGrant::narrow`](super::grant::HostGrant)).
     pub(crate) fn resolve(
         scheme: &AuthScheme,
         settings: &BTreeMap<String, String>,
         secrets: &BTreeMap<String, Secret>,
-        allowed: &AllowList,
+        redactor: &Redactor,
     ) -> Result<Credentials, String> {
         let lookup = |key: &str| -> Result<Secret, String> {
             secrets
@@ -55,23 +57,22 @@ impl Credentials {
                 let url: http::Uri = token_url
                     .parse()
                     .map_err(|e| format!("the plugin's token URL `{token_url}` is invalid: {e}"))?;
-                let authority = url
-                    .authority()
-                    .ok_or_else(|| format!("the plugin's token URL `{token_url}` has no host"))?;
-                // The client secret is sent to this URL: only to a host the connection allows.
-                if !allowed.allows(url.scheme(), authority) {
-                    return Err(format!(
-                        "the plugin's token URL host `{authority}` is not an allowed host of this connection"
-                    ));
+                if url.authority().is_none() {
+                    return Err(format!("the plugin's token URL `{token_url}` has no host"));
                 }
                 let client_id = lookup(client_id_setting)?;
                 let client_secret = lookup(client_secret_setting)?;
+                let encoded: String =
+                    url::form_urlencoded::byte_serialize(client_secret.expose().as_bytes())
+                        .collect();
+                redactor.add(&Secret::new(encoded));
                 Ok(Credentials::OAuth2(TokenCache::new(
                     url,
                     client_id.expose(),
                     &client_secret,
                     audience.as_deref(),
                     scopes,
+                    redactor.clone(),
                 )))
             }
             AuthScheme::HttpBasic {
@@ -85,9 +86,12 @@ impl Credentials {
                     user.expose(),
                     password.expose()
                 ));
+                let value = Secret::new(format!("Basic {encoded}"));
+                redactor.add(&Secret::new(encoded));
+                redactor.add(&value);
                 Ok(Credentials::Header {
                     name: http::header::AUTHORIZATION,
-                    value: Secret::new(format!("Basic {encoded}")),
+                    value,
                 })
             }
             AuthScheme::ApiKey {
@@ -99,10 +103,10 @@ impl Credentials {
                     format!("the plugin's API key header `{header}` is not a valid header name")
                 })?;
                 let key = lookup(key_setting)?;
-                Ok(Credentials::Header {
-                    name,
-                    value: Secret::new(format!("{prefix}{}", key.expose())),
-                })
+                let value = Secret::new(format!("{prefix}{}", key.expose()));
+                redactor.add(&key);
+                redactor.add(&value);
+                Ok(Credentials::Header { name, value })
             }
         }
     }
@@ -154,7 +158,7 @@ mod tests {
             &scheme,
             &settings,
             &secrets(&[("password", "pw")]),
-            &AllowList::default(),
+            &Redactor::default(),
         )
         .unwrap();
         let Credentials::Header { name, value } = creds else {
@@ -175,7 +179,7 @@ mod tests {
             &scheme,
             &BTreeMap::new(),
             &BTreeMap::new(),
-            &AllowList::default(),
+            &Redactor::default(),
         )
         .err()
         .unwrap();
@@ -183,21 +187,21 @@ mod tests {
     }
 
     #[test]
-    fn token_url_must_be_an_allowed_host() {
-        let scheme = AuthScheme::Oauth2ClientCredentials {
-            token_url: "https://evil.example.net/token".into(),
-            audience: None,
-            scopes: vec![],
-            client_id_setting: "client-id".into(),
-            client_secret_setting: "client-secret".into(),
+    fn derived_values_are_redacted_like_the_secret() {
+        let scheme = AuthScheme::HttpBasic {
+            username_setting: "user".into(),
+            password_setting: "password".into(),
         };
-        let secrets = secrets(&[("client-id", "id"), ("client-secret", "s")]);
-        let allowed = AllowList::new(["api.example.com"]);
-        let error = Credentials::resolve(&scheme, &BTreeMap::new(), &secrets, &allowed)
-            .err()
+        let settings = BTreeMap::from([("user".to_string(), "alice".to_string())]);
+        let redactor = Redactor::default();
+        Credentials::resolve(&scheme, &settings, &secrets(&[("password", "hunter22")]), &redactor)
             .unwrap();
-        assert!(error.contains("evil.example.net"), "{error}");
-        assert!(!error.contains('s') || !error.contains("\"s\""));
+        // base64("alice:hunter22")
+        assert_eq!(
+            redactor.redact("echo: Basic YWxpY2U6aHVudGVyMjI="),
+            "echo: [redacted]"
+        );
+        assert_eq!(redactor.redact("YWxpY2U6aHVudGVyMjI="), "[redacted]");
     }
 
     #[test]

@@ -2,34 +2,42 @@
 //!
 //! Every `wasi:http` request a plugin makes reaches [`ConnectionHttp::handle`] through the
 //! `WasiHttpHooks::send_request` hook. In order, it:
-//! 1. refuses destinations outside the allow-list ([`allow_list`]): drains the plugin's body,
-//!    logs a warning naming the host and connection, answers `HttpRequestDenied`;
-//! 2. buffers the body (capped), so the request can be sent again after a token refresh;
+//! 1. refuses destinations the operator did not grant ([`grant`], [`allow_list`]): drains the
+//!    plugin's body, logs a warning naming the host and connection, answers
+//!    `HttpRequestDenied`;
+//! 2. waits for one of the connection's in-flight slots, and buffers the body within the
+//!    connection's budget of buffered bytes (both [`PluginLimits`](crate::PluginLimits)), so the
+//!    request can be sent again after a token refresh;
 //! 3. asks the [`RequestObserver`] (the quota meter) to admit it; a refusal is answered as
 //!    HTTP 429 with the reason, which connectors already treat as "rate limited";
 //! 4. removes the plugin's own credential headers and, for API hosts only, adds the
 //!    connection's credentials ([`auth`], [`token_cache`]);
 //! 5. sends it with the runtime's pooled client ([`send`]); on a 401 under OAuth it drops the
 //!    token, fetches a new one and sends once more;
-//! 6. reports every answer to the observer and counts everything in [`RequestStats`].
+//! 6. reports every answer to the observer and counts everything in [`RequestStats`];
+//! 7. scrubs every credential-derived value from the answer's headers and body before the
+//!    plugin reads it ([`scrub`]).
 
 pub mod allow_list;
 pub(crate) mod auth;
+pub mod grant;
+pub(crate) mod scrub;
 pub(crate) mod send;
 pub(crate) mod token_cache;
 
 #[cfg(test)]
 mod tests;
 
-use allow_list::AllowList;
 use auth::{Credentials, secret_header};
 use bytes::Bytes;
 use http::HeaderMap;
-use send::{HttpClient, Timeouts, collect_capped, drain, host_body, plugin_body};
+use grant::Granted;
+use send::{HttpClient, Timeouts, drain, host_body, plugin_body};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use token_cache::TokenError;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
@@ -49,7 +57,7 @@ pub struct RequestInfo {
     pub host: String,
     /// The full URL the plugin asked for.
     pub url: String,
-    /// True when the host is one of the plugin's declared API hosts (it carries credentials).
+    /// True when the host is a granted API host (it carries credentials).
     pub api_host: bool,
 }
 
@@ -113,6 +121,12 @@ pub struct RequestStats {
     pub sent: u64,
     /// Requests refused because their host is not allowed.
     pub refused: u64,
+    /// Most requests the connection had in flight at once.
+    pub peak_in_flight: u64,
+    /// Requests refused because the connection's buffered request bytes were spent.
+    pub refused_over_budget: u64,
+    /// Answers in which the host masked an echoed credential.
+    pub scrubbed_answers: u64,
     /// Requests the observer held back.
     pub held_back: u64,
     /// Requests sent, by destination authority.
@@ -126,26 +140,59 @@ pub struct RequestStats {
 /// Everything the hook needs for one connection; shared by all of its calls.
 pub(crate) struct ConnectionHttp {
     pub(crate) connection: String,
-    pub(crate) allowed: AllowList,
-    pub(crate) api_hosts: AllowList,
+    pub(crate) granted: Granted,
     pub(crate) credentials: Credentials,
     pub(crate) observer: Arc<dyn RequestObserver>,
     pub(crate) client: HttpClient,
     pub(crate) stats: Mutex<RequestStats>,
+    pub(crate) redactor: crate::secrets::Redactor,
+    /// One permit per request in flight (`max_requests_in_flight`).
+    pub(crate) in_flight: Arc<Semaphore>,
+    /// One permit per buffered request byte (`max_buffered_request_bytes`).
+    pub(crate) body_budget: Arc<Semaphore>,
+    pub(crate) body_budget_bytes: usize,
+    in_flight_max: usize,
 }
 
 impl ConnectionHttp {
-    /// A policy that refuses every request (for `describe`, which must not use the network).
-    pub(crate) fn deny_all(connection: &str, client: HttpClient) -> ConnectionHttp {
+    pub(crate) fn new(
+        connection: &str,
+        granted: Granted,
+        credentials: Credentials,
+        observer: Arc<dyn RequestObserver>,
+        client: HttpClient,
+        redactor: crate::secrets::Redactor,
+        limits: &crate::PluginLimits,
+    ) -> ConnectionHttp {
+        let budget = limits
+            .max_buffered_request_bytes
+            .min(Semaphore::MAX_PERMITS);
         ConnectionHttp {
             connection: connection.to_string(),
-            allowed: AllowList::default(),
-            api_hosts: AllowList::default(),
-            credentials: Credentials::None,
-            observer: Arc::new(NoObserver),
+            granted,
+            credentials,
+            observer,
             client,
             stats: Mutex::new(RequestStats::default()),
+            redactor,
+            in_flight: Arc::new(Semaphore::new(limits.max_requests_in_flight.max(1))),
+            in_flight_max: limits.max_requests_in_flight.max(1),
+            body_budget: Arc::new(Semaphore::new(budget)),
+            body_budget_bytes: budget,
         }
+    }
+
+    /// A policy that refuses every request (for `describe`, which must not use the network).
+    pub(crate) fn deny_all(connection: &str, client: HttpClient) -> ConnectionHttp {
+        ConnectionHttp::new(
+            connection,
+            Granted::default(),
+            Credentials::None,
+            Arc::new(NoObserver),
+            client,
+            crate::secrets::Redactor::default(),
+            &crate::PluginLimits::default(),
+        )
     }
 
     pub(crate) fn stats(&self) -> RequestStats {
@@ -173,7 +220,7 @@ impl ConnectionHttp {
         let scheme = parts.uri.scheme().cloned();
         let host = authority.as_str().to_ascii_lowercase();
 
-        if !self.allowed.allows(scheme.as_ref(), &authority) {
+        if !self.granted.allowed.allows(scheme.as_ref(), &authority) {
             drain(body, self.client.config.max_request_body_bytes, DRAIN_WAIT).await;
             self.count(|s| s.refused += 1);
             tracing::warn!(
@@ -185,13 +232,30 @@ impl ConnectionHttp {
             return Err(Error::HttpRequestDenied);
         }
 
-        let body = collect_capped(body, self.client.config.max_request_body_bytes).await?;
+        // Waiting for a slot bounds what a flood of requests makes the host hold.
+        let _slot = self
+            .in_flight
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::InternalError(Some("the connection is closing".into())))?;
+        let in_use = (self.in_flight_max - self.in_flight.available_permits()) as u64;
+        self.count(|s| s.peak_in_flight = s.peak_in_flight.max(in_use));
+        let (body, _budget) = match self.buffer_body(body).await {
+            Ok(buffered) => buffered,
+            Err(e) => {
+                if matches!(e, Error::InternalError(_)) {
+                    self.count(|s| s.refused_over_budget += 1);
+                }
+                return Err(e);
+            }
+        };
         let info = RequestInfo {
             connection: self.connection.clone(),
             method: parts.method.to_string(),
             host: host.clone(),
             url: parts.uri.to_string(),
-            api_host: self.api_hosts.allows(scheme.as_ref(), &authority),
+            api_host: self.granted.api_hosts.allows(scheme.as_ref(), &authority),
         };
         let mut headers = parts.headers.clone();
         self.credentials.strip_plugin_credentials(&mut headers);
@@ -253,8 +317,64 @@ impl ConnectionHttp {
                 tracing::info!(connection = %self.connection, host = %host, "the API refused the token (401): fetching a new one and sending again");
                 continue;
             }
-            return Ok(response.map(|b| plugin_body(b, timeouts.between_bytes)));
+            return Ok(self.scrubbed(response.map(|b| plugin_body(b, timeouts.between_bytes))));
         }
+    }
+
+    /// Reads the plugin's request body within the size cap and the connection's budget of
+    /// buffered bytes; the permit returns the bytes to the budget when dropped.
+    async fn buffer_body(
+        &self,
+        body: WasiBody,
+    ) -> Result<(Bytes, Option<OwnedSemaphorePermit>), Error> {
+        use http_body_util::BodyExt;
+        let limit = self.client.config.max_request_body_bytes;
+        let mut body = body;
+        let mut buffer = bytes::BytesMut::new();
+        let mut held: Option<OwnedSemaphorePermit> = None;
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| Error::InternalError(Some(e.to_string())))?;
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            if buffer.len() + data.len() > limit {
+                return Err(Error::HttpRequestBodySize(Some(
+                    (buffer.len() + data.len()) as u64,
+                )));
+            }
+            if !data.is_empty() {
+                let permits = u32::try_from(data.len()).unwrap_or(u32::MAX);
+                let permit = self
+                    .body_budget
+                    .clone()
+                    .try_acquire_many_owned(permits)
+                    .map_err(|_| {
+                        Error::InternalError(Some(format!(
+                            "refused: connection `{}` already holds {} bytes of request bodies in flight (limit `max_buffered_request_bytes`); send fewer large bodies at once",
+                            self.connection, self.body_budget_bytes
+                        )))
+                    })?;
+                match held.as_mut() {
+                    Some(h) => h.merge(permit),
+                    None => held = Some(permit),
+                }
+            }
+            buffer.extend_from_slice(&data);
+        }
+        Ok((buffer.freeze(), held))
+    }
+
+    /// The answer with every credential-derived value masked (see [`scrub`]).
+    fn scrubbed(&self, mut response: http::Response<WasiBody>) -> http::Response<WasiBody> {
+        let needles = self.redactor.needles();
+        if needles.is_empty() {
+            return response;
+        }
+        if scrub::scrub_headers(response.headers_mut(), &needles) > 0 {
+            self.count(|s| s.scrubbed_answers += 1);
+            tracing::warn!(connection = %self.connection, "an answer echoed a credential in its headers: masked before the plugin read it");
+        }
+        response.map(|body| scrub::scrub_body(body, needles))
     }
 
     /// Adds the connection's credentials. Returns the OAuth token used, or the answer the

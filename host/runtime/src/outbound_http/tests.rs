@@ -1,12 +1,12 @@
 //! The HTTP hook driven directly, without a wasm guest (Spin's `factor_test` style): a local
 //! OAuth token server and API server, many requests, one token; a 401 refreshes once.
 
-use super::allow_list::AllowList;
 use super::auth::Credentials;
+use super::grant::HostGrant;
 use super::send::{HttpClient, host_body};
-use super::{ConnectionHttp, NoObserver, RequestStats};
-use crate::secrets::Secret;
-use ats_model::AuthScheme;
+use super::{ConnectionHttp, NoObserver};
+use crate::secrets::{Redactor, Secret};
+use ats_model::{AuthScheme, ConnectorInfo};
 use http_body_util::BodyExt;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -85,32 +85,57 @@ async fn token_server() -> (SocketAddr, Arc<AtomicUsize>) {
 }
 
 fn connection(api: SocketAddr, token: SocketAddr, extra: &[String]) -> Arc<ConnectionHttp> {
+    connection_with(api, token, extra, &crate::PluginLimits::default())
+}
+
+fn connection_with(
+    api: SocketAddr,
+    token: SocketAddr,
+    extra: &[String],
+    limits: &crate::PluginLimits,
+) -> Arc<ConnectionHttp> {
+    let token_url = format!("http://{token}/oauth/token");
     let scheme = AuthScheme::Oauth2ClientCredentials {
-        token_url: format!("http://{token}/oauth/token"),
+        token_url: token_url.clone(),
         audience: Some("https://api.example.com".into()),
         scopes: vec![],
         client_id_setting: "client-id".into(),
         client_secret_setting: "client-secret".into(),
     };
-    let api_hosts = [api.to_string()];
-    let allowed = AllowList::new(
-        api_hosts
-            .iter()
-            .chain([token.to_string()].iter())
-            .chain(extra),
-    );
+    let info = ConnectorInfo {
+        id: "t".into(),
+        name: "T".into(),
+        version: "1".into(),
+        description: String::new(),
+        settings: vec![],
+        auth: scheme.clone(),
+        api_hosts: vec![api.to_string(), token.to_string()],
+        permissions: vec![],
+        streams: vec![],
+        writes: vec![],
+        quota: None,
+        list_staleness_seconds: 0,
+        timestamp_precision_seconds: 1,
+    };
+    let grant = HostGrant {
+        api_hosts: vec![format!("http://{api}")],
+        token_url: Some(token_url),
+        other_hosts: extra.iter().map(|h| format!("http://{h}")).collect(),
+    };
+    let granted = grant.narrow(&info).unwrap();
     let settings = BTreeMap::from([("client-id".to_string(), "the-client".to_string())]);
     let secrets = BTreeMap::from([("client-secret".to_string(), Secret::new("top-secret"))]);
-    let credentials = Credentials::resolve(&scheme, &settings, &secrets, &allowed).unwrap();
-    Arc::new(ConnectionHttp {
-        connection: "oauth-test".into(),
-        allowed,
-        api_hosts: AllowList::new(api_hosts),
+    let redactor = Redactor::new(secrets.values().cloned());
+    let credentials = Credentials::resolve(&scheme, &settings, &secrets, &redactor).unwrap();
+    Arc::new(ConnectionHttp::new(
+        "oauth-test",
+        granted,
         credentials,
-        observer: Arc::new(NoObserver),
-        client: HttpClient::new(&Default::default()).unwrap(),
-        stats: Mutex::new(RequestStats::default()),
-    })
+        Arc::new(NoObserver),
+        HttpClient::new(&Default::default()).unwrap(),
+        redactor,
+        limits,
+    ))
 }
 
 async fn get(http: &ConnectionHttp, url: &str, authorization: Option<&str>) -> u16 {
@@ -248,4 +273,104 @@ async fn refused_hosts_are_denied_and_counted() {
         "{error:?}"
     );
     assert_eq!(http.stats().refused, 1);
+}
+
+#[tokio::test]
+async fn an_answer_that_echoes_the_token_is_masked_before_the_plugin_reads_it() {
+    let (token, _) = token_server().await;
+    let (api, _) = serve(Arc::new(|parts, _| {
+        let auth = parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (200, format!(r#"{{"you-sent":"{auth}"}}"#))
+    }))
+    .await;
+    // tok-N is shorter than what the host scrubs from answers; a real token is not.
+    let http = connection(api, token, &[]);
+    http.redactor.add(&Secret::new("Bearer tok-1"));
+    let request = http::Request::get(format!("http://{api}/echo"))
+        .body(host_body(""))
+        .unwrap();
+    let response = http.handle(request, None).await.unwrap();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&body);
+    assert!(!text.contains("tok-1"), "{text}");
+    assert!(text.contains("[redacted]"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+async fn request_bodies_beyond_the_connection_budget_are_refused() {
+    let (token, _) = token_server().await;
+    // The server holds each request a while so the bodies are in flight together.
+    let (api, seen) = serve(Arc::new(|_, _| {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        (200, "{}".into())
+    }))
+    .await;
+    let limits = crate::PluginLimits {
+        max_buffered_request_bytes: 3 << 20,
+        ..Default::default()
+    };
+    let http = connection_with(api, token, &[], &limits);
+    let calls: Vec<_> = (0..6)
+        .map(|_| {
+            let http = http.clone();
+            tokio::spawn(async move {
+                let request = http::Request::post(format!("http://{api}/upload"))
+                    .body(host_body(vec![7u8; 1 << 20]))
+                    .unwrap();
+                http.handle(request, None).await.map(|r| r.status().as_u16())
+            })
+        })
+        .collect();
+    let mut refused = 0;
+    for call in calls {
+        match call.await.unwrap() {
+            Ok(status) => assert_eq!(status, 200),
+            Err(wasmtime_wasi_http::Error::InternalError(Some(message))) => {
+                assert!(message.contains("max_buffered_request_bytes"), "{message}");
+                refused += 1;
+            }
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(refused >= 3, "at most three 1 MiB bodies fit in 3 MiB: {refused} refused");
+    assert_eq!(seen.lock().unwrap().len(), 6 - refused);
+    assert_eq!(http.stats().refused_over_budget, refused as u64);
+}
+
+// Eight workers so the server could answer far more than the limit at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+async fn requests_beyond_the_in_flight_limit_wait_their_turn() {
+    let (token, _) = token_server().await;
+    let now = Arc::new(AtomicUsize::new(0));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let (n, p) = (now.clone(), peak.clone());
+    let (api, _) = serve(Arc::new(move |_, _| {
+        let current = n.fetch_add(1, Ordering::SeqCst) + 1;
+        p.fetch_max(current, Ordering::SeqCst);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        n.fetch_sub(1, Ordering::SeqCst);
+        (200, "{}".into())
+    }))
+    .await;
+    let limits = crate::PluginLimits {
+        max_requests_in_flight: 2,
+        ..Default::default()
+    };
+    let http = connection_with(api, token, &[], &limits);
+    let calls: Vec<_> = (0..30)
+        .map(|i| {
+            let http = http.clone();
+            tokio::spawn(async move { get(&http, &format!("http://{api}/p/{i}"), None).await })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap(), 200);
+    }
+    let peak = peak.load(Ordering::SeqCst);
+    assert!((1..=2).contains(&peak), "peak {peak}");
 }

@@ -9,7 +9,7 @@
 //! kept.
 
 use super::send::{HttpClient, Timeouts, collect_capped};
-use crate::secrets::Secret;
+use crate::secrets::{Redactor, Secret};
 use bytes::Bytes;
 use std::time::Duration;
 use tokio::sync::Mutex;
@@ -19,6 +19,8 @@ use tokio::time::Instant;
 const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 /// Lifetime assumed when the token endpoint does not send `expires_in`.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
+/// Longest a token is reused, whatever the endpoint says.
+const MAX_LIFETIME: Duration = Duration::from_secs(86_400);
 /// Largest token response read.
 const MAX_TOKEN_RESPONSE: usize = 1 << 20;
 
@@ -36,6 +38,8 @@ pub(crate) struct TokenCache {
     /// The urlencoded form, client secret included.
     form: Secret,
     current: Mutex<Option<CachedToken>>,
+    /// Learns every token fetched, so an echoed token is scrubbed like a secret.
+    redactor: Redactor,
 }
 
 struct CachedToken {
@@ -50,6 +54,7 @@ impl TokenCache {
         client_secret: &Secret,
         audience: Option<&str>,
         scopes: &[String],
+        redactor: Redactor,
     ) -> TokenCache {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         form.append_pair("grant_type", "client_credentials");
@@ -65,6 +70,7 @@ impl TokenCache {
             token_url,
             form: Secret::new(form.finish()),
             current: Mutex::new(None),
+            redactor,
         }
     }
 
@@ -80,6 +86,7 @@ impl TokenCache {
             return Ok(token.value.clone());
         }
         let (value, lifetime) = self.fetch(client).await?;
+        self.redactor.add(&value);
         fetched();
         *current = Some(CachedToken {
             value: value.clone(),
@@ -124,6 +131,8 @@ impl TokenCache {
         if !(200..300).contains(&status) {
             let text = String::from_utf8_lossy(&body);
             let message = text.chars().take(300).collect::<String>();
+            // An endpoint may echo the form back: never pass the client secret on.
+            let message = self.redactor.redact(&message);
             return Err(TokenError::Refused { status, message });
         }
         parse_token_response(&body).map_err(|detail| {
@@ -153,7 +162,8 @@ fn lifetime(expires_in: Option<u64>) -> Duration {
     match expires_in {
         None => DEFAULT_LIFETIME,
         Some(seconds) => {
-            let total = Duration::from_secs(seconds);
+            // A day at most: the answer is not trusted to keep `Instant` arithmetic in range.
+            let total = Duration::from_secs(seconds.min(MAX_LIFETIME.as_secs()));
             if total > EXPIRY_MARGIN * 2 {
                 total - EXPIRY_MARGIN
             } else {
@@ -172,6 +182,7 @@ mod tests {
         assert_eq!(lifetime(Some(3600)), Duration::from_secs(3540));
         assert_eq!(lifetime(Some(60)), Duration::from_secs(30));
         assert_eq!(lifetime(None), DEFAULT_LIFETIME);
+        assert_eq!(lifetime(Some(u64::MAX)), MAX_LIFETIME - EXPIRY_MARGIN);
     }
 
     #[test]
@@ -192,6 +203,7 @@ mod tests {
             &Secret::new("s&cret"),
             Some("https://api.example.com"),
             &["read".into(), "write".into()],
+            Redactor::default(),
         );
         assert_eq!(
             cache.form.expose(),

@@ -37,7 +37,11 @@ pub async fn start(plugin: &str, extra: &[(&str, &str)]) -> Env {
         name: "conformance".into(),
         settings,
         secrets: BTreeMap::from([("api-key".to_string(), Secret::new(ats.api_key()))]),
-        extra_allowed_hosts: vec![],
+        grant: ats_runtime::HostGrant {
+            api_hosts: vec![ats.base_url()],
+            ..Default::default()
+        },
+        limits: None,
     };
     let conn = runtime
         .connect(

@@ -91,8 +91,9 @@ pub async fn connect(
         name: "icims-e2e".into(),
         settings,
         secrets,
-        // The host fetches tokens itself, from the login host, which must be allowed.
-        extra_allowed_hosts: vec![authority(&sim.login_base_url())],
+        // The operator grants the API host and the token URL; the host fetches tokens itself.
+        grant: e2e_tests::sim_grant(sim),
+        limits: None,
     };
     runtime
         .connect(
