@@ -48,6 +48,7 @@ impl Engine {
                 .with_retries(
                     meter,
                     Lane::Backfill,
+                    connection,
                     &stream,
                     &mut totals,
                     progress,
