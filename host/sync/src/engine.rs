@@ -8,12 +8,13 @@
 //! because the mirror's upserts are idempotent.
 //!
 //! Everything a plugin returns is untrusted: its retry-afters are bounded by the window of their
-//! limit ([`RetryAfterCaps`]), so a broken or hostile connector can neither crash the engine nor
-//! park a run for ever.
+//! limit ([`RetryAfterCaps`]) and its cursors by [`crate::paging`], so a broken or hostile
+//! connector can neither crash the engine nor keep a run going for ever.
 
 use crate::backoff::{BackoffPolicy, RetryAfterCaps};
 use crate::lane_context::with_lane;
 use crate::meter::{QuotaMeter, now};
+use crate::paging::{MAX_PAGES_WITHOUT_PROGRESS, PagingGuard};
 use crate::quota::Lane;
 use crate::source::{RecordSource, SourceError};
 use ats_mirror::{
@@ -57,6 +58,9 @@ pub struct EngineConfig {
     /// longer retry-after pauses the run until then instead (like a daily limit), unless
     /// `wait_for_quota`; the run resumes from its checkpoint.
     pub max_retry_sleep: Duration,
+    /// Consecutive pages with a next cursor but no records and no gone ids a run accepts; one
+    /// more fails the run (the connector's paging never ends).
+    pub max_pages_without_progress: u32,
 }
 
 impl Default for EngineConfig {
@@ -68,6 +72,7 @@ impl Default for EngineConfig {
             max_quota_wait: Duration::from_secs(26 * 3600),
             retry_after_caps: RetryAfterCaps::default(),
             max_retry_sleep: Duration::from_secs(60),
+            max_pages_without_progress: MAX_PAGES_WITHOUT_PROGRESS,
         }
     }
 }
@@ -211,6 +216,10 @@ impl Engine {
         &self.store
     }
 
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
     /// Runs mirror work off the async threads (SQLite calls block).
     pub(crate) async fn blocking<T: Send + 'static>(
         &self,
@@ -271,6 +280,10 @@ impl Engine {
             updated_since: plan.updated_since,
             page_size_hint: Some(self.config.page_size),
         };
+        let mut paging = PagingGuard::new(
+            state.cursor.as_deref(),
+            self.config.max_pages_without_progress,
+        );
         let mut read_totals = RunTotals::default();
         let mut next = self
             .read_page(
@@ -289,6 +302,16 @@ impl Engine {
                 Ok(page) => page,
                 Err(stop) => break stop.into_end(plan.mode, totals),
             };
+            // A page whose paging would never end is not written: the checkpoint stays on the
+            // last good page (everything before it is committed).
+            let brought_something = !page.records.is_empty() || !page.gone.is_empty();
+            if let Err(error) = paging.check(brought_something, page.next_cursor.as_deref()) {
+                tracing::warn!(
+                    connection = %conn, stream = %stream, error = %error,
+                    "stopping a run whose paging never ends"
+                );
+                break Stop::paging(error).into_end(plan.mode, totals);
+            }
             let next_cursor = page.next_cursor.clone();
             state.cursor = next_cursor.clone();
             let page_max = page.records.iter().filter_map(|r| r.updated_at()).max();
@@ -481,6 +504,10 @@ impl Engine {
                 }
                 // A trap or timeout may be a one-off (a slow ATS); retry a few times.
                 SourceError::Plugin(_) => None,
+                // The connector would answer the same again: its fault, not a one-off.
+                SourceError::Paging(_) => {
+                    return Err(Stop::Failed(stream_error(&error), StreamLabel::Failed));
+                }
             };
             match self.config.backoff.delay_random(attempt, retry_after) {
                 Some(delay) => {
@@ -583,6 +610,14 @@ pub(crate) enum Stop {
 }
 
 impl Stop {
+    /// The stop of a run whose paging never ends.
+    pub(crate) fn paging(error: crate::paging::PagingError) -> Stop {
+        Stop::Failed(
+            stream_error(&SourceError::Paging(error)),
+            StreamLabel::Failed,
+        )
+    }
+
     fn into_end(self, mode: RunMode, totals: RunTotals) -> RunEnd {
         match self {
             Stop::Paused(until) => RunEnd::Paused {
@@ -625,6 +660,11 @@ pub fn stream_error(error: &SourceError) -> StreamError {
             kind: "plugin".into(),
             message: format!("the connector plugin failed: {message}"),
             advice: Some("report it to the connector's maintainers with the run log".into()),
+        },
+        SourceError::Paging(e) => StreamError {
+            kind: "paging".into(),
+            message: e.to_string(),
+            advice: Some(e.advice().to_string()),
         },
     }
 }
