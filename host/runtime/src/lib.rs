@@ -36,8 +36,8 @@ pub use ats_model::{
 };
 pub use connection::{Connection, ConnectionSpec};
 pub use engine::{Runtime, RuntimeConfig};
-pub use limits::{PluginLimits, cut_text};
 pub use error::{CallError, RuntimeError, StorageError};
+pub use limits::{PluginLimits, cut_text};
 pub use outbound_http::{
     HttpClientConfig, NoObserver, RequestInfo, RequestObserver, RequestStats, ResponseInfo,
 };
