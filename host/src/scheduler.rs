@@ -2,14 +2,21 @@
 //! interval after the last success, a back-off after a failure, the quota reset after a pause);
 //! connections run side by side, a connection's streams one after another, lanes by priority.
 //! Id scans for deletes run once a day per stream that supports them.
+//!
+//! Connections take their turns independently: a connection looks for due work again as soon as
+//! its own turn ends, never waiting for the others, so one slow or stuck connection (a hanging
+//! ATS, a plugin that takes its time) does not hold up the rest.
 
 use crate::host::{Host, HostError};
 use crate::live_connection::LiveConnection;
 use crate::status_view::{interval_of, next_run_at};
 use crate::sync_runner::{StreamReport, SyncOptions, reconcile_stream, sync_connection};
 use ats_mirror::MirrorStore;
+use ats_model::Timestamp;
 use ats_sync::meter::now;
 use ats_sync::{NoProgress, Progress};
+use futures::{FutureExt, StreamExt, stream::FuturesUnordered};
+use std::future::Future;
 use std::time::Duration;
 
 /// How the scheduler runs.
@@ -68,28 +75,69 @@ pub async fn run(
     for name in &names {
         lives.push(host.live(name).await?);
     }
+    take_turns(lives.len(), options, |i| {
+        run_due(host, &lives[i], options, now(), progress)
+    })
+    .await
+}
+
+/// Gives each of `connections` its turns (`turn(i)` runs connection `i`'s due work, returning
+/// its reports and when it is next due), each connection independently of the others: one whose
+/// turn ran something takes the next at once (more may be due), one whose turn found nothing
+/// waits until it said it is next due. With `until_idle` it returns once no turn runs and no
+/// connection is due.
+///
+/// An error ends the scheduler at once (it is the host's own, like a mirror failure); turns of
+/// other connections still in flight are dropped and resume from their checkpoints next time.
+async fn take_turns<R, F, Fut>(
+    connections: usize,
+    options: &SchedulerOptions,
+    mut turn: F,
+) -> Result<Vec<R>, HostError>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: Future<Output = Result<(Vec<R>, Timestamp), HostError>>,
+{
+    let max_sleep = i64::try_from(options.max_sleep.as_secs())
+        .unwrap_or(i64::MAX)
+        .max(1);
+    // When each connection is next due; `None` while its turn runs.
+    let mut due_at: Vec<Option<Timestamp>> = vec![Some(Timestamp::MIN); connections];
+    let mut running = FuturesUnordered::new();
     let mut all_reports = Vec::new();
     loop {
         let at = now();
-        let mut next_wake = at + options.max_sleep.as_secs() as i64;
-        let mut ran_something = false;
-        // Connections run side by side; each connection's due streams one after another.
-        let runs = lives
-            .iter()
-            .map(|live| run_due(host, live, options, at, progress));
-        for result in futures::future::join_all(runs).await {
-            let (reports, wake) = result?;
-            ran_something |= !reports.is_empty();
-            next_wake = next_wake.min(wake);
-            all_reports.extend(reports);
+        for (i, due) in due_at.iter_mut().enumerate() {
+            if due.is_some_and(|due| due <= at) {
+                *due = None;
+                running.push(turn(i).map(move |result| (i, result)));
+            }
         }
-        if options.until_idle && !ran_something {
-            return Ok(all_reports);
-        }
-        if !ran_something {
-            let wait = (next_wake - now()).clamp(1, options.max_sleep.as_secs() as i64);
+        let next_due = due_at.iter().flatten().min().copied();
+        let wait = next_due
+            .map_or(max_sleep, |due| due.saturating_sub(now()))
+            .clamp(1, max_sleep);
+        if running.is_empty() {
+            if options.until_idle {
+                return Ok(all_reports);
+            }
             tracing::debug!(seconds = wait, "nothing due; sleeping");
             tokio::time::sleep(Duration::from_secs(wait as u64)).await;
+            continue;
+        }
+        tokio::select! {
+            Some((i, result)) = running.next() => {
+                let (reports, wake) = result?;
+                let ran_something = !reports.is_empty();
+                all_reports.extend(reports);
+                due_at[i] = Some(if ran_something {
+                    Timestamp::MIN
+                } else {
+                    wake.min(now().saturating_add(max_sleep))
+                });
+            }
+            // A waiting connection may come due while others still run.
+            _ = tokio::time::sleep(Duration::from_secs(wait as u64)) => {}
         }
     }
 }
@@ -139,7 +187,8 @@ async fn run_due(
             .mirror
             .stream_state(live.name(), &stream.name)?
             .is_some_and(|s| s.label == ats_mirror::StreamLabel::Done);
-        if stream_done && last_at + options.reconcile_interval_seconds <= at {
+        let scan_due_at = last_at.saturating_add(options.reconcile_interval_seconds);
+        if stream_done && scan_due_at <= at {
             let end = reconcile_stream(host, live, stream, options.reconcile_grace_seconds).await?;
             if let ats_sync::ReconcileEnd::Completed(outcome) = end {
                 tracing::info!(connection = live.name(), stream = %stream.name, ?outcome, "id scan done");
@@ -149,7 +198,7 @@ async fn run_due(
                 host.mirror.save_stream_state(live.name(), &key, &state)?;
             }
         } else {
-            next_wake = next_wake.min(last_at + options.reconcile_interval_seconds);
+            next_wake = next_wake.min(scan_due_at);
         }
     }
     Ok((reports, next_wake))
@@ -161,4 +210,98 @@ pub async fn run_quietly(
     options: &SchedulerOptions,
 ) -> Result<Vec<(String, StreamReport)>, HostError> {
     run(host, options, &NoProgress).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use tokio::sync::Notify;
+
+    fn until_idle() -> SchedulerOptions {
+        SchedulerOptions {
+            until_idle: true,
+            ..SchedulerOptions::default()
+        }
+    }
+
+    /// A turn that ran something (`report`) or nothing, next due in `seconds`.
+    type Turn = Result<(Vec<&'static str>, Timestamp), HostError>;
+    fn turn(report: Option<&'static str>, seconds: i64) -> Turn {
+        Ok((report.into_iter().collect(), now() + seconds))
+    }
+
+    #[tokio::test]
+    async fn a_stuck_connection_does_not_hold_up_the_others() {
+        // Connection 0's first turn is stuck until connection 1 has taken three turns. A
+        // scheduler that waits for every connection each round never gets there.
+        let released = Notify::new();
+        let turns = [AtomicU32::new(0), AtomicU32::new(0)];
+        let (released, turns) = (&released, &turns);
+        let options = until_idle();
+        let scheduler = take_turns(2, &options, |i| async move {
+            let n = turns[i].fetch_add(1, Ordering::SeqCst) + 1;
+            match (i, n) {
+                (0, 1) => {
+                    released.notified().await;
+                    turn(Some("0"), 3_600)
+                }
+                (1, 1..=3) => {
+                    if n == 3 {
+                        released.notify_one();
+                    }
+                    turn(Some("1"), 3_600)
+                }
+                _ => turn(None, 3_600),
+            }
+        });
+        let reports = tokio::time::timeout(Duration::from_secs(10), scheduler)
+            .await
+            .expect("connection 1 waited for the stuck connection 0")
+            .unwrap();
+        assert_eq!(reports, ["1", "1", "1", "0"]);
+    }
+
+    #[tokio::test]
+    async fn a_connection_due_again_runs_while_another_is_still_running() {
+        let turns = [AtomicU32::new(0), AtomicU32::new(0)];
+        let turns = &turns;
+        let options = until_idle();
+        let scheduler = take_turns(2, &options, |i| async move {
+            let n = turns[i].fetch_add(1, Ordering::SeqCst) + 1;
+            match (i, n) {
+                (0, 1) => {
+                    tokio::time::sleep(Duration::from_secs(3)).await;
+                    turn(Some("slow"), 3_600)
+                }
+                // Nothing due yet, but in a second.
+                (1, 1) => turn(None, 1),
+                (1, 2) => turn(Some("due"), 3_600),
+                _ => turn(None, 3_600),
+            }
+        });
+        let reports = tokio::time::timeout(Duration::from_secs(10), scheduler)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(reports, ["due", "slow"]);
+    }
+
+    #[tokio::test]
+    async fn until_idle_stops_once_nothing_runs_and_nothing_is_due() {
+        let turns = AtomicU32::new(0);
+        let turns = &turns;
+        let reports = take_turns(3, &until_idle(), |_| async move {
+            turns.fetch_add(1, Ordering::SeqCst);
+            turn(None, 3_600)
+        })
+        .await
+        .unwrap();
+        assert!(reports.is_empty());
+        assert_eq!(
+            turns.load(Ordering::SeqCst),
+            3,
+            "each connection looked once"
+        );
+    }
 }

@@ -68,24 +68,31 @@ pub fn sync_status(state: Option<&StreamState>) -> SyncStatus {
     }
 }
 
-/// When a stream should run next (pure: the scheduler and the status view share it).
+/// When a stream should run next (pure: the scheduler and the status view share it). The
+/// interval may be the plugin's own, so the arithmetic saturates.
 pub fn next_run_at(
     state: Option<&StreamState>,
     interval_seconds: u64,
     now: Timestamp,
 ) -> Timestamp {
-    let interval = interval_seconds as i64;
+    let interval = i64::try_from(interval_seconds).unwrap_or(i64::MAX);
     let Some(state) = state else { return now };
     match state.label {
         StreamLabel::NotStarted | StreamLabel::Syncing => now,
-        StreamLabel::Paused => state.paused_until.unwrap_or(now + 300),
+        StreamLabel::Paused => state.paused_until.unwrap_or(now.saturating_add(300)),
         // A person must fix something; try again hourly in case they did.
-        StreamLabel::NeedsAttention => state.last_failure_at.unwrap_or(now) + 3_600,
+        StreamLabel::NeedsAttention => state.last_failure_at.unwrap_or(now).saturating_add(3_600),
         StreamLabel::Failed => {
             let backoff = 60i64.saturating_mul(1 << state.consecutive_failures.min(10));
-            state.last_failure_at.unwrap_or(now) + backoff.min(interval.max(60))
+            state
+                .last_failure_at
+                .unwrap_or(now)
+                .saturating_add(backoff.min(interval.max(60)))
         }
-        StreamLabel::Done => state.last_success_at.unwrap_or(now) + interval,
+        StreamLabel::Done => state
+            .last_success_at
+            .unwrap_or(now)
+            .saturating_add(interval),
     }
 }
 
@@ -290,5 +297,15 @@ mod tests {
         assert_eq!(next_run_at(Some(&failed), 3_600, now), now + 240);
         failed.consecutive_failures = 9;
         assert_eq!(next_run_at(Some(&failed), 600, now), now + 600);
+    }
+
+    #[test]
+    fn an_absurd_interval_from_the_plugin_means_never_again_not_a_panic_or_always() {
+        let now = 1_000_000;
+        let mut done = state(StreamLabel::Done);
+        done.last_success_at = Some(now);
+        for interval in [u64::MAX, i64::MAX as u64] {
+            assert_eq!(next_run_at(Some(&done), interval, now), i64::MAX);
+        }
     }
 }

@@ -83,10 +83,13 @@ pub fn select_streams(
 }
 
 /// Seconds of overlap for incremental runs: the ATS's list staleness, its timestamp precision,
-/// and a minute for clock differences.
+/// and a minute for clock differences. The plugin declares the first two, so the sum saturates.
 pub fn overlap_seconds(live: &LiveConnection) -> i64 {
     let info = live.connection.info();
-    info.list_staleness_seconds as i64 + i64::from(info.timestamp_precision_seconds) + 60
+    i64::try_from(info.list_staleness_seconds)
+        .unwrap_or(i64::MAX)
+        .saturating_add(i64::from(info.timestamp_precision_seconds))
+        .saturating_add(60)
 }
 
 /// Syncs the selected streams of one connection.

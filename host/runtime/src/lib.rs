@@ -40,8 +40,8 @@ pub use ats_model::{
 pub use connection::{Connection, ConnectionSpec};
 pub use outbound_http::grant::HostGrant;
 pub use engine::{Runtime, RuntimeConfig};
-pub use limits::{PluginLimits, cut_text};
 pub use error::{CallError, RuntimeError, StorageError};
+pub use limits::{PluginLimits, cut_text};
 pub use outbound_http::{
     HttpClientConfig, NoObserver, RequestInfo, RequestObserver, RequestStats, ResponseInfo,
 };

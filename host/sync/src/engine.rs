@@ -6,10 +6,15 @@
 //! transaction, and only then asks for the next page. A process killed at any point resumes
 //! from the last committed cursor; re-reading a page that was already committed is harmless
 //! because the mirror's upserts are idempotent.
+//!
+//! Everything a plugin returns is untrusted: its retry-afters are bounded by the window of their
+//! limit ([`RetryAfterCaps`]) and its cursors by [`crate::paging`], so a broken or hostile
+//! connector can neither crash the engine nor keep a run going for ever.
 
-use crate::backoff::BackoffPolicy;
+use crate::backoff::{BackoffPolicy, RetryAfterCaps};
 use crate::lane_context::with_lane;
 use crate::meter::{QuotaMeter, now};
+use crate::paging::{MAX_PAGES_WITHOUT_PROGRESS, PagingGuard};
 use crate::quota::Lane;
 use crate::source::{RecordSource, SourceError};
 use ats_mirror::{
@@ -45,6 +50,17 @@ pub struct EngineConfig {
     pub wait_for_quota: bool,
     /// Never wait longer than this for a quota reset within one call.
     pub max_quota_wait: Duration,
+    /// The longest wait a connector's retry-after may ask for, by scope of limit (default: a
+    /// day for daily and unknown limits, 15 minutes for short windows). A longer one is cut
+    /// to the cap and logged.
+    pub retry_after_caps: RetryAfterCaps,
+    /// The longest the engine sleeps within a run before retrying a short-window limit. A
+    /// longer retry-after pauses the run until then instead (like a daily limit), unless
+    /// `wait_for_quota`; the run resumes from its checkpoint.
+    pub max_retry_sleep: Duration,
+    /// Consecutive pages with a next cursor but no records and no gone ids a run accepts; one
+    /// more fails the run (the connector's paging never ends).
+    pub max_pages_without_progress: u32,
 }
 
 impl Default for EngineConfig {
@@ -54,6 +70,9 @@ impl Default for EngineConfig {
             page_size: MAX_PAGE_SIZE,
             wait_for_quota: false,
             max_quota_wait: Duration::from_secs(26 * 3600),
+            retry_after_caps: RetryAfterCaps::default(),
+            max_retry_sleep: Duration::from_secs(60),
+            max_pages_without_progress: MAX_PAGES_WITHOUT_PROGRESS,
         }
     }
 }
@@ -165,7 +184,9 @@ pub fn plan_run(state: &StreamState, run: &StreamRun) -> RunPlan {
     // The since-time depends only on the committed high-water mark, which changes only when a
     // run completes, so a resumed run asks for exactly the same window.
     let updated_since = match mode {
-        RunMode::Incremental => state.high_water_mark.map(|hwm| hwm - run.overlap_seconds),
+        RunMode::Incremental => state
+            .high_water_mark
+            .map(|hwm| hwm.saturating_sub(run.overlap_seconds)),
         _ => None,
     };
     RunPlan {
@@ -193,6 +214,10 @@ impl Engine {
 
     pub fn store(&self) -> &Arc<dyn MirrorStore> {
         &self.store
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
     }
 
     /// Runs mirror work off the async threads (SQLite calls block).
@@ -255,6 +280,10 @@ impl Engine {
             updated_since: plan.updated_since,
             page_size_hint: Some(self.config.page_size),
         };
+        let mut paging = PagingGuard::new(
+            state.cursor.as_deref(),
+            self.config.max_pages_without_progress,
+        );
         let mut read_totals = RunTotals::default();
         let mut next = self
             .read_page(
@@ -273,6 +302,16 @@ impl Engine {
                 Ok(page) => page,
                 Err(stop) => break stop.into_end(plan.mode, totals),
             };
+            // A page whose paging would never end is not written: the checkpoint stays on the
+            // last good page (everything before it is committed).
+            let brought_something = !page.records.is_empty() || !page.gone.is_empty();
+            if let Err(error) = paging.check(brought_something, page.next_cursor.as_deref()) {
+                tracing::warn!(
+                    connection = %conn, stream = %stream, error = %error,
+                    "stopping a run whose paging never ends"
+                );
+                break Stop::paging(error).into_end(plan.mode, totals);
+            }
             let next_cursor = page.next_cursor.clone();
             state.cursor = next_cursor.clone();
             let page_max = page.records.iter().filter_map(|r| r.updated_at()).max();
@@ -358,7 +397,8 @@ impl Engine {
         progress: &dyn Progress,
     ) -> Result<Page, Stop> {
         let kind = run.stream.kind;
-        self.with_retries(meter, lane, &run.stream.name, totals, progress, |hint| {
+        let (conn, stream) = (&run.connection, &run.stream.name);
+        self.with_retries(meter, lane, conn, stream, totals, progress, |hint| {
             let mut request = request.clone();
             request.page_size_hint = Some(hint.min(request.page_size_hint.unwrap_or(hint)));
             with_lane(lane, source.list_records(kind, request))
@@ -368,10 +408,12 @@ impl Engine {
 
     /// Calls `call` until it succeeds, retrying what a retry can fix (with back-off), and
     /// pausing when the lane's quota is spent. `call` gets the page size the lane can afford.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn with_retries<T, F, Fut>(
         &self,
         meter: &QuotaMeter,
         lane: Lane,
+        connection: &str,
         stream: &str,
         totals: &mut RunTotals,
         progress: &dyn Progress,
@@ -383,6 +425,7 @@ impl Engine {
     {
         let mut attempt = 0;
         let mut waited_for_quota = Duration::ZERO;
+        let mut warned_of_clamp = false;
         loop {
             // Ask only for what the lane can still pay for: one search plus one read per record
             // is the costliest a page can be.
@@ -413,20 +456,44 @@ impl Engine {
             let retry_after = match &error {
                 SourceError::QuotaExhausted { until } => return Err(Stop::Paused(*until)),
                 SourceError::Connector(ConnectorError::RateLimited {
-                    scope: RateLimitScope::Daily,
+                    scope,
                     retry_after_seconds,
                     ..
                 }) => {
-                    let until = retry_after_seconds.map(|s| now() + s as i64);
-                    if !self.config.wait_for_quota {
-                        return Err(Stop::Paused(until.or(meter.reset_at())));
+                    let wait = retry_after_seconds.map(|asked| {
+                        let wait = self.config.retry_after_caps.clamp(*scope, asked);
+                        if wait.as_secs() < asked && !std::mem::replace(&mut warned_of_clamp, true)
+                        {
+                            tracing::warn!(
+                                connection,
+                                stream,
+                                ?scope,
+                                retry_after_seconds = asked,
+                                clamped_to_seconds = wait.as_secs(),
+                                "the connector asked to wait longer than its rate limit's window; \
+                                 waiting the window instead"
+                            );
+                        }
+                        wait
+                    });
+                    // A daily limit pauses the run; so does a short one asking for longer than
+                    // the engine sleeps within a run.
+                    let pause = match scope {
+                        RateLimitScope::Daily => true,
+                        _ => wait.is_some_and(|w| w > self.config.max_retry_sleep),
+                    };
+                    if pause && !self.config.wait_for_quota {
+                        let until = wait.map(|w| {
+                            now().saturating_add(i64::try_from(w.as_secs()).unwrap_or(i64::MAX))
+                        });
+                        let until = match scope {
+                            RateLimitScope::Daily => until.or(meter.reset_at()),
+                            _ => until,
+                        };
+                        return Err(Stop::Paused(until));
                     }
-                    retry_after_seconds.map(Duration::from_secs)
+                    wait
                 }
-                SourceError::Connector(ConnectorError::RateLimited {
-                    retry_after_seconds,
-                    ..
-                }) => retry_after_seconds.map(Duration::from_secs),
                 SourceError::Connector(e) if e.is_retryable() => None,
                 SourceError::Connector(e) => {
                     let label = match crate::status::SyncStatus::after_error(e) {
@@ -437,6 +504,10 @@ impl Engine {
                 }
                 // A trap or timeout may be a one-off (a slow ATS); retry a few times.
                 SourceError::Plugin(_) => None,
+                // The connector would answer the same again: its fault, not a one-off.
+                SourceError::Paging(_) => {
+                    return Err(Stop::Failed(stream_error(&error), StreamLabel::Failed));
+                }
             };
             match self.config.backoff.delay_random(attempt, retry_after) {
                 Some(delay) => {
@@ -460,11 +531,12 @@ impl Engine {
             return None;
         }
         let reset_at = meter.reset_at()?;
-        let wait = Duration::from_secs((reset_at - now()).max(0) as u64 + 1);
-        if *waited + wait > self.config.max_quota_wait {
+        let wait = Duration::from_secs(reset_at.saturating_sub(now()).max(0) as u64)
+            .saturating_add(Duration::from_secs(1));
+        if waited.saturating_add(wait) > self.config.max_quota_wait {
             return None;
         }
-        *waited += wait;
+        *waited = waited.saturating_add(wait);
         Some(wait)
     }
 
@@ -538,6 +610,14 @@ pub(crate) enum Stop {
 }
 
 impl Stop {
+    /// The stop of a run whose paging never ends.
+    pub(crate) fn paging(error: crate::paging::PagingError) -> Stop {
+        Stop::Failed(
+            stream_error(&SourceError::Paging(error)),
+            StreamLabel::Failed,
+        )
+    }
+
     fn into_end(self, mode: RunMode, totals: RunTotals) -> RunEnd {
         match self {
             Stop::Paused(until) => RunEnd::Paused {
@@ -581,5 +661,39 @@ pub fn stream_error(error: &SourceError) -> StreamError {
             message: format!("the connector plugin failed: {message}"),
             advice: Some("report it to the connector's maintainers with the run log".into()),
         },
+        SourceError::Paging(e) => StreamError {
+            kind: "paging".into(),
+            message: e.to_string(),
+            advice: Some(e.advice().to_string()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_incremental_window_from_an_absurd_high_water_mark_does_not_overflow() {
+        // The high-water mark is the newest `updated-at` a plugin returned: any i64 at all.
+        let state = StreamState {
+            high_water_mark: Some(i64::MIN + 5),
+            ..StreamState::default()
+        };
+        let run = StreamRun {
+            connection: "acme".into(),
+            stream: StreamSpec {
+                name: "candidates".into(),
+                kind: RecordKind::Candidate,
+                default_interval_seconds: 600,
+                incremental: true,
+                lists_ids: true,
+            },
+            force_full: false,
+            overlap_seconds: i64::MAX,
+        };
+        let plan = plan_run(&state, &run);
+        assert_eq!(plan.mode, RunMode::Incremental);
+        assert_eq!(plan.updated_since, Some(i64::MIN));
     }
 }

@@ -2,15 +2,18 @@
 //!
 //! - [`engine`]: one stream run (full or incremental), page by page, each page committed with its
 //!   checkpoint; retries with back-off; pauses for quota.
+//! - [`paging`]: the bounds that stop a connector whose pages never end.
 //! - [`reconcile`]: id scans that find records deleted in the ATS.
 //! - [`quota`] and [`meter`]: the per-connection request budget, spent by priority lane.
-//! - [`scheduler`]: which stream runs when.
 //! - [`status`]: the words a recruiter's tool shows.
+//!
+//! Which stream runs when is the host's scheduler (`host/src/scheduler.rs`).
 
 pub mod backoff;
 pub mod engine;
 pub mod lane_context;
 pub mod meter;
+pub mod paging;
 pub mod quota;
 pub mod reconcile;
 pub mod source;
@@ -20,6 +23,7 @@ pub use engine::{
     Engine, EngineConfig, NoProgress, Progress, RunEnd, RunTotals, StreamRun, SyncError,
 };
 pub use meter::QuotaMeter;
+pub use paging::PagingError;
 pub use quota::Lane;
 pub use reconcile::ReconcileEnd;
 pub use source::{RecordSource, SourceError};

@@ -8,8 +8,12 @@
 //! Lanes are ordered by priority. A lower lane may only spend while enough budget remains above
 //! its *floor*, so that higher lanes (interactive writes first) always find budget left.
 
+use crate::backoff::DAILY_WINDOW;
 use ats_model::Timestamp;
 use serde::{Deserialize, Serialize};
+
+/// The length of a quota window: the ledger counts a connector's `requests-per-day`.
+const WINDOW_SECONDS: u64 = DAILY_WINDOW.as_secs();
 
 /// Work classes, highest priority first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -131,6 +135,10 @@ impl QuotaLedger {
 
     /// Starts a new window when the previous one has ended.
     fn roll_window(&mut self, now: Timestamp) {
+        // A ledger saved before reset times were bounded may hold one beyond any window.
+        if let Some(reset_at) = self.reset_at.as_mut() {
+            *reset_at = (*reset_at).min(now.saturating_add(WINDOW_SECONDS as i64));
+        }
         if let Some(reset_at) = self.reset_at
             && now >= reset_at
         {
@@ -174,7 +182,9 @@ impl QuotaLedger {
             self.limit = Some(limit);
         }
         if let Some(reset) = headers.reset_seconds {
-            self.reset_at = Some(now + reset as i64);
+            // The quota is counted per day, so its window ends within a day, whatever the
+            // header says (an absurd value must not park the connection or overflow).
+            self.reset_at = Some(now.saturating_add(reset.min(WINDOW_SECONDS) as i64));
         }
         match headers.remaining {
             // The ATS's count is the truth; requests still in flight are not in it yet.
@@ -217,11 +227,15 @@ impl QuotaLedger {
         let per_window = limit
             .saturating_sub((limit as f64 * lane.floor_fraction()).ceil() as u64)
             .max(1);
-        let first_wait = self.reset_at.map(|r| (r - now).max(0) as u64)?;
+        let first_wait = self.reset_at.map(|r| r.saturating_sub(now).max(0) as u64)?;
         let left = requests - available;
         let more_windows = left.div_ceil(per_window) - 1;
         let tail = left - more_windows * per_window;
-        Some(first_wait + more_windows * 86_400 + (tail as f64 / speed).ceil() as u64)
+        Some(
+            first_wait
+                .saturating_add(more_windows.saturating_mul(WINDOW_SECONDS))
+                .saturating_add((tail as f64 / speed).ceil() as u64),
+        )
     }
 }
 
@@ -313,6 +327,34 @@ mod tests {
         assert_eq!(ledger.limit(), Some(20_000));
         assert_eq!(ledger.remaining(), Some(19_902));
         assert_eq!(ledger.reset_at(), Some(9_299));
+    }
+
+    #[test]
+    fn an_absurd_reset_header_ends_the_window_within_a_day() {
+        let mut ledger = QuotaLedger::new(Some(10));
+        for reset in [u64::MAX, i64::MAX as u64, 1 << 63] {
+            ledger.try_admit(Lane::Interactive, 1_000).unwrap();
+            ledger.record_response(headers(10, 5, reset), 1_000);
+            assert_eq!(ledger.reset_at(), Some(1_000 + 86_400));
+        }
+    }
+
+    #[test]
+    fn a_saved_reset_beyond_any_window_is_brought_back_within_a_day() {
+        let mut saved = QuotaLedger::new(Some(10));
+        saved.remaining = Some(0);
+        saved.reset_at = Some(i64::MAX);
+        let mut ledger = QuotaLedger::restored(saved);
+        assert_eq!(ledger.available(Lane::Interactive, 1_000), Some(0));
+        assert_eq!(ledger.reset_at(), Some(1_000 + 86_400));
+        assert_eq!(
+            ledger.eta_seconds(Lane::Interactive, u64::MAX, 1.0, 1_000),
+            Some(u64::MAX)
+        );
+        assert_eq!(
+            ledger.available(Lane::Interactive, 1_000 + 86_400),
+            Some(10)
+        );
     }
 
     #[test]

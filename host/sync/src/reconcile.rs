@@ -9,6 +9,7 @@ use crate::engine::SyncError;
 use crate::engine::{Engine, NoProgress, Progress, RunTotals, Stop};
 use crate::lane_context::with_lane;
 use crate::meter::{QuotaMeter, now};
+use crate::paging::PagingGuard;
 use crate::quota::Lane;
 use crate::source::RecordSource;
 use ats_mirror::{ReconcileOutcome, StreamError};
@@ -43,17 +44,32 @@ impl Engine {
         let mut cursor: Option<String> = None;
         let mut totals = RunTotals::default();
         let stream = format!("{kind}-ids");
+        // Id scans page through cursors like record streams, with the same bounds.
+        let mut paging = PagingGuard::new(None, self.config().max_pages_without_progress);
         loop {
             let page = self
                 .with_retries(
                     meter,
                     Lane::Backfill,
+                    connection,
                     &stream,
                     &mut totals,
                     progress,
                     |_| with_lane(Lane::Backfill, source.list_ids(kind, cursor.clone())),
                 )
                 .await;
+            let page = page.and_then(|page| {
+                paging
+                    .check(!page.ids.is_empty(), page.next_cursor.as_deref())
+                    .map_err(|error| {
+                        tracing::warn!(
+                            connection, stream = %stream, error = %error,
+                            "stopping an id scan whose paging never ends"
+                        );
+                        Stop::paging(error)
+                    })
+                    .map(|()| page)
+            });
             let page = match page {
                 Ok(page) => page,
                 Err(stop) => {

@@ -1,6 +1,7 @@
 //! What the engine needs from a connector: paged reads. The host implements this for a
 //! connection running in the wasm runtime; tests implement it natively.
 
+use crate::paging::PagingError;
 use ats_model::{ConnectorError, IdPage, ListRequest, Page, RecordKind};
 use std::future::Future;
 
@@ -16,6 +17,9 @@ pub enum SourceError {
     /// The plugin trapped, ran out of memory or time: a bug in the plugin or a limit hit.
     #[error("the plugin failed: {0}")]
     Plugin(String),
+    /// The connector's pages would never end (see [`crate::paging`]): its fault, never retried.
+    #[error(transparent)]
+    Paging(#[from] PagingError),
 }
 
 /// Paged reads of one connection.
