@@ -6,10 +6,12 @@ use crate::bindings::{wit, wit_types as w};
 use crate::call::{self, CallContext, ExportFuture, HostState};
 use crate::engine::Runtime;
 use crate::error::{CallError, RuntimeError};
+use crate::limits::PluginLimits;
 use crate::outbound_http::allow_list::AllowList;
 use crate::outbound_http::auth::Credentials;
 use crate::outbound_http::{ConnectionHttp, RequestObserver, RequestStats};
 use crate::plugin::Plugin;
+use crate::returned;
 use crate::secrets::{Redactor, Secret};
 use crate::storage::PluginStorage;
 use ats_model as m;
@@ -155,25 +157,45 @@ impl Connection {
         self.inner.context.http.stats()
     }
 
+    /// The bounds on what this connection's plugin may make the host spend. Every use goes
+    /// through here, so making them per connection changes one line.
+    fn limits(&self) -> &PluginLimits {
+        &self.inner.plugin.inner.runtime.config.limits
+    }
+
+    /// Calls `export` and bounds its answer (`returned`): `keep` converts and bounds a
+    /// success; a connector error or a panic message has its texts cut.
     async fn call<T, M>(
         &self,
         export: &'static str,
         call: Export<T>,
-        map: impl FnOnce(T) -> M,
+        keep: impl FnOnce(&PluginLimits, T) -> Result<M, CallError>,
     ) -> Result<M, CallError> {
         let plugin = &self.inner.plugin.inner;
-        match call::run(
+        let limits = self.limits();
+        let kept = match call::run(
             &plugin.runtime,
             &plugin.pre,
             &self.inner.context,
             export,
             call,
         )
-        .await?
+        .await
+        .map_err(|e| returned::call_error(limits, e))?
         {
-            Ok(value) => Ok(map(value)),
-            Err(error) => Err(CallError::Connector(error.into())),
+            Ok(value) => keep(limits, value),
+            Err(error) => Err(CallError::Connector(returned::connector_error(
+                limits,
+                error.into(),
+            ))),
+        };
+        if let Err(
+            refused @ (CallError::ReturnedTooLarge { .. } | CallError::ReturnedInvalid { .. }),
+        ) = &kept
+        {
+            tracing::warn!(connection = %self.name(), export, "plugin answer refused: {refused}");
         }
+        kept
     }
 
     /// Verifies credentials and checks every permission (`check-connection`).
@@ -181,7 +203,7 @@ impl Connection {
         self.call(
             "check-connection",
             Box::new(|g, s| Box::pin(async move { g.call_check_connection(s).await })),
-            Into::into,
+            |l, r| returned::connection_report(l, r.into()),
         )
         .await
     }
@@ -198,7 +220,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_list_records(s, kind.into(), &request).await })
             }),
-            Into::into,
+            |l, p| returned::page(l, p.into()),
         )
         .await
     }
@@ -214,7 +236,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_list_ids(s, kind.into(), cursor.as_ref()).await })
             }),
-            Into::into,
+            |l, p| returned::id_page(l, p.into()),
         )
         .await
     }
@@ -225,7 +247,7 @@ impl Connection {
         self.call(
             "get",
             Box::new(move |g, s| Box::pin(async move { g.call_get(s, kind.into(), &id).await })),
-            Into::into,
+            |l, r| returned::record(l, r.into()),
         )
         .await
     }
@@ -239,7 +261,7 @@ impl Connection {
         self.call(
             "find-candidates",
             Box::new(move |g, s| Box::pin(async move { g.call_find_candidates(s, &query).await })),
-            |found| found.into_iter().map(Into::into).collect(),
+            |l, found| returned::candidates(l, found.into_iter().map(Into::into).collect()),
         )
         .await
     }
@@ -253,7 +275,7 @@ impl Connection {
         self.call(
             "create-candidate",
             Box::new(move |g, s| Box::pin(async move { g.call_create_candidate(s, &input).await })),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -271,7 +293,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_update_candidate(s, &id, &input).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -287,7 +309,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_create_application(s, &input).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -305,7 +327,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_move_application(s, &id, &target).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -322,7 +344,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_reject_application(s, &id, reason.as_deref()).await })
             }),
-            Into::into,
+            |l, r| returned::reject_result(l, r.into()),
         )
         .await
     }
@@ -340,7 +362,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_upload_attachment(s, &candidate_id, &file).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -361,7 +383,7 @@ impl Connection {
                         .await
                 })
             }),
-            Into::into,
+            |_, f| returned::attachment_file(f.into()),
         )
         .await
     }
@@ -379,7 +401,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_add_note(s, &candidate_id, &note).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -397,7 +419,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_add_tag(s, &candidate_id, &tag).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -411,7 +433,7 @@ impl Connection {
         self.call(
             "parse-event",
             Box::new(move |g, s| Box::pin(async move { g.call_parse_event(s, &event).await })),
-            |refs| refs.into_iter().map(Into::into).collect(),
+            |l, refs| returned::record_refs(l, refs.into_iter().map(Into::into).collect()),
         )
         .await
     }
