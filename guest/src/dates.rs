@@ -40,7 +40,9 @@ fn parse_date(date: &str) -> Option<i64> {
     let year: i64 = parts.next()?.parse().ok()?;
     let month: u32 = parts.next()?.parse().ok()?;
     let day: u32 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || !(1..=12).contains(&month) {
+    // iCIMS writes four-digit years; a longer one is not a date, and would overflow the day
+    // count below (a panic natively, a wrapped timestamp in the component).
+    if parts.next().is_some() || !(0..=9999).contains(&year) || !(1..=12).contains(&month) {
         return None;
     }
     if day == 0 || day > days_in_month(year, month) {
@@ -171,10 +173,14 @@ mod tests {
             "2024-01-01 13:00 PM",
             "2024-01-01 0:10 AM",
             "2024-01-01 10:60 AM",
+            "300000000000-1-1",
+            "10000-01-01",
+            "9223372036854775807-12-31 11:59 PM",
         ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
         assert!(parse("2024-02-29").is_some());
+        assert!(parse("9999-12-31 11:59 PM").is_some());
         assert!(parse("2023-02-29").is_none());
     }
 

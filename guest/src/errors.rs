@@ -14,6 +14,11 @@ pub const REMAINING_HEADER: &str = "x-ratelimit-remaining";
 pub const RESET_HEADER: &str = "x-ratelimit-reset";
 pub const LIMIT_HEADER: &str = "x-ratelimit-limit";
 
+/// Most bytes of iCIMS's own error messages one typed error repeats. An answer listing
+/// thousands of errors (or one huge message) must not become a message of megabytes; the rest
+/// is counted, not copied.
+pub const MAX_MESSAGE_BYTES: usize = 2 << 10;
+
 /// iCIMS error codes the connector acts on.
 pub const CODE_FIELD_REQUIRED: i64 = 1;
 pub const CODE_NOT_FOUND: i64 = 2;
@@ -95,7 +100,7 @@ pub fn check(
 ) -> Result<(), ConnectorError> {
     let errors = body_errors(body);
     let messages = match &errors {
-        BodyErrors::Errors(list) => list.iter().map(describe).collect::<Vec<_>>().join("; "),
+        BodyErrors::Errors(list) => describe_all(list),
         _ => String::new(),
     };
     let with_status = |fallback: &str| {
@@ -167,6 +172,35 @@ pub fn check(
         };
     }
     Err(ConnectorError::Internal(with_status(": unexpected answer")))
+}
+
+/// The errors' descriptions joined, at most [`MAX_MESSAGE_BYTES`] of them (cut on a character
+/// boundary) and a count of those left out.
+fn describe_all(list: &[IcimsError]) -> String {
+    let mut text = String::new();
+    let mut described = 0;
+    for e in list {
+        if text.len() >= MAX_MESSAGE_BYTES {
+            break;
+        }
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(&describe(e));
+        described += 1;
+    }
+    if text.len() > MAX_MESSAGE_BYTES {
+        let mut end = MAX_MESSAGE_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    if described < list.len() {
+        text.push_str(&format!(" (and {} more errors)", list.len() - described));
+    }
+    text
 }
 
 fn describe(e: &IcimsError) -> String {
@@ -293,6 +327,22 @@ mod tests {
             ),
             Err(ConnectorError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn many_or_huge_error_messages_are_cut_and_counted() {
+        let many = format!("{{\"errors\":[{}{{}}]}}", "{},".repeat(5_000)).into_bytes();
+        let e = run(400, &[], &many);
+        assert!(
+            matches!(&e, Err(ConnectorError::InvalidInput(m)) if m.len() < MAX_MESSAGE_BYTES + 200 && m.contains("more errors)")),
+            "{e:?}"
+        );
+        let huge = err(99, &"é".repeat(MAX_MESSAGE_BYTES));
+        let e = run(200, &[], &huge);
+        assert!(
+            matches!(&e, Err(ConnectorError::Internal(m)) if m.len() < MAX_MESSAGE_BYTES + 100 && m.ends_with('…')),
+            "{e:?}"
+        );
     }
 
     #[test]

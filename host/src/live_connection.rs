@@ -25,6 +25,12 @@ impl LiveConnection {
 pub fn source_error(error: CallError) -> SourceError {
     match error {
         CallError::Connector(e) => SourceError::Connector(e),
+        // The same call would break the same bound again: retrying only spends time.
+        fault @ (CallError::CpuTimeExceeded { .. }
+        | CallError::StackOverflow { .. }
+        | CallError::OutOfMemory { .. }
+        | CallError::ReturnedTooLarge { .. }
+        | CallError::ReturnedInvalid { .. }) => SourceError::PluginFault(fault.to_string()),
         other => SourceError::Plugin(other.to_string()),
     }
 }

@@ -11,6 +11,7 @@ use crate::outbound_http::auth::Credentials;
 use crate::outbound_http::grant::HostGrant;
 use crate::outbound_http::{ConnectionHttp, RequestObserver, RequestStats};
 use crate::plugin::Plugin;
+use crate::returned;
 use crate::secrets::{Redactor, Secret};
 use crate::storage::PluginStorage;
 use ats_model as m;
@@ -181,39 +182,54 @@ impl Connection {
         self.inner.context.http.stats()
     }
 
+    /// Calls `export` and bounds its answer (`returned`): `keep` converts and bounds a
+    /// success; a connector error or a panic message has its texts cut.
     async fn call<T, M>(
         &self,
         export: &'static str,
         call: Export<T>,
-        map: impl FnOnce(T) -> M,
+        keep: impl FnOnce(&PluginLimits, T) -> Result<M, CallError>,
     ) -> Result<M, CallError> {
         let plugin = &self.inner.plugin.inner;
-        match call::run(
+        let limits = self.limits();
+        let kept = match call::run(
             &plugin.runtime,
             &plugin.pre,
             &self.inner.context,
             export,
             call,
         )
-        .await?
+        .await
+        .map_err(|e| returned::call_error(limits, e))?
         {
-            Ok(value) => Ok(map(value)),
-            // An ATS may have echoed a credential into the text the plugin passes on.
+            Ok(value) => keep(limits, value),
+            // Cut first, then redact: an ATS may have echoed a credential into the text.
             Err(error) => Err(CallError::Connector(
-                self.inner.context.redactor.redact_all(error.into()),
+                self.inner
+                    .context
+                    .redactor
+                    .redact_all(returned::connector_error(limits, error.into())),
             )),
+        };
+        if let Err(
+            refused @ (CallError::ReturnedTooLarge { .. } | CallError::ReturnedInvalid { .. }),
+        ) = &kept
+        {
+            tracing::warn!(connection = %self.name(), export, "plugin answer refused: {refused}");
         }
+        kept
     }
 
     /// Verifies credentials and checks every permission (`check-connection`).
     pub async fn check_connection(&self) -> Result<m::ConnectionReport, CallError> {
-        let report: m::ConnectionReport = self
+        let report = self
             .call(
                 "check-connection",
                 Box::new(|g, s| Box::pin(async move { g.call_check_connection(s).await })),
-                Into::into,
+                |l, r| returned::connection_report(l, r.into()),
             )
             .await?;
+        // An ATS may have echoed a credential into the report's texts.
         Ok(self.inner.context.redactor.redact_all(report))
     }
 
@@ -229,7 +245,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_list_records(s, kind.into(), &request).await })
             }),
-            Into::into,
+            |l, p| returned::page(l, p.into()),
         )
         .await
     }
@@ -245,7 +261,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_list_ids(s, kind.into(), cursor.as_ref()).await })
             }),
-            Into::into,
+            |l, p| returned::id_page(l, p.into()),
         )
         .await
     }
@@ -256,7 +272,7 @@ impl Connection {
         self.call(
             "get",
             Box::new(move |g, s| Box::pin(async move { g.call_get(s, kind.into(), &id).await })),
-            Into::into,
+            |l, r| returned::record(l, r.into()),
         )
         .await
     }
@@ -270,7 +286,7 @@ impl Connection {
         self.call(
             "find-candidates",
             Box::new(move |g, s| Box::pin(async move { g.call_find_candidates(s, &query).await })),
-            |found| found.into_iter().map(Into::into).collect(),
+            |l, found| returned::candidates(l, found.into_iter().map(Into::into).collect()),
         )
         .await
     }
@@ -284,7 +300,7 @@ impl Connection {
         self.call(
             "create-candidate",
             Box::new(move |g, s| Box::pin(async move { g.call_create_candidate(s, &input).await })),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -302,7 +318,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_update_candidate(s, &id, &input).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -318,7 +334,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_create_application(s, &input).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -336,7 +352,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_move_application(s, &id, &target).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -353,7 +369,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_reject_application(s, &id, reason.as_deref()).await })
             }),
-            Into::into,
+            |l, r| returned::reject_result(l, r.into()),
         )
         .await
     }
@@ -371,7 +387,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_upload_attachment(s, &candidate_id, &file).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -392,7 +408,7 @@ impl Connection {
                         .await
                 })
             }),
-            Into::into,
+            |_, f| returned::attachment_file(f.into()),
         )
         .await
     }
@@ -410,7 +426,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_add_note(s, &candidate_id, &note).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -428,7 +444,7 @@ impl Connection {
             Box::new(move |g, s| {
                 Box::pin(async move { g.call_add_tag(s, &candidate_id, &tag).await })
             }),
-            Into::into,
+            |l, w| returned::write_result(l, w.into()),
         )
         .await
     }
@@ -442,7 +458,7 @@ impl Connection {
         self.call(
             "parse-event",
             Box::new(move |g, s| Box::pin(async move { g.call_parse_event(s, &event).await })),
-            |refs| refs.into_iter().map(Into::into).collect(),
+            |l, refs| returned::record_refs(l, refs.into_iter().map(Into::into).collect()),
         )
         .await
     }

@@ -89,6 +89,62 @@ pub enum CallError {
     /// A fresh instance could not be created for the call.
     #[error("cannot instantiate the plugin: {0}")]
     Instantiate(String),
+    /// The plugin returned more than a limit allows (`PluginLimits`); none of it was kept.
+    #[error(
+        "the plugin returned {what} of {size} (limit {limit}, `{setting}`): report it to the connector's maintainers (raising `{setting}` lets it through)"
+    )]
+    ReturnedTooLarge {
+        /// What was too large, in words: "candidate `4711`", "a page".
+        what: String,
+        size: Amount,
+        limit: Amount,
+        /// The `PluginLimits` setting that raises the limit.
+        setting: &'static str,
+    },
+    /// The plugin returned a value the host cannot use (an id that is empty, too long or holds
+    /// a control character); none of the answer was kept.
+    #[error(
+        "the plugin returned {what}, which {problem}: report it to the connector's maintainers"
+    )]
+    ReturnedInvalid { what: String, problem: String },
+}
+
+/// How much of something a plugin returned, or a limit allows, as messages print it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Amount {
+    /// `104,857,612 bytes`; a whole number of KiB or MiB prints as `8 MiB`.
+    Bytes(usize),
+    /// `20,000 records`.
+    Items { count: usize, of: &'static str },
+}
+
+impl std::fmt::Display for Amount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Amount::Bytes(n) if n >= 1 << 20 && n.is_multiple_of(1 << 20) => {
+                write!(f, "{} MiB", grouped(n >> 20))
+            }
+            Amount::Bytes(n) if n >= 1 << 10 && n.is_multiple_of(1 << 10) => {
+                write!(f, "{} KiB", grouped(n >> 10))
+            }
+            Amount::Bytes(1) => f.write_str("1 byte"),
+            Amount::Bytes(n) => write!(f, "{} bytes", grouped(n)),
+            Amount::Items { count, of } => write!(f, "{} {of}", grouped(count)),
+        }
+    }
+}
+
+/// `104857612` as `104,857,612`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// The plugin storage backend failed.
@@ -101,5 +157,26 @@ pub enum StorageError {
 impl From<rusqlite::Error> for StorageError {
     fn from(e: rusqlite::Error) -> StorageError {
         StorageError::Backend(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_print_as_people_read_them() {
+        assert_eq!(Amount::Bytes(104_857_612).to_string(), "104,857,612 bytes");
+        assert_eq!(Amount::Bytes(8 << 20).to_string(), "8 MiB");
+        assert_eq!(Amount::Bytes(64 << 10).to_string(), "64 KiB");
+        assert_eq!(Amount::Bytes(999).to_string(), "999 bytes");
+        assert_eq!(Amount::Bytes(0).to_string(), "0 bytes");
+        assert_eq!(Amount::Bytes(1).to_string(), "1 byte");
+        let records = |count| Amount::Items {
+            count,
+            of: "records",
+        };
+        assert_eq!(records(10_000).to_string(), "10,000 records");
+        assert_eq!(records(1_000_000).to_string(), "1,000,000 records");
     }
 }

@@ -13,7 +13,8 @@
 //! - every host-side resource bounded per call and per connection (`limits`);
 //! - no files, no environment, no sockets;
 //! - memory and wall-clock time bounded per call (`call`);
-//! - storage in its own bucket, scoped to the connection (`keyvalue`, [`PluginStorage`]).
+//! - storage in its own bucket, scoped to the connection (`keyvalue`, [`PluginStorage`]);
+//! - every value it returns bounded before the host keeps, stores or prints it (`returned`).
 //!
 //! Each capability lives in its own module with its state and its linker set-up.
 
@@ -30,6 +31,7 @@ mod limits;
 mod logging;
 pub mod outbound_http;
 mod plugin;
+mod returned;
 mod secrets;
 mod storage;
 
@@ -40,7 +42,7 @@ pub use ats_model::{
 pub use connection::{Connection, ConnectionSpec};
 pub use outbound_http::grant::HostGrant;
 pub use engine::{Runtime, RuntimeConfig};
-pub use error::{CallError, RuntimeError, StorageError};
+pub use error::{Amount, CallError, RuntimeError, StorageError};
 pub use limits::{PluginLimits, cut_text};
 pub use outbound_http::{
     HttpClientConfig, NoObserver, RequestInfo, RequestObserver, RequestStats, ResponseInfo,

@@ -20,6 +20,9 @@
 //! | `max_record_bytes` | 8 MiB | record |
 //! | `max_page_records` / `max_page_bytes` | 10,000 / 128 MiB | page |
 //! | `max_error_text_bytes` | 8 KiB (longer texts are cut) | error |
+//!
+//! The last four settings bound what a plugin returns; `returned` enforces them on every export's
+//! answer.
 
 use std::time::Duration;
 
@@ -46,11 +49,13 @@ pub struct PluginLimits {
     pub max_log_bytes: usize,
     /// Most bytes (keys and values) one connection may keep in plugin storage.
     pub max_storage_bytes: u64,
-    /// Largest record (its JSON size) a plugin may return.
+    /// Largest record a plugin may return, by its footprint: its texts' bytes plus 48 per
+    /// field, list item and number, at least its JSON size for plain text (`returned`).
     pub max_record_bytes: usize,
-    /// Most records in one page.
+    /// Most records in one page; also most ids in an id page or in `gone`, candidates found
+    /// and records named by an event.
     pub max_page_records: usize,
-    /// Largest page (the records' JSON size together).
+    /// Largest page (its records' footprints together; `gone` and id-page ids count too).
     pub max_page_bytes: usize,
     /// Longest text (error message, report detail) kept from a plugin; longer is cut.
     pub max_error_text_bytes: usize,

@@ -505,7 +505,7 @@ impl Engine {
                 // A trap or timeout may be a one-off (a slow ATS); retry a few times.
                 SourceError::Plugin(_) => None,
                 // The connector would answer the same again: its fault, not a one-off.
-                SourceError::Paging(_) => {
+                SourceError::Paging(_) | SourceError::PluginFault(_) => {
                     return Err(Stop::Failed(stream_error(&error), StreamLabel::Failed));
                 }
             };
@@ -656,7 +656,7 @@ pub fn stream_error(error: &SourceError) -> StreamError {
             message: error.to_string(),
             advice: Some("nothing: the host resumes when the quota resets".into()),
         },
-        SourceError::Plugin(message) => StreamError {
+        SourceError::Plugin(message) | SourceError::PluginFault(message) => StreamError {
             kind: "plugin".into(),
             message: format!("the connector plugin failed: {message}"),
             advice: Some("report it to the connector's maintainers with the run log".into()),

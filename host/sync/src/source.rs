@@ -14,9 +14,13 @@ pub enum SourceError {
     /// The host's quota ledger refused to send a request (the lane's share is spent).
     #[error("the request quota for this lane is spent until {until:?}")]
     QuotaExhausted { until: Option<ats_model::Timestamp> },
-    /// The plugin trapped, ran out of memory or time: a bug in the plugin or a limit hit.
+    /// The plugin trapped or its call timed out: possibly a one-off (a slow ATS), retried.
     #[error("the plugin failed: {0}")]
     Plugin(String),
+    /// The plugin broke a bound it would break again (its CPU time, memory or stack, or an
+    /// answer too large or malformed): its fault, never retried.
+    #[error("the plugin failed: {0}")]
+    PluginFault(String),
     /// The connector's pages would never end (see [`crate::paging`]): its fault, never retried.
     #[error(transparent)]
     Paging(#[from] PagingError),
