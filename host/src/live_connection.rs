@@ -28,6 +28,7 @@ pub fn source_error(error: CallError) -> SourceError {
         // The same call would break the same bound again: retrying only spends time.
         fault @ (CallError::CpuTimeExceeded { .. }
         | CallError::StackOverflow { .. }
+        | CallError::HostBound { .. }
         | CallError::OutOfMemory { .. }
         | CallError::ReturnedTooLarge { .. }
         | CallError::ReturnedInvalid { .. }) => SourceError::PluginFault(fault.to_string()),

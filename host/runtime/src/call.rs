@@ -211,9 +211,13 @@ pub(crate) async fn run<T>(
         }
         Ok(Err((true, e))) => Err(CallError::Instantiate(format!("{e:#}"))),
         Ok(Err((false, e))) => {
-            if let Some(depth) = stack_overflow_depth(&e) {
-                tracing::warn!(connection = %context.connection, export, "plugin call failed: stack overflow ({depth} nested calls)");
-                return Err(CallError::StackOverflow { depth });
+            if let Some(bound) = host_bound_hit(&e, &context.limits) {
+                tracing::warn!(connection = %context.connection, export, "plugin call stopped: {bound}");
+                return Err(CallError::HostBound { bound });
+            }
+            if let Some(function) = stack_overflow_in(&e) {
+                tracing::warn!(connection = %context.connection, export, "plugin call failed: stack overflow in {function}");
+                return Err(CallError::StackOverflow { function });
             }
             let mut message = match e.downcast_ref::<wasmtime::Trap>() {
                 Some(trap) => trap.to_string(),
@@ -238,20 +242,60 @@ fn timed_out(connection: &str, export: &str, after: Duration) -> CallError {
     CallError::Timeout { after }
 }
 
-/// Nested guest calls past which an out-of-bounds access is a stack overflow: a Rust plugin's
-/// stack lives in its linear memory, so overflowing it shows up as an access below address 0,
-/// far deeper than any plugin's calls go.
-const STACK_OVERFLOW_DEPTH: usize = 256;
+/// Which host-side bound stopped the call, in words naming the setting, when wasmtime's own
+/// enforcement of it trapped the call (resource table full, header map too large).
+fn host_bound_hit(error: &wasmtime::Error, limits: &crate::PluginLimits) -> Option<String> {
+    let text = format!("{error:#}");
+    if text.contains("resource table has no free keys") {
+        return Some(format!(
+            "the plugin held more than {} wasi resources (header maps, requests, bodies, pollables) at once (limit `max_resources`)",
+            limits.max_resources
+        ));
+    }
+    if text.contains("fields exceeds limit") {
+        return Some(format!(
+            "the plugin built a header map larger than {} bytes (limit `max_header_bytes`)",
+            limits.max_header_bytes
+        ));
+    }
+    None
+}
 
-/// The depth of the guest's stack when `error` is a stack overflow: wasmtime's own (the native
-/// stack for wasm frames ran out) or a Rust plugin's shadow stack running off its memory.
-fn stack_overflow_depth(error: &wasmtime::Error) -> Option<usize> {
-    let depth = error
+/// Of the innermost frames wasmtime keeps in a backtrace (20 by default), this many in one
+/// function mean a runaway recursion: a Rust plugin's stack lives in its linear memory, so
+/// overflowing it shows up as an out-of-bounds access, not as wasmtime's own stack overflow.
+const RECURSION_FRAMES: usize = 12;
+
+/// The function that overflowed the stack, when `error` is a stack overflow: wasmtime's own
+/// (the native stack for wasm frames ran out) or a plugin's shadow stack running off its
+/// memory in a recursion.
+fn stack_overflow_in(error: &wasmtime::Error) -> Option<String> {
+    let frames = error
         .downcast_ref::<wasmtime::WasmBacktrace>()
-        .map_or(0, |b| b.frames().len());
+        .map(|b| b.frames())
+        .unwrap_or_default();
+    let name = |index: u32| {
+        frames
+            .iter()
+            .find(|f| f.func_index() == index)
+            .and_then(|f| f.func_name())
+            .map_or_else(|| format!("wasm function {index}"), str::to_string)
+    };
+    let recursing = || {
+        let mut counts = std::collections::BTreeMap::<u32, usize>::new();
+        for frame in frames {
+            *counts.entry(frame.func_index()).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .find(|(_, n)| *n >= RECURSION_FRAMES)
+            .map(|(index, _)| name(index))
+    };
     match error.downcast_ref::<wasmtime::Trap>() {
-        Some(wasmtime::Trap::StackOverflow) => Some(depth),
-        Some(wasmtime::Trap::MemoryOutOfBounds) if depth >= STACK_OVERFLOW_DEPTH => Some(depth),
+        Some(wasmtime::Trap::StackOverflow) => {
+            Some(recursing().unwrap_or_else(|| "the plugin".into()))
+        }
+        Some(wasmtime::Trap::MemoryOutOfBounds) => recursing(),
         _ => None,
     }
 }

@@ -78,11 +78,14 @@ pub enum CallError {
         "the plugin call was stopped after running for more than {limit:?} (`call_cpu_time`): the plugin is busy in a loop or far slower than it should be; report it to the connector's maintainers"
     )]
     CpuTimeExceeded { limit: Duration },
+    /// The call was stopped at a bound on a host-side resource (see `PluginLimits`).
+    #[error("the plugin call was stopped: {bound}; report it to the connector's maintainers")]
+    HostBound { bound: String },
     /// The plugin's stack overflowed (runaway recursion).
     #[error(
-        "the plugin crashed: stack overflow ({depth} nested calls); report it to the connector's maintainers"
+        "the plugin crashed: stack overflow (runaway recursion in `{function}`); report it to the connector's maintainers"
     )]
-    StackOverflow { depth: usize },
+    StackOverflow { function: String },
     /// The plugin tried to use more memory than the configured limit.
     #[error("the plugin ran out of memory (limit {limit_bytes} bytes)")]
     OutOfMemory { limit_bytes: usize },
