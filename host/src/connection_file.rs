@@ -196,9 +196,16 @@ impl ConnectionFile {
                         .map_err(|m| at(span.clone(), format!("[grant]: {m}")))?;
                 }
                 if let Some(url) = &grant.token_url
-                    && url.parse::<http::Uri>().ok().and_then(|u| u.authority().cloned()).is_none()
+                    && url
+                        .parse::<http::Uri>()
+                        .ok()
+                        .and_then(|u| u.authority().cloned())
+                        .is_none()
                 {
-                    return Err(at(span, format!("[grant]: token_url `{url}` is not a URL with a host")));
+                    return Err(at(
+                        span,
+                        format!("[grant]: token_url `{url}` is not a URL with a host"),
+                    ));
                 }
                 Some(HostGrant {
                     api_hosts: grant.api_hosts,
@@ -251,12 +258,12 @@ impl ConnectionFile {
         grant: HostGrant,
         base: &PluginLimits,
     ) -> Result<ConnectionSpec, ConnectionFileError> {
-        let limits = base
-            .with_overrides(&self.limits)
-            .map_err(|message| ConnectionFileError::Invalid {
-                path: self.path.clone(),
-                message,
-            })?;
+        let limits =
+            base.with_overrides(&self.limits)
+                .map_err(|message| ConnectionFileError::Invalid {
+                    path: self.path.clone(),
+                    message,
+                })?;
         Ok(ConnectionSpec {
             name: self.name.clone(),
             settings: self.settings.clone(),
@@ -415,11 +422,17 @@ password = { file = "secrets/password.txt" }
         )
         .unwrap_err()
         .to_string();
-        assert!(error.contains("[grant]") && error.contains("a.example.com/path"), "{error}");
+        assert!(
+            error.contains("[grant]") && error.contains("a.example.com/path"),
+            "{error}"
+        );
         let error = parse("name = \"x\"\nplugin = \"p.wasm\"\n[limits]\ncpu = 3\n")
             .unwrap_err()
             .to_string();
-        assert!(error.contains("`cpu`") && error.contains("call_cpu_seconds"), "{error}");
+        assert!(
+            error.contains("`cpu`") && error.contains("call_cpu_seconds"),
+            "{error}"
+        );
         let file = parse("name = \"x\"\nplugin = \"p.wasm\"\n").unwrap();
         assert!(file.grant.is_none(), "no [grant]: nothing granted");
     }

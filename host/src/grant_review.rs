@@ -51,7 +51,9 @@ pub fn grant_for(
          Add this to the file if you trust it, or pass --grant-declared to grant exactly that:\n{}",
         file.name,
         file.path.display(),
-        render_grant(&HostGrant::declared_by(info)).trim_end().replace('\n', "; "),
+        render_grant(&HostGrant::declared_by(info))
+            .trim_end()
+            .replace('\n', "; "),
         grant_toml(&HostGrant::declared_by(info))
     )))
 }
@@ -66,7 +68,10 @@ pub fn render_grant(grant: &HostGrant) -> String {
         out.push_str(&format!("  the client secret may go to {url}\n"));
     }
     for host in &grant.other_hosts {
-        out.push_str(&format!("  reachable without credentials: {}\n", shown(host)));
+        out.push_str(&format!(
+            "  reachable without credentials: {}\n",
+            shown(host)
+        ));
     }
     if out.is_empty() {
         out.push_str("  no destination at all\n");
@@ -108,7 +113,10 @@ pub fn render_changes(before: &PluginDeclared, now: &PluginDeclared) -> Option<S
         out.push_str(&format!("  id: {} -> {}\n", before.id, now.id));
     }
     if before.version != now.version {
-        out.push_str(&format!("  version: {} -> {}\n", before.version, now.version));
+        out.push_str(&format!(
+            "  version: {} -> {}\n",
+            before.version, now.version
+        ));
     }
     let diff = |what: &str, old: &[String], new: &[String], out: &mut String| {
         for added in new.iter().filter(|n| !old.contains(n)) {
@@ -126,7 +134,12 @@ pub fn render_changes(before: &PluginDeclared, now: &PluginDeclared) -> Option<S
             now.token_url.as_deref().unwrap_or("none")
         ));
     }
-    diff("permission", &before.permissions, &now.permissions, &mut out);
+    diff(
+        "permission",
+        &before.permissions,
+        &now.permissions,
+        &mut out,
+    );
     Some(out)
 }
 
@@ -150,7 +163,10 @@ mod tests {
         now.permissions.push("people.write".into());
         let text = render_changes(&before, &now).unwrap();
         assert!(text.contains("version: 0.1.0 -> 0.2.0"), "{text}");
-        assert!(text.contains("API host added: collector.example.net"), "{text}");
+        assert!(
+            text.contains("API host added: collector.example.net"),
+            "{text}"
+        );
         assert!(text.contains("permission added: people.write"), "{text}");
     }
 
@@ -162,8 +178,14 @@ mod tests {
             other_hosts: vec![],
         };
         let text = render_grant(&grant);
-        assert!(text.contains("credentials may go to https://api.icims.com"), "{text}");
-        assert!(text.contains("credentials may go to http://127.0.0.1:5000"), "{text}");
+        assert!(
+            text.contains("credentials may go to https://api.icims.com"),
+            "{text}"
+        );
+        assert!(
+            text.contains("credentials may go to http://127.0.0.1:5000"),
+            "{text}"
+        );
         assert!(text.contains("client secret may go to https://login.icims.com/oauth/token"));
         assert!(grant_toml(&grant).contains("token_url = \"https://login.icims.com/oauth/token\""));
     }

@@ -87,10 +87,8 @@ impl EchoServer {
                     let mut body = vec![0u8; length];
                     let _ = reader.read_exact(&mut body);
                     log.lock().unwrap().push(line.trim().to_string());
-                    let echoed: String = headers
-                        .iter()
-                        .map(|(n, v)| format!("{n}: {v}\n"))
-                        .collect();
+                    let echoed: String =
+                        headers.iter().map(|(n, v)| format!("{n}: {v}\n")).collect();
                     let mut head = format!(
                         "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n",
                         echoed.len()
@@ -154,19 +152,34 @@ fn connect_without_a_grant_is_refused_and_shows_what_the_plugin_asks() {
     let shown = text(&outcome);
     assert_eq!(outcome.status.code(), Some(1), "{shown}");
     assert!(shown.contains("has no [grant]"), "{shown}");
-    assert!(shown.contains(&server.authority()), "the hosts asked for are shown: {shown}");
-    assert!(server.requests().is_empty(), "nothing was sent before a grant");
+    assert!(
+        shown.contains(&server.authority()),
+        "the hosts asked for are shown: {shown}"
+    );
+    assert!(
+        server.requests().is_empty(),
+        "nothing was sent before a grant"
+    );
 }
 
 #[test]
 fn a_swapped_plugin_is_refused_until_it_is_connected_again() {
     let dir = tempfile::tempdir().unwrap();
     let server = EchoServer::start();
-    let file = connection_file(dir.path(), &server, "well-behaved", "api-key", &grant(&server));
+    let file = connection_file(
+        dir.path(),
+        &server,
+        "well-behaved",
+        "api-key",
+        &grant(&server),
+    );
     let connected = ats(dir.path(), &["connect", &file]);
     assert!(connected.status.success(), "{}", text(&connected));
     assert!(
-        text(&connected).contains(&format!("credentials may go to http://{}", server.authority())),
+        text(&connected).contains(&format!(
+            "credentials may go to http://{}",
+            server.authority()
+        )),
         "connect shows the grant: {}",
         text(&connected)
     );
@@ -183,7 +196,11 @@ fn a_swapped_plugin_is_refused_until_it_is_connected_again() {
         "{}",
         text(&refused)
     );
-    assert_eq!(server.requests().len(), before, "the swapped plugin made no request");
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "the swapped plugin made no request"
+    );
 
     // Connecting again shows what changed.
     let again = ats(dir.path(), &["connect", &file, "--allow-missing"]);
@@ -192,7 +209,10 @@ fn a_swapped_plugin_is_refused_until_it_is_connected_again() {
         shown.contains("The plugin changed since this connection was saved"),
         "{shown}"
     );
-    assert!(shown.contains("id: hostile-connector -> sandbox-probe"), "{shown}");
+    assert!(
+        shown.contains("id: hostile-connector -> sandbox-probe"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -210,9 +230,15 @@ fn check_never_prints_an_echoed_credential() {
             let shown = text(&outcome);
             assert!(outcome.status.success(), "{auth}: {shown}");
             for secret in [API_KEY, PASSWORD, BASIC_BASE64] {
-                assert!(!shown.contains(secret), "{auth}: `check` shows {secret}: {shown}");
+                assert!(
+                    !shown.contains(secret),
+                    "{auth}: `check` shows {secret}: {shown}"
+                );
             }
-            assert!(shown.contains("[redacted]"), "{auth}: the echo was there: {shown}");
+            assert!(
+                shown.contains("[redacted]"),
+                "{auth}: the echo was there: {shown}"
+            );
         }
     }
 }

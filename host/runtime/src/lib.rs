@@ -40,10 +40,10 @@ pub use ats_model::{
     RecordKind,
 };
 pub use connection::{Connection, ConnectionSpec};
-pub use outbound_http::grant::HostGrant;
 pub use engine::{Runtime, RuntimeConfig};
 pub use error::{Amount, CallError, RuntimeError, StorageError};
 pub use limits::{PluginLimits, cut_text};
+pub use outbound_http::grant::HostGrant;
 pub use outbound_http::{
     HttpClientConfig, NoObserver, RequestInfo, RequestObserver, RequestStats, ResponseInfo,
 };

@@ -108,7 +108,9 @@ impl PluginLimits {
         let mut limits = self.clone();
         for (name, &value) in overrides {
             if value == 0 {
-                return Err(format!("limit `{name}` is 0: every bound must be at least 1"));
+                return Err(format!(
+                    "limit `{name}` is 0: every bound must be at least 1"
+                ));
             }
             let size = usize::try_from(value).unwrap_or(usize::MAX);
             let count = u32::try_from(value).unwrap_or(u32::MAX);
@@ -166,7 +168,10 @@ mod tests {
         assert_eq!(limits.max_requests_in_flight, 8);
         let bad = std::collections::BTreeMap::from([("max_cpu".to_string(), 5u64)]);
         let error = PluginLimits::default().with_overrides(&bad).unwrap_err();
-        assert!(error.contains("`max_cpu`") && error.contains("call_cpu_seconds"), "{error}");
+        assert!(
+            error.contains("`max_cpu`") && error.contains("call_cpu_seconds"),
+            "{error}"
+        );
         let zero = std::collections::BTreeMap::from([("log_burst".to_string(), 0u64)]);
         assert!(PluginLimits::default().with_overrides(&zero).is_err());
     }

@@ -78,11 +78,16 @@ impl PluginLog {
         while !message.is_char_boundary(cut) {
             cut -= 1;
         }
-        if !self.budget.admit(cut + context.len().min(MAX_MESSAGE_BYTES)) {
+        if !self
+            .budget
+            .admit(cut + context.len().min(MAX_MESSAGE_BYTES))
+        {
             return;
         }
         let message = self.redactor.redact(&message[..cut]);
-        let context = self.redactor.redact(crate::limits::cut_text(context, 256).as_str());
+        let context = self
+            .redactor
+            .redact(crate::limits::cut_text(context, 256).as_str());
         let connection = self.connection.as_str();
         match level {
             Level::Trace => tracing::trace!(target: "plugin", connection, context, "{message}"),

@@ -205,7 +205,10 @@ mod tests {
         let redactor = Redactor::new([]);
         let clone = redactor.clone();
         redactor.add(&Secret::new("token-issued-later"));
-        assert_eq!(clone.redact("Bearer token-issued-later"), "Bearer [redacted]");
+        assert_eq!(
+            clone.redact("Bearer token-issued-later"),
+            "Bearer [redacted]"
+        );
     }
 
     #[test]

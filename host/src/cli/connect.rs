@@ -32,7 +32,10 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let host = super::open_host(cli)?;
     let plugin = super::load_plugin(&host.runtime, &file.plugin).await?;
     let info = plugin.describe(&file.settings).await.map_err(|e| {
-        anyhow::anyhow!("connection `{}`: describing the plugin failed: {e}", file.name)
+        anyhow::anyhow!(
+            "connection `{}`: describing the plugin failed: {e}",
+            file.name
+        )
     })?;
     let grant = grant_review::grant_for(&file, &info, args.grant_declared)?;
     let row = host.row_for(&file, &plugin, &info, &grant)?;
@@ -53,6 +56,10 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             None => preface.push_str("The plugin file changed since this connection was saved.\n"),
         }
     }
+    // Shown before the check, so the operator sees what is granted even when the check fails.
+    if !args.json {
+        super::output(&preface)?;
+    }
     let live = host.live_from_row(row.clone()).await?;
     let report = live.connection.check_connection().await?;
     let missing = report.missing().count();
@@ -70,8 +77,7 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         });
         super::output(&format!("{}\n", serde_json::to_string_pretty(&value)?))?;
     } else {
-        let mut text = preface;
-        text.push_str(&super::check::render(&row.name, &report));
+        let mut text = super::check::render(&row.name, &report);
         text.push_str(&if saved {
             format!(
                 "Saved connection `{}`. Next: `ats sync {}`.\n",

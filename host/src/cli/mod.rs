@@ -183,7 +183,10 @@ pub(crate) async fn spec_for(
     grant_declared: bool,
 ) -> anyhow::Result<ats_runtime::ConnectionSpec> {
     let info = plugin.describe(&file.settings).await.map_err(|e| {
-        anyhow::anyhow!("connection `{}`: describing the plugin failed: {e}", file.name)
+        anyhow::anyhow!(
+            "connection `{}`: describing the plugin failed: {e}",
+            file.name
+        )
     })?;
     let grant = crate::grant_review::grant_for(file, &info, grant_declared)?;
     Ok(file.to_spec(grant, &runtime.config().limits)?)

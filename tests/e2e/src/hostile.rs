@@ -165,11 +165,11 @@ impl Hostile {
     /// Runs `attack` while a healthy iCIMS connection in the same host syncs fully; asserts the
     /// healthy sync completed with every person, and returns what the attack returned.
     pub async fn beside_a_healthy_sync<T>(&self, attack: impl Future<Output = T>) -> T {
-        let name = format!("healthy-{}", self.env.host.mirror.connections().unwrap().len());
-        let healthy = self
-            .env
-            .connect_icims(&name, self.env.customer())
-            .await;
+        let name = format!(
+            "healthy-{}",
+            self.env.host.mirror.connections().unwrap().len()
+        );
+        let healthy = self.env.connect_icims(&name, self.env.customer()).await;
         let (out, reports) = tokio::join!(attack, async {
             sync_connection(
                 &self.env.host,
@@ -181,7 +181,9 @@ impl Hostile {
         });
         let reports = reports.expect("the healthy connection syncs");
         assert!(
-            reports.iter().all(|r| r.error.is_none() && r.outcome == "completed"),
+            reports
+                .iter()
+                .all(|r| r.error.is_none() && r.outcome == "completed"),
             "the healthy connection failed beside the attack: {reports:?}"
         );
         let people = self

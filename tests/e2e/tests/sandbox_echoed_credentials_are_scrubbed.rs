@@ -20,7 +20,10 @@ async fn an_echoed_credential_is_masked_in_answers_errors_and_logs() {
             .expect_err("echo-in-error fails with what it saw");
         let text = error.to_string();
         Hostile::assert_no_secret(&format!("{auth:?}: the error"), &text);
-        assert!(text.contains("[redacted]"), "{auth:?}: the echo arrived masked: {text}");
+        assert!(
+            text.contains("[redacted]"),
+            "{auth:?}: the echo arrived masked: {text}"
+        );
         assert!(
             live.connection.stats().scrubbed_answers >= 1,
             "{auth:?}: the header echo was counted"

@@ -7,7 +7,11 @@ use e2e_tests::hostile::{Auth, Hostile};
 use e2e_tests::runtime_fixtures::LogCapture;
 use std::time::{Duration, Instant};
 
-async fn read(h: &Hostile, mode: &str, limits: &[(&str, u64)]) -> Result<ats_model::Page, CallError> {
+async fn read(
+    h: &Hostile,
+    mode: &str,
+    limits: &[(&str, u64)],
+) -> Result<ats_model::Page, CallError> {
     let live = h.connect(mode, mode, Auth::ApiKey, limits).await.unwrap();
     h.beside_a_healthy_sync(
         live.connection
@@ -39,7 +43,10 @@ async fn wasi_resources_per_call_are_bounded() {
     let before = rss_bytes();
     // Header maps allowed, their number is not: 40,000 of 120 KiB would be 4.8 GB.
     let limits = [("max_header_bytes", 256 << 10), ("max_resources", 256)];
-    let error = read(&h, "fields-bomb", &limits).await.unwrap_err().to_string();
+    let error = read(&h, "fields-bomb", &limits)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("max_resources"), "{error}");
     let grown = rss_bytes().saturating_sub(before);
     assert!(grown < 512 << 20, "the host grew by {grown} bytes: {error}");
@@ -68,7 +75,12 @@ async fn buffered_request_bodies_are_bounded_per_connection() {
 async fn requests_in_flight_are_bounded_per_connection() {
     let h = Hostile::start().await;
     let live = h
-        .connect("flood", "request-flood", Auth::ApiKey, &[("max_requests_in_flight", 8)])
+        .connect(
+            "flood",
+            "request-flood",
+            Auth::ApiKey,
+            &[("max_requests_in_flight", 8)],
+        )
         .await
         .unwrap();
     h.beside_a_healthy_sync(
@@ -89,9 +101,15 @@ async fn a_log_flood_is_cut_and_counted() {
     let started = Instant::now();
     read(&h, "log-flood", &[]).await.unwrap();
     let text = logs.text();
-    let lines = text.matches("target: plugin").count().max(text.matches(" plugin:").count());
+    let lines = text
+        .matches("target: plugin")
+        .count()
+        .max(text.matches(" plugin:").count());
     let allowed = 1000 + 200 * (started.elapsed().as_secs() + 1) as usize;
-    assert!(lines <= allowed, "{lines} plugin lines passed (allowed {allowed})");
+    assert!(
+        lines <= allowed,
+        "{lines} plugin lines passed (allowed {allowed})"
+    );
     assert!(text.contains("dropped"), "the drop is reported");
     assert!(text.len() < 64 << 20, "{} bytes of logs", text.len());
 }
@@ -104,7 +122,10 @@ async fn plugin_storage_is_bounded_per_connection() {
         .unwrap_err()
         .to_string();
     assert!(error.contains("max_storage_bytes"), "{error}");
-    assert!(error.contains("stored 7 values") || error.contains("stored 8 values"), "{error}");
+    assert!(
+        error.contains("stored 7 values") || error.contains("stored 8 values"),
+        "{error}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -39,6 +39,9 @@ async fn paging_that_never_ends_is_stopped() {
         let error = report.error.clone().unwrap_or_default();
         assert!(error.contains(said), "{mode}: {error}");
         assert!(report.pages <= 60, "{mode}: {} pages read", report.pages);
-        assert_eq!(report.retries, 0, "{mode}: the connector's fault is not retried");
+        assert_eq!(
+            report.retries, 0,
+            "{mode}: the connector's fault is not retried"
+        );
     }
 }

@@ -66,9 +66,7 @@ impl HostEntry {
         }
         let default_port = if plain { 80 } else { 443 };
         let port = authority.port_u16().unwrap_or(default_port);
-        let entry_port = self
-            .port
-            .unwrap_or(if self.plain_http { 80 } else { 443 });
+        let entry_port = self.port.unwrap_or(if self.plain_http { 80 } else { 443 });
         normalise_host(authority.host()) == self.host && port == entry_port
     }
 

@@ -194,8 +194,13 @@ mod tests {
         };
         let settings = BTreeMap::from([("user".to_string(), "alice".to_string())]);
         let redactor = Redactor::default();
-        Credentials::resolve(&scheme, &settings, &secrets(&[("password", "hunter22")]), &redactor)
-            .unwrap();
+        Credentials::resolve(
+            &scheme,
+            &settings,
+            &secrets(&[("password", "hunter22")]),
+            &redactor,
+        )
+        .unwrap();
         // base64("alice:hunter22")
         assert_eq!(
             redactor.redact("echo: Basic YWxpY2U6aHVudGVyMjI="),

@@ -167,12 +167,15 @@ mod tests {
 
     #[test]
     fn a_plugin_gets_what_it_asks_within_the_grant() {
-        let g = grant(&["https://api.icims.com"], Some("https://login.icims.com/oauth/token"))
-            .narrow(&info(
-                &["api.icims.com", "login.icims.com"],
-                Some("https://login.icims.com/oauth/token"),
-            ))
-            .unwrap();
+        let g = grant(
+            &["https://api.icims.com"],
+            Some("https://login.icims.com/oauth/token"),
+        )
+        .narrow(&info(
+            &["api.icims.com", "login.icims.com"],
+            Some("https://login.icims.com/oauth/token"),
+        ))
+        .unwrap();
         assert!(allows(&g.api_hosts, "https://api.icims.com/customers/1"));
         assert!(!allows(&g.allowed, "https://login.icims.com/oauth/token"));
         assert!(!allows(&g.allowed, "http://api.icims.com/customers/1"));
@@ -188,9 +191,15 @@ mod tests {
 
     #[test]
     fn a_token_url_beyond_the_grant_fails_and_is_named() {
-        let error = grant(&["api.icims.com"], Some("https://login.icims.com/oauth/token"))
-            .narrow(&info(&["api.icims.com"], Some("http://127.0.0.1:9999/token")))
-            .unwrap_err();
+        let error = grant(
+            &["api.icims.com"],
+            Some("https://login.icims.com/oauth/token"),
+        )
+        .narrow(&info(
+            &["api.icims.com"],
+            Some("http://127.0.0.1:9999/token"),
+        ))
+        .unwrap_err();
         assert!(error.contains("http://127.0.0.1:9999/token"), "{error}");
         let error = grant(&["api.icims.com"], None)
             .narrow(&info(&["api.icims.com"], Some("https://login.icims.com/t")))

@@ -30,15 +30,15 @@ mod tests;
 
 use auth::{Credentials, secret_header};
 use bytes::Bytes;
-use http::HeaderMap;
 use grant::Granted;
+use http::HeaderMap;
 use send::{HttpClient, Timeouts, drain, host_body, plugin_body};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use token_cache::TokenError;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 pub use send::HttpClientConfig;

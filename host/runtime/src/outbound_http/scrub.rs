@@ -144,7 +144,10 @@ mod tests {
     #[test]
     fn echoed_header_values_are_replaced() {
         let mut headers = http::HeaderMap::new();
-        headers.insert("x-echo-authorization", "Basic YWxpY2U6aHVudGVyMjI=".parse().unwrap());
+        headers.insert(
+            "x-echo-authorization",
+            "Basic YWxpY2U6aHVudGVyMjI=".parse().unwrap(),
+        );
         headers.insert("content-type", "application/json".parse().unwrap());
         let masked = scrub_headers(&mut headers, &[Secret::new("YWxpY2U6aHVudGVyMjI=")]);
         assert_eq!(masked, 1);

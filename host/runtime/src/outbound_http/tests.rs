@@ -322,7 +322,9 @@ async fn request_bodies_beyond_the_connection_budget_are_refused() {
                 let request = http::Request::post(format!("http://{api}/upload"))
                     .body(host_body(vec![7u8; 1 << 20]))
                     .unwrap();
-                http.handle(request, None).await.map(|r| r.status().as_u16())
+                http.handle(request, None)
+                    .await
+                    .map(|r| r.status().as_u16())
             })
         })
         .collect();
@@ -337,7 +339,10 @@ async fn request_bodies_beyond_the_connection_budget_are_refused() {
             Err(other) => panic!("unexpected {other:?}"),
         }
     }
-    assert!(refused >= 3, "at most three 1 MiB bodies fit in 3 MiB: {refused} refused");
+    assert!(
+        refused >= 3,
+        "at most three 1 MiB bodies fit in 3 MiB: {refused} refused"
+    );
     assert_eq!(seen.lock().unwrap().len(), 6 - refused);
     assert_eq!(http.stats().refused_over_budget, refused as u64);
 }
