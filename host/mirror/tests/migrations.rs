@@ -72,10 +72,15 @@ fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates() {
         10,
     );
     drop(t.mirror);
-    // Take the file back to version 3: no `source_detail` column, the version 3 indexes.
+    // Take the file back to version 3: no `source_detail` column, the version 3 indexes, none
+    // of version 5's connection columns.
     let db = rusqlite::Connection::open(&path).unwrap();
     db.execute_batch(
-        "DROP INDEX candidates_updated;
+        "ALTER TABLE connections DROP COLUMN granted_api_hosts_json;
+         ALTER TABLE connections DROP COLUMN granted_token_url;
+         ALTER TABLE connections DROP COLUMN limits_json;
+         ALTER TABLE connections DROP COLUMN plugin_declared_json;
+         DROP INDEX candidates_updated;
          DROP INDEX candidates_search;
          ALTER TABLE candidates DROP COLUMN source_detail;
          CREATE INDEX candidates_updated ON candidates (conn, updated_at, rid, deleted_at, id, folder_id, source);

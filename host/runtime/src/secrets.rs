@@ -65,6 +65,9 @@ impl fmt::Display for Secret {
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {
     values: Arc<RwLock<Vec<Secret>>>,
+    /// The values long enough to mask in answers, as one shared snapshot: every answer takes
+    /// it, so it must cost a pointer copy, not a list copy.
+    needles: Arc<RwLock<Arc<[Secret]>>>,
 }
 
 /// Shorter values are not scrubbed from answers (they would match ordinary data); they are
@@ -94,6 +97,14 @@ impl Redactor {
         values.push(secret.clone());
         // Longest first, so a secret that contains another is replaced whole.
         values.sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
+        let long: Arc<[Secret]> = values
+            .iter()
+            .filter(|s| s.expose().len() >= MIN_SCRUBBED_LEN)
+            .cloned()
+            .collect();
+        if let Ok(mut needles) = self.needles.write() {
+            *needles = long;
+        }
     }
 
     pub(crate) fn redact(&self, text: &str) -> String {
@@ -146,16 +157,11 @@ impl Redactor {
     }
 
     /// The values long enough to scrub from answers, as byte needles, longest first.
-    pub(crate) fn needles(&self) -> Vec<Secret> {
-        self.values
+    pub(crate) fn needles(&self) -> Arc<[Secret]> {
+        self.needles
             .read()
-            .map(|v| {
-                v.iter()
-                    .filter(|s| s.expose().len() >= MIN_SCRUBBED_LEN)
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
+            .map(|n| n.clone())
+            .unwrap_or_else(|_| Arc::from(Vec::new()))
     }
 }
 

@@ -26,6 +26,8 @@ pub struct Args {
 
 pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let file = ConnectionFile::load(&args.connection)?;
+    // Secrets must resolve before anything else, so a typo in a variable name is named first.
+    file.resolve_secrets()?;
     let runtime = ats_runtime::Runtime::new(cli.runtime_config())?;
     let plugin = super::load_plugin(&runtime, &file.plugin).await?;
     let spec = super::spec_for(&file, &plugin, &runtime, args.grant_declared).await?;
