@@ -162,8 +162,9 @@ impl Plugin {
             "describe",
             |g, s| Box::pin(async move { g.call_describe(s).await }),
         )
-        .await?;
-        Ok(info.into())
+        .await
+        .map_err(|e| crate::returned::call_error(&context.limits, e))?;
+        crate::returned::connector_info(&context.limits, info.into())
     }
 }
 

@@ -18,6 +18,8 @@
 //! | ids (a record's own, referenced, attachment, written) | 1 KiB, no control character; a record's own id not empty | refused |
 //! | cursors | 64 KiB, no control character | refused |
 //! | a downloaded file's name and content type | 1 KiB, no control character | refused |
+//! | what `describe` says: names, keys, hosts, URLs | 1 KiB each; descriptions `max_error_text_bytes`, cut | refused / cut |
+//! | settings, permissions, streams, API hosts, scopes in `describe` | 256 of each | refused |
 //!
 //! A record's **footprint** is the bytes of every text in it (its `raw` payload included) plus
 //! 48 bytes for each field, list item and number. It is counted in one walk over the record,
@@ -46,6 +48,8 @@ pub(crate) const MAX_PERMISSION_CHECKS: usize = 1000;
 /// Longest wait a rate-limited error may ask for. A daily quota resets within a day; a week
 /// keeps `now + retry_after` far from overflowing wherever the host adds it to a clock.
 pub(crate) const MAX_RETRY_AFTER_SECONDS: u64 = 7 * 86_400;
+/// Most settings, permissions, streams, hosts or scopes one `describe` may list.
+pub(crate) const MAX_DESCRIBED_ITEMS: usize = 256;
 /// How much of a plugin's id an error message shows.
 const SHOWN_ID_BYTES: usize = 64;
 
@@ -109,6 +113,102 @@ pub(crate) fn connector_error(
             message: cut(message),
         },
     }
+}
+
+/// What a plugin says about itself, bounded: descriptions cut, names and keys refused past
+/// [`MAX_ID_BYTES`] or with control characters, lists refused past [`MAX_DESCRIBED_ITEMS`].
+/// `describe` is shown to operators and drives connect, grants and scheduling.
+pub(crate) fn connector_info(
+    limits: &PluginLimits,
+    mut info: m::ConnectorInfo,
+) -> Result<m::ConnectorInfo, CallError> {
+    let name_ok = |what: &str, value: &str| -> Result<(), CallError> {
+        if value.len() > MAX_ID_BYTES || value.chars().any(char::is_control) {
+            return Err(CallError::ReturnedInvalid {
+                what: format!("the {what} in its description"),
+                problem: format!(
+                    "is longer than {MAX_ID_BYTES} bytes or holds a control character (`{}`)",
+                    cut_text(value, SHOWN_ID_BYTES)
+                ),
+            });
+        }
+        Ok(())
+    };
+    let count_ok = |what: &str, count: usize| -> Result<(), CallError> {
+        if count > MAX_DESCRIBED_ITEMS {
+            return Err(CallError::ReturnedInvalid {
+                what: format!("the {what} in its description"),
+                problem: format!("lists {count} (at most {MAX_DESCRIBED_ITEMS})"),
+            });
+        }
+        Ok(())
+    };
+    for (what, value) in [
+        ("id", &info.id),
+        ("name", &info.name),
+        ("version", &info.version),
+    ] {
+        name_ok(what, value)?;
+    }
+    info.description = cut(limits, std::mem::take(&mut info.description));
+    count_ok("settings", info.settings.len())?;
+    for setting in &mut info.settings {
+        name_ok("setting key", &setting.key)?;
+        if let Some(default) = &setting.default_value {
+            name_ok("setting default", default)?;
+        }
+        setting.description = cut(limits, std::mem::take(&mut setting.description));
+    }
+    count_ok("API hosts", info.api_hosts.len())?;
+    for host in &info.api_hosts {
+        name_ok("API host", host)?;
+    }
+    count_ok("permissions", info.permissions.len())?;
+    for permission in &mut info.permissions {
+        name_ok("permission id", &permission.id)?;
+        permission.description = cut(limits, std::mem::take(&mut permission.description));
+    }
+    count_ok("streams", info.streams.len())?;
+    for stream in &info.streams {
+        name_ok("stream name", &stream.name)?;
+    }
+    match &info.auth {
+        m::AuthScheme::None => {}
+        m::AuthScheme::Oauth2ClientCredentials {
+            token_url,
+            audience,
+            scopes,
+            client_id_setting,
+            client_secret_setting,
+        } => {
+            name_ok("token URL", token_url)?;
+            name_ok("audience", audience.as_deref().unwrap_or_default())?;
+            count_ok("scopes", scopes.len())?;
+            for value in scopes
+                .iter()
+                .chain([client_id_setting, client_secret_setting])
+            {
+                name_ok("auth setting", value)?;
+            }
+        }
+        m::AuthScheme::HttpBasic {
+            username_setting,
+            password_setting,
+        } => {
+            name_ok("auth setting", username_setting)?;
+            name_ok("auth setting", password_setting)?;
+        }
+        m::AuthScheme::ApiKey {
+            header,
+            prefix,
+            key_setting,
+        } => {
+            for value in [header, prefix, key_setting] {
+                name_ok("auth setting", value)?;
+            }
+        }
+    }
+    Ok(info)
 }
 
 /// A failed call's error with the plugin's own words in it (its panic message) cut.

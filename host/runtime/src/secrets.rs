@@ -146,12 +146,21 @@ impl Redactor {
                 *text = redacted;
                 changed
             }
-            serde_json::Value::Array(items) => items
-                .iter_mut()
-                .fold(false, |changed, item| self.redact_tree(item) || changed),
-            serde_json::Value::Object(fields) => fields
-                .values_mut()
-                .fold(false, |changed, item| self.redact_tree(item) || changed),
+            // Every item is visited: a short-circuiting `any` would leave later ones unredacted.
+            serde_json::Value::Array(items) => {
+                let mut changed = false;
+                for item in items {
+                    changed |= self.redact_tree(item);
+                }
+                changed
+            }
+            serde_json::Value::Object(fields) => {
+                let mut changed = false;
+                for item in fields.values_mut() {
+                    changed |= self.redact_tree(item);
+                }
+                changed
+            }
             _ => false,
         }
     }

@@ -83,3 +83,18 @@ async fn credentials_go_over_plain_http_only_where_the_operator_wrote_http() {
     assert_eq!(h.api.requests().len(), 1, "nothing more reached the server");
     assert_eq!(https_only.connection.stats().refused, 1);
 }
+
+#[tokio::test]
+async fn a_connection_saved_before_grants_existed_does_not_run_until_connected_again() {
+    let h = Hostile::start().await;
+    h.connect("old", "well-behaved", Auth::ApiKey, &[])
+        .await
+        .unwrap();
+    // What a mirror migrated from before version 5 holds: no grant at all.
+    let mut row = h.env.host.mirror.connection("old").unwrap().unwrap();
+    row.granted_api_hosts.clear();
+    h.env.host.mirror.upsert_connection(&row).unwrap();
+    let detail = not_granted(h.env.host.live("old").await);
+    assert!(detail.contains(&h.api.authority()), "{detail}");
+    assert!(h.api.requests().is_empty());
+}

@@ -417,3 +417,43 @@ fn a_footprint_is_at_least_the_json_size_of_plain_text() {
         record.footprint()
     );
 }
+
+fn described() -> m::ConnectorInfo {
+    m::ConnectorInfo {
+        id: "p".into(),
+        name: "P".into(),
+        version: "1.0.0".into(),
+        description: "x".repeat(100),
+        settings: vec![],
+        auth: m::AuthScheme::None,
+        api_hosts: vec!["api.example.com".into()],
+        permissions: vec![],
+        streams: vec![],
+        writes: vec![],
+        quota: None,
+        list_staleness_seconds: 0,
+        timestamp_precision_seconds: 1,
+    }
+}
+
+#[test]
+fn a_description_is_cut_and_its_names_and_lists_are_bounded() {
+    let info = connector_info(&small(), described()).unwrap();
+    assert!(info.description.len() < 100, "{}", info.description);
+
+    let mut long_host = described();
+    long_host.api_hosts = vec!["h".repeat(MAX_ID_BYTES + 1)];
+    assert!(matches!(
+        connector_info(&small(), long_host),
+        Err(CallError::ReturnedInvalid { .. })
+    ));
+    let mut many_hosts = described();
+    many_hosts.api_hosts = (0..=MAX_DESCRIBED_ITEMS).map(|i| format!("h{i}")).collect();
+    assert!(matches!(
+        connector_info(&small(), many_hosts),
+        Err(CallError::ReturnedInvalid { .. })
+    ));
+    let mut control = described();
+    control.id = "evil\nid".into();
+    assert!(connector_info(&small(), control).is_err());
+}
