@@ -13,9 +13,10 @@ pub struct SettingSpec {
 }
 
 /// How the host authenticates a connector's requests.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum AuthScheme {
+    #[default]
     None,
     Oauth2ClientCredentials {
         token_url: String,
@@ -74,7 +75,8 @@ pub struct QuotaSpec {
     pub reset_header: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Default` is an empty description (no settings, hosts or streams), for building one in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectorInfo {
     pub id: String,
     pub name: String,

@@ -65,10 +65,18 @@ impl fmt::Display for Secret {
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {
     values: Arc<RwLock<Vec<Secret>>>,
+    /// Values that replace one another (access tokens), oldest first, at most [`ROTATING_KEPT`].
+    rotating: Arc<RwLock<Vec<Secret>>>,
+    /// Both lists, longest first, as one shared snapshot (every log line reads it).
+    everything: Arc<RwLock<Arc<[Secret]>>>,
     /// The values long enough to mask in answers, as one shared snapshot: every answer takes
     /// it, so it must cost a pointer copy, not a list copy.
     needles: Arc<RwLock<Arc<[Secret]>>>,
 }
+
+/// Access tokens remembered: a connection refreshes its token for as long as it runs, and an
+/// expired token is worth little, so the list must not grow without end.
+const ROTATING_KEPT: usize = 8;
 
 /// Shorter values are not scrubbed from answers (they would match ordinary data); they are
 /// still redacted from texts.
@@ -83,21 +91,41 @@ impl Redactor {
         redactor
     }
 
-    /// Adds a value to redact (no-op when empty or known).
+    /// Adds a value to redact for the connection's life (no-op when empty or known).
     pub(crate) fn add(&self, secret: &Secret) {
+        self.insert(&self.values, secret, usize::MAX);
+    }
+
+    /// Adds a value that replaces earlier ones of its kind (an access token): only the last
+    /// [`ROTATING_KEPT`] are kept.
+    pub(crate) fn add_rotating(&self, secret: &Secret) {
+        self.insert(&self.rotating, secret, ROTATING_KEPT);
+    }
+
+    fn insert(&self, list: &RwLock<Vec<Secret>>, secret: &Secret, keep: usize) {
         if secret.is_empty() {
             return;
         }
-        let Ok(mut values) = self.values.write() else {
-            return;
-        };
-        if values.iter().any(|v| v.expose() == secret.expose()) {
-            return;
+        {
+            let Ok(mut values) = list.write() else {
+                return;
+            };
+            if values.iter().any(|v| v.expose() == secret.expose()) {
+                return;
+            }
+            values.push(secret.clone());
+            let over = values.len().saturating_sub(keep);
+            values.drain(..over);
         }
-        values.push(secret.clone());
         // Longest first, so a secret that contains another is replaced whole.
-        values.sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
-        let long: Arc<[Secret]> = values
+        let mut all: Vec<Secret> = Vec::new();
+        for list in [&self.values, &self.rotating] {
+            if let Ok(values) = list.read() {
+                all.extend(values.iter().cloned());
+            }
+        }
+        all.sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
+        let long: Arc<[Secret]> = all
             .iter()
             .filter(|s| s.expose().len() >= MIN_SCRUBBED_LEN)
             .cloned()
@@ -105,14 +133,18 @@ impl Redactor {
         if let Ok(mut needles) = self.needles.write() {
             *needles = long;
         }
+        if let Ok(mut everything) = self.everything.write() {
+            *everything = all.into();
+        }
     }
 
     pub(crate) fn redact(&self, text: &str) -> String {
         let mut text = text.to_string();
-        let Ok(values) = self.values.read() else {
-            return "[redacted: the secret list is unavailable]".into();
+        let all = match self.everything.read() {
+            Ok(all) => all.clone(),
+            Err(_) => return "[redacted: the secret list is unavailable]".into(),
         };
-        for secret in values.iter() {
+        for secret in all.iter() {
             if text.contains(secret.expose()) {
                 text = text.replace(secret.expose(), "[redacted]");
             }
@@ -241,6 +273,17 @@ mod tests {
                 message: "echo: x-api-key: [redacted]".into(),
             }
         );
+    }
+
+    #[test]
+    fn only_the_last_tokens_are_kept() {
+        let redactor = Redactor::new([Secret::new("the-client-secret")]);
+        for i in 0..100 {
+            redactor.add_rotating(&Secret::new(format!("access-token-{i:03}")));
+        }
+        assert_eq!(redactor.needles().len(), 1 + ROTATING_KEPT);
+        assert_eq!(redactor.redact("access-token-099"), "[redacted]");
+        assert_eq!(redactor.redact("the-client-secret"), "[redacted]");
     }
 
     #[test]

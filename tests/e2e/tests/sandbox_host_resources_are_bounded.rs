@@ -13,11 +13,14 @@ async fn read(
     limits: &[(&str, u64)],
 ) -> Result<ats_model::Page, CallError> {
     let live = h.connect(mode, mode, Auth::ApiKey, limits).await.unwrap();
-    h.beside_a_healthy_sync(
-        live.connection
-            .list_records(RecordKind::Candidate, ListRequest::default()),
-    )
-    .await
+    let read = h
+        .beside_a_healthy_sync(
+            live.connection
+                .list_records(RecordKind::Candidate, ListRequest::default()),
+        )
+        .await;
+    h.attacker_saw_nothing();
+    read
 }
 
 fn rss_bytes() -> u64 {

@@ -127,11 +127,6 @@ mod tests {
 
     fn info(api_hosts: &[&str], token_url: Option<&str>) -> ConnectorInfo {
         ConnectorInfo {
-            id: "p".into(),
-            name: "P".into(),
-            version: "1".into(),
-            description: String::new(),
-            settings: vec![],
             auth: match token_url {
                 Some(url) => AuthScheme::Oauth2ClientCredentials {
                     token_url: url.into(),
@@ -143,12 +138,7 @@ mod tests {
                 None => AuthScheme::None,
             },
             api_hosts: api_hosts.iter().map(|s| s.to_string()).collect(),
-            permissions: vec![],
-            streams: vec![],
-            writes: vec![],
-            quota: None,
-            list_staleness_seconds: 0,
-            timestamp_precision_seconds: 1,
+            ..ConnectorInfo::default()
         }
     }
 

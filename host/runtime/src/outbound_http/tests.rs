@@ -103,19 +103,9 @@ fn connection_with(
         client_secret_setting: "client-secret".into(),
     };
     let info = ConnectorInfo {
-        id: "t".into(),
-        name: "T".into(),
-        version: "1".into(),
-        description: String::new(),
-        settings: vec![],
         auth: scheme.clone(),
         api_hosts: vec![api.to_string(), token.to_string()],
-        permissions: vec![],
-        streams: vec![],
-        writes: vec![],
-        quota: None,
-        list_staleness_seconds: 0,
-        timestamp_precision_seconds: 1,
+        ..ConnectorInfo::default()
     };
     let grant = HostGrant {
         api_hosts: vec![format!("http://{api}")],

@@ -86,7 +86,7 @@ impl TokenCache {
             return Ok(token.value.clone());
         }
         let (value, lifetime) = self.fetch(client).await?;
-        self.redactor.add(&value);
+        self.redactor.add_rotating(&value);
         fetched();
         *current = Some(CachedToken {
             value: value.clone(),

@@ -421,18 +421,9 @@ fn a_footprint_is_at_least_the_json_size_of_plain_text() {
 fn described() -> m::ConnectorInfo {
     m::ConnectorInfo {
         id: "p".into(),
-        name: "P".into(),
-        version: "1.0.0".into(),
         description: "x".repeat(100),
-        settings: vec![],
-        auth: m::AuthScheme::None,
         api_hosts: vec!["api.example.com".into()],
-        permissions: vec![],
-        streams: vec![],
-        writes: vec![],
-        quota: None,
-        list_staleness_seconds: 0,
-        timestamp_precision_seconds: 1,
+        ..m::ConnectorInfo::default()
     }
 }
 
