@@ -38,23 +38,20 @@ pub fn grant_for(
     {
         return Ok(grant.clone());
     }
-    let asked = HostGrant::declared_by(info);
+    let mut asked = HostGrant::declared_by(info);
     if grant_declared {
-        let mut grant = asked;
         if let Some(other) = &file.grant {
-            grant.other_hosts = other.other_hosts.clone();
+            asked.other_hosts = other.other_hosts.clone();
         }
-        return Ok(grant);
+        return Ok(asked);
     }
     Err(HostError::Invalid(format!(
         "connection `{}`: {} has no [grant], so nothing may receive its credentials yet. The plugin asks for: {}. \
          Add this to the file if you trust it, or pass --grant-declared to grant exactly that:\n{}",
         file.name,
         file.path.display(),
-        render_grant(&HostGrant::declared_by(info))
-            .trim_end()
-            .replace('\n', "; "),
-        grant_toml(&HostGrant::declared_by(info))
+        render_grant(&asked).trim_end().replace('\n', "; "),
+        grant_toml(&asked)
     )))
 }
 

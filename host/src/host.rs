@@ -152,17 +152,17 @@ impl Host {
     }
 
     /// The row a connection file is saved as, with what the operator granted and what the
-    /// plugin declared, pinned to `plugin`'s content hash.
+    /// plugin declared, pinned to `plugin`'s content hash; `previous` is the row it replaces.
     pub fn row_for(
         &self,
         file: &crate::connection_file::ConnectionFile,
         plugin: &ats_runtime::Plugin,
         info: &ats_model::ConnectorInfo,
         grant: &HostGrant,
-    ) -> Result<ConnectionRow, HostError> {
+        previous: Option<&ConnectionRow>,
+    ) -> ConnectionRow {
         let now = ats_sync::meter::now();
-        let previous = self.mirror.connection(&file.name)?;
-        Ok(ConnectionRow {
+        ConnectionRow {
             name: file.name.clone(),
             plugin_path: file.plugin.display().to_string(),
             plugin_hash: plugin.content_hash().to_string(),
@@ -170,16 +170,15 @@ impl Host {
             settings: file.settings.clone(),
             secrets: file.secrets.clone(),
             stream_intervals: previous
-                .as_ref()
                 .map(|p| p.stream_intervals.clone())
                 .unwrap_or_default(),
             granted_api_hosts: grant.api_hosts.clone(),
             granted_token_url: grant.token_url.clone(),
             extra_allowed_hosts: grant.other_hosts.clone(),
             limits: file.limits.clone(),
-            created_at: previous.as_ref().map_or(now, |p| p.created_at),
+            created_at: previous.map_or(now, |p| p.created_at),
             updated_at: now,
-        })
+        }
     }
 
     fn ledger_path(&self, connection: &str) -> PathBuf {

@@ -31,14 +31,9 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     file.resolve_secrets()?;
     let host = super::open_host(cli)?;
     let plugin = super::load_plugin(&host.runtime, &file.plugin).await?;
-    let info = plugin.describe(&file.settings).await.map_err(|e| {
-        anyhow::anyhow!(
-            "connection `{}`: describing the plugin failed: {e}",
-            file.name
-        )
-    })?;
-    let grant = grant_review::grant_for(&file, &info, args.grant_declared)?;
-    let row = host.row_for(&file, &plugin, &info, &grant)?;
+    let (info, grant) = super::describe_and_grant(&file, &plugin, args.grant_declared).await?;
+    let previous = host.mirror.connection(&file.name)?;
+    let row = host.row_for(&file, &plugin, &info, &grant, previous.as_ref());
     let mut preface = format!(
         "Plugin {} {} ({}, sha256 {})\nGranted to connection `{}`:\n{}",
         info.id,
@@ -48,7 +43,7 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         row.name,
         grant_review::render_grant(&grant)
     );
-    if let Some(previous) = host.mirror.connection(&file.name)?
+    if let Some(previous) = &previous
         && previous.plugin_hash != row.plugin_hash
     {
         match grant_review::render_changes(&previous.plugin_declared, &row.plugin_declared) {

@@ -174,14 +174,13 @@ pub(crate) async fn load_plugin(
     Ok(tokio::task::spawn_blocking(move || runtime.load_plugin(&path)).await??)
 }
 
-/// The runtime's spec for a connection file that is checked but not saved: the file's grant
-/// (or, with `grant_declared`, what the plugin declares) and the file's limits.
-pub(crate) async fn spec_for(
+/// What the plugin asks for with the file's settings, and what the operator grants it: the
+/// file's `[grant]`, or (with `grant_declared`) what the plugin declares.
+pub(crate) async fn describe_and_grant(
     file: &crate::connection_file::ConnectionFile,
     plugin: &ats_runtime::Plugin,
-    runtime: &ats_runtime::Runtime,
     grant_declared: bool,
-) -> anyhow::Result<ats_runtime::ConnectionSpec> {
+) -> anyhow::Result<(ats_model::ConnectorInfo, ats_runtime::HostGrant)> {
     let info = plugin.describe(&file.settings).await.map_err(|e| {
         anyhow::anyhow!(
             "connection `{}`: describing the plugin failed: {e}",
@@ -189,6 +188,18 @@ pub(crate) async fn spec_for(
         )
     })?;
     let grant = crate::grant_review::grant_for(file, &info, grant_declared)?;
+    Ok((info, grant))
+}
+
+/// The runtime's spec for a connection file that is checked but not saved, with its grant
+/// (see [`describe_and_grant`]) and the file's limits.
+pub(crate) async fn spec_for(
+    file: &crate::connection_file::ConnectionFile,
+    plugin: &ats_runtime::Plugin,
+    runtime: &ats_runtime::Runtime,
+    grant_declared: bool,
+) -> anyhow::Result<ats_runtime::ConnectionSpec> {
+    let (_, grant) = describe_and_grant(file, plugin, grant_declared).await?;
     Ok(file.to_spec(grant, &runtime.config().limits)?)
 }
 

@@ -3,42 +3,11 @@
 
 mod fake_ats;
 
-use ats_mirror::{MirrorStore, SqliteMirror, StreamLabel};
-use ats_model::{ConnectorError, RecordKind, StreamSpec};
-use ats_sync::backoff::BackoffPolicy;
-use ats_sync::{Engine, EngineConfig, NoProgress, QuotaMeter, ReconcileEnd, RunEnd, StreamRun};
-use fake_ats::{FakeAts, Fault};
-use std::sync::Arc;
+use ats_mirror::StreamLabel;
+use ats_model::{ConnectorError, RecordKind};
+use ats_sync::{Engine, NoProgress, QuotaMeter, ReconcileEnd, RunEnd};
+use fake_ats::{FakeAts, Fault, engine, run};
 use std::time::Duration;
-
-fn engine(path: &std::path::Path) -> Engine {
-    let store: Arc<dyn MirrorStore> = Arc::new(SqliteMirror::open(path).unwrap());
-    let config = EngineConfig {
-        backoff: BackoffPolicy {
-            base: Duration::from_millis(1),
-            cap: Duration::from_millis(5),
-            max_retries: 3,
-        },
-        page_size: 100,
-        ..EngineConfig::default()
-    };
-    Engine::new(store, config)
-}
-
-fn run(force_full: bool) -> StreamRun {
-    StreamRun {
-        connection: "acme".into(),
-        stream: StreamSpec {
-            name: "candidates".into(),
-            kind: RecordKind::Candidate,
-            default_interval_seconds: 600,
-            incremental: true,
-            lists_ids: true,
-        },
-        force_full,
-        overlap_seconds: 60,
-    }
-}
 
 fn ids(engine: &Engine) -> Vec<String> {
     engine.store().ids("acme", RecordKind::Candidate).unwrap()

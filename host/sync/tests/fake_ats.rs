@@ -3,11 +3,53 @@
 
 #![allow(dead_code)]
 
-use ats_model::{AtsRecord, Candidate, IdPage, ListRequest, Page, RecordKind};
-use ats_sync::{RecordSource, SourceError};
+use ats_mirror::{MirrorStore, SqliteMirror};
+use ats_model::{AtsRecord, Candidate, IdPage, ListRequest, Page, RecordKind, StreamSpec};
+use ats_sync::backoff::BackoffPolicy;
+use ats_sync::{Engine, EngineConfig, RecordSource, SourceError, StreamRun};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// An engine over a fresh SQLite mirror at `path` with `config`.
+pub fn engine_with(path: &std::path::Path, config: EngineConfig) -> Engine {
+    let store: Arc<dyn MirrorStore> = Arc::new(SqliteMirror::open(path).unwrap());
+    Engine::new(store, config)
+}
+
+/// An engine whose retries wait milliseconds, reading pages of 100.
+pub fn engine(path: &std::path::Path) -> Engine {
+    engine_with(
+        path,
+        EngineConfig {
+            backoff: BackoffPolicy {
+                base: Duration::from_millis(1),
+                cap: Duration::from_millis(5),
+                max_retries: 3,
+            },
+            page_size: 100,
+            ..EngineConfig::default()
+        },
+    )
+}
+
+/// A run of connection `acme`'s incremental `candidates` stream.
+pub fn run(force_full: bool) -> StreamRun {
+    StreamRun {
+        connection: "acme".into(),
+        stream: StreamSpec {
+            name: "candidates".into(),
+            kind: RecordKind::Candidate,
+            default_interval_seconds: 600,
+            incremental: true,
+            lists_ids: true,
+        },
+        force_full,
+        overlap_seconds: 60,
+    }
+}
 
 /// What the fake does on a given call number (1-based).
 #[derive(Clone, Debug)]

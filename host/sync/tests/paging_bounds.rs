@@ -2,14 +2,20 @@
 //! empty pages with fresh cursors, or a cursor it already returned) fails the run with an error
 //! that says so, instead of reading for ever. The pages written before it stay committed.
 
-use ats_mirror::{MirrorStore, SqliteMirror, StreamError, StreamLabel};
-use ats_model::{AtsRecord, Candidate, IdPage, ListRequest, Page, RecordKind, StreamSpec};
+mod fake_ats;
+
+use ats_mirror::{StreamError, StreamLabel};
+use ats_model::{AtsRecord, Candidate, IdPage, ListRequest, Page, RecordKind};
 use ats_sync::{
     Engine, EngineConfig, NoProgress, QuotaMeter, ReconcileEnd, RecordSource, RunEnd, SourceError,
-    StreamRun,
 };
-use std::sync::Arc;
+use fake_ats::{engine_with, run};
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// An engine with the default config (the paging bound at its default).
+fn default_engine(path: &std::path::Path) -> Engine {
+    engine_with(path, EngineConfig::default())
+}
 
 /// Three pages of ten candidates each, then the broken part.
 const GOOD_PAGES: u64 = 3;
@@ -100,35 +106,11 @@ impl RecordSource for BrokenPaging {
     }
 }
 
-fn engine(path: &std::path::Path) -> Engine {
-    engine_with(path, EngineConfig::default())
-}
-
-fn engine_with(path: &std::path::Path, config: EngineConfig) -> Engine {
-    let store: Arc<dyn MirrorStore> = Arc::new(SqliteMirror::open(path).unwrap());
-    Engine::new(store, config)
-}
-
-fn run() -> StreamRun {
-    StreamRun {
-        connection: "acme".into(),
-        stream: StreamSpec {
-            name: "candidates".into(),
-            kind: RecordKind::Candidate,
-            default_interval_seconds: 600,
-            incremental: true,
-            lists_ids: true,
-        },
-        force_full: false,
-        overlap_seconds: 60,
-    }
-}
-
 /// Syncs from `source`; expects a failed run and returns its error, pages and the mirror's ids.
 async fn failed_run(source: &BrokenPaging, engine: &Engine) -> (StreamError, u64, usize) {
     let meter = QuotaMeter::new(None);
     let end = engine
-        .sync_stream(source, &meter, &run(), &NoProgress)
+        .sync_stream(source, &meter, &run(false), &NoProgress)
         .await
         .unwrap();
     let RunEnd::Failed {
@@ -154,7 +136,7 @@ fn assert_tells_to_report_it(error: &StreamError) {
 #[tokio::test]
 async fn endless_empty_pages_with_new_cursors_fail_the_run_after_the_bound() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = engine(&dir.path().join("mirror.sqlite"));
+    let engine = default_engine(&dir.path().join("mirror.sqlite"));
     let source = BrokenPaging::new(Broken::EmptyPagesForEver);
     let (error, pages, ids) = failed_run(&source, &engine).await;
 
@@ -201,7 +183,7 @@ async fn the_bound_on_empty_pages_is_a_setting() {
 #[tokio::test]
 async fn a_repeated_cursor_fails_the_run_at_once_and_keeps_the_pages_before_it() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = engine(&dir.path().join("mirror.sqlite"));
+    let engine = default_engine(&dir.path().join("mirror.sqlite"));
     let source = BrokenPaging::new(Broken::RepeatsItsCursor);
     let (error, pages, ids) = failed_run(&source, &engine).await;
 
@@ -225,7 +207,7 @@ async fn a_repeated_cursor_fails_the_run_at_once_and_keeps_the_pages_before_it()
 #[tokio::test]
 async fn an_id_scan_of_endless_empty_pages_is_abandoned_after_the_bound() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = engine(&dir.path().join("mirror.sqlite"));
+    let engine = default_engine(&dir.path().join("mirror.sqlite"));
     let source = BrokenPaging::new(Broken::EmptyPagesForEver);
     let meter = QuotaMeter::new(None);
     let end = engine
@@ -243,7 +225,7 @@ async fn an_id_scan_of_endless_empty_pages_is_abandoned_after_the_bound() {
 #[tokio::test]
 async fn an_id_scan_that_repeats_a_cursor_is_abandoned_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = engine(&dir.path().join("mirror.sqlite"));
+    let engine = default_engine(&dir.path().join("mirror.sqlite"));
     let source = BrokenPaging::new(Broken::RepeatsItsCursor);
     let meter = QuotaMeter::new(None);
     let end = engine

@@ -4,46 +4,15 @@
 
 mod fake_ats;
 
-use ats_mirror::{MirrorStore, SqliteMirror, StreamLabel};
-use ats_model::{ConnectorError, RateLimitScope, RecordKind, StreamSpec};
-use ats_sync::backoff::BackoffPolicy;
+use ats_mirror::StreamLabel;
+use ats_model::{ConnectorError, RateLimitScope, RecordKind};
 use ats_sync::meter::now;
-use ats_sync::{Engine, EngineConfig, NoProgress, QuotaMeter, ReconcileEnd, RunEnd, StreamRun};
-use fake_ats::{FakeAts, Fault};
-use std::sync::Arc;
+use ats_sync::{NoProgress, QuotaMeter, ReconcileEnd, RunEnd};
+use fake_ats::{FakeAts, Fault, engine, run};
 use std::time::Duration;
 
 const DAY: i64 = 24 * 3600;
 const SHORT_WINDOW: i64 = 15 * 60;
-
-fn engine(path: &std::path::Path) -> Engine {
-    let store: Arc<dyn MirrorStore> = Arc::new(SqliteMirror::open(path).unwrap());
-    let config = EngineConfig {
-        backoff: BackoffPolicy {
-            base: Duration::from_millis(1),
-            cap: Duration::from_millis(5),
-            max_retries: 3,
-        },
-        page_size: 100,
-        ..EngineConfig::default()
-    };
-    Engine::new(store, config)
-}
-
-fn run() -> StreamRun {
-    StreamRun {
-        connection: "acme".into(),
-        stream: StreamSpec {
-            name: "candidates".into(),
-            kind: RecordKind::Candidate,
-            default_interval_seconds: 600,
-            incremental: true,
-            lists_ids: true,
-        },
-        force_full: false,
-        overlap_seconds: 60,
-    }
-}
 
 fn rate_limited(scope: RateLimitScope, seconds: u64) -> Fault {
     Fault::Error(ConnectorError::RateLimited {
@@ -64,7 +33,7 @@ async fn assert_paused_within(fault: Fault, window: i64) {
     let before = now();
     let end = tokio::time::timeout(
         Duration::from_secs(20),
-        engine.sync_stream(&ats, &meter, &run(), &NoProgress),
+        engine.sync_stream(&ats, &meter, &run(false), &NoProgress),
     )
     .await
     .unwrap_or_else(|_| panic!("{fault:?}: the run slept instead of pausing"))
@@ -134,7 +103,7 @@ async fn a_short_retry_after_within_the_sleep_bound_is_still_waited_out_in_the_r
     let meter = QuotaMeter::new(None);
     ats.fault_on_call(2, rate_limited(RateLimitScope::ShortWindow, 0));
     let end = engine
-        .sync_stream(&ats, &meter, &run(), &NoProgress)
+        .sync_stream(&ats, &meter, &run(false), &NoProgress)
         .await
         .unwrap();
     let RunEnd::Completed { totals, .. } = end else {
