@@ -1,7 +1,7 @@
 //! A simulator and a host beside it, as `tests/e2e/src/host_fixture.rs` sets them up.
 
-use ats_host::host::{Host, HostPaths};
-use ats_host::live_connection::LiveConnection;
+use ats_app::host::{Host, HostPaths};
+use ats_app::live_connection::LiveConnection;
 use ats_mirror::{ConnectionRow, MirrorStore, SecretRef};
 use ats_runtime::{Connection, ConnectionSpec, RequestObserver, Secret};
 use icims_sim::{IcimsSim, SimConfig};
@@ -57,6 +57,7 @@ pub fn open_host(data_dir: PathBuf) -> anyhow::Result<Host> {
         HostPaths {
             data_dir,
             cache_dir: workspace_root().join("target/bench-component-cache"),
+            store: None,
         },
         None,
     )?)

@@ -7,9 +7,9 @@ use crate::native_icims::{NativeConfig, NativeIcims};
 use crate::report::{Report, quantile_ms, verdict};
 use crate::{Args, Scale};
 use ats_features::export::{ExportOptions, PlatformCandidate, ResumeInput};
-use ats_host::host::Host;
-use ats_host::live_connection::LiveConnection;
-use ats_host::sync_runner::{StreamReport, SyncOptions, sync_connection};
+use ats_app::host::Host;
+use ats_app::live_connection::LiveConnection;
+use ats_app::sync_runner::{StreamReport, SyncOptions, sync_connection};
 use ats_mirror::{ConnectionRow, MirrorQueries, MirrorStore, SearchQuery, SqliteMirror};
 use ats_model::{AtsRecord, JobState, RecordKind, Stage};
 use ats_runtime::{ConnectionSpec, NoObserver, RequestInfo, RequestObserver, ResponseInfo};
@@ -477,7 +477,7 @@ async fn export_latency(env: &Env, scale: Scale, report: &Report) -> anyhow::Res
     let row = mirror
         .connection(CONN)?
         .ok_or_else(|| anyhow::anyhow!("connection {CONN} is not saved"))?;
-    let writer = ats_host::live_connection::LiveConnection {
+    let writer = ats_app::live_connection::LiveConnection {
         connection: env.connect_observed(CONN, timer.clone()).await?,
         meter: Arc::new(ats_sync::QuotaMeter::new(None)),
         row,

@@ -24,7 +24,7 @@ impl Drop for Simulator {
 
 pub fn run(people: u32, latency_ms: u64) -> Result<()> {
     plugins::build()?;
-    process::cargo(&["build", "-p", "icims-sim", "-p", "ats-host"])?;
+    process::cargo(&["build", "-p", "icims-sim", "-p", "ats-cli"])?;
     let root = process::workspace_root();
     let bin = root.join("target/debug");
     let demo_dir = root.join(".demo");

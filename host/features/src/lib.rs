@@ -15,9 +15,7 @@
 //!   reviews the fuzzy ones (peers' lesson: ATS merges are irreversible).
 //! - **The mirror reflects every write at once**, by reading the record back from the ATS.
 //!
-//! Mirror calls are short synchronous SQLite transactions made inline from the async
-//! functions; a host that must never block its executor can run a whole feature call on a
-//! blocking thread.
+//! Mirror calls are awaited: a backend never blocks the caller's executor.
 
 pub mod dedupe;
 mod error;
@@ -44,12 +42,8 @@ pub use reply::{ReplyEvent, reply};
 pub use review::{ReviewOptions, ReviewReport, review};
 pub use writer::AtsWriter;
 
-use ats_mirror::{FeatureState, MirrorQueries, MirrorStore};
-
-/// Everything the features need of a mirror: records, feature state and queries.
-/// [`ats_mirror::SqliteMirror`] is one; so is any backend implementing the three traits.
-pub trait Mirror: MirrorStore + FeatureState + MirrorQueries {}
-impl<T: MirrorStore + FeatureState + MirrorQueries + ?Sized> Mirror for T {}
+/// Everything the features need of a mirror (any backend).
+pub use ats_mirror::Mirror;
 
 /// Seconds since the Unix epoch, for callers filling the `now` of an options struct.
 /// Features never read the clock themselves, so tests control time.

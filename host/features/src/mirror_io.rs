@@ -1,109 +1,58 @@
 //! Small reads and read-backs shared by the features: live records from the mirror, and
 //! reflecting an ATS write in the mirror at once.
 
-use crate::{AtsWriter, FeatureError, Mirror};
-use ats_model::{Application, AtsRecord, Candidate, Job, RecordKind, Status, Timestamp};
+use crate::{FeatureError, Mirror};
+use ats_model::{ConnectorError, RecordKind, Status, Timestamp, TypedRecord};
+use std::future::Future;
 
-/// A live (not soft-deleted) record of the mirror.
-fn live(
+/// A live (not soft-deleted) record of the mirror, of the asked type.
+pub(crate) async fn live<T: TypedRecord>(
     mirror: &(impl Mirror + ?Sized),
     conn: &str,
-    kind: RecordKind,
     id: &str,
-) -> Result<Option<AtsRecord>, FeatureError> {
+) -> Result<Option<T>, FeatureError> {
     Ok(mirror
-        .record(conn, kind, id)?
+        .record(conn, T::KIND, id)
+        .await?
         .filter(|s| s.deleted_at.is_none())
-        .map(|s| s.record))
+        .and_then(|s| T::from_record(s.record)))
 }
 
-pub(crate) fn candidate(
-    mirror: &(impl Mirror + ?Sized),
-    conn: &str,
-    id: &str,
-) -> Result<Option<Candidate>, FeatureError> {
-    Ok(match live(mirror, conn, RecordKind::Candidate, id)? {
-        Some(AtsRecord::Candidate(c)) => Some(c),
-        _ => None,
-    })
-}
-
-pub(crate) fn job(
-    mirror: &(impl Mirror + ?Sized),
-    conn: &str,
-    id: &str,
-) -> Result<Option<Job>, FeatureError> {
-    Ok(match live(mirror, conn, RecordKind::Job, id)? {
-        Some(AtsRecord::Job(j)) => Some(j),
-        _ => None,
-    })
-}
-
-pub(crate) fn application(
-    mirror: &(impl Mirror + ?Sized),
-    conn: &str,
-    id: &str,
-) -> Result<Option<Application>, FeatureError> {
-    Ok(match live(mirror, conn, RecordKind::Application, id)? {
-        Some(AtsRecord::Application(a)) => Some(a),
-        _ => None,
-    })
-}
-
-pub(crate) fn statuses(
+pub(crate) async fn statuses(
     mirror: &(impl Mirror + ?Sized),
     conn: &str,
 ) -> Result<Vec<Status>, FeatureError> {
     let mut out = Vec::new();
-    for id in mirror.ids(conn, RecordKind::Status)? {
-        if let Some(AtsRecord::Status(s)) = live(mirror, conn, RecordKind::Status, &id)? {
+    for id in mirror.ids(conn, RecordKind::Status).await? {
+        if let Some(s) = live::<Status>(mirror, conn, &id).await? {
             out.push(s);
         }
     }
     Ok(out)
 }
 
-/// Reads a candidate back from the ATS after a write and stores it in the mirror. A failed
-/// read-back is a warning, not an error: the write happened, and the next sync catches up.
-pub(crate) async fn reflect_candidate(
+/// Stores what `read_back` (the ATS's copy of record `id`, after a write) returns in the mirror.
+/// A failed read-back is a warning, not an error: the write happened, and the next sync catches
+/// up.
+pub(crate) async fn reflect<T: TypedRecord>(
     mirror: &(impl Mirror + ?Sized),
-    writer: &impl AtsWriter,
+    read_back: impl Future<Output = Result<T, ConnectorError>>,
     conn: &str,
     id: &str,
     now: Timestamp,
     warnings: &mut Vec<String>,
-) -> Result<Option<Candidate>, FeatureError> {
-    match writer.get_candidate(id).await {
-        Ok(c) => {
-            mirror.upsert_record(conn, &AtsRecord::Candidate(c.clone()), now)?;
-            Ok(Some(c))
+) -> Result<Option<T>, FeatureError> {
+    match read_back.await {
+        Ok(record) => {
+            mirror
+                .upsert_record(conn, record.clone().into_record(), now)
+                .await?;
+            Ok(Some(record))
         }
         Err(e) => {
             warnings.push(format!(
-                "wrote candidate {id} but could not read it back ({e}); the mirror shows it after the next sync"
-            ));
-            Ok(None)
-        }
-    }
-}
-
-/// As [`reflect_candidate`], for an application.
-pub(crate) async fn reflect_application(
-    mirror: &(impl Mirror + ?Sized),
-    writer: &impl AtsWriter,
-    conn: &str,
-    id: &str,
-    now: Timestamp,
-    warnings: &mut Vec<String>,
-) -> Result<Option<Application>, FeatureError> {
-    match writer.get_application(id).await {
-        Ok(a) => {
-            mirror.upsert_record(conn, &AtsRecord::Application(a.clone()), now)?;
-            Ok(Some(a))
-        }
-        Err(e) => {
-            warnings.push(format!(
-                "wrote application {id} but could not read it back ({e}); the mirror shows it after the next sync"
+                "wrote {} {id} but could not read it back ({e}); the mirror shows it after the next sync",
+                T::KIND
             ));
             Ok(None)
         }

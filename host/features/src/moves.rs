@@ -64,12 +64,12 @@ impl std::fmt::Display for RejectReport {
     }
 }
 
-fn known_application(
+async fn known_application(
     mirror: &(impl Mirror + ?Sized),
     conn: &str,
     id: &str,
 ) -> Result<(), FeatureError> {
-    mirror_io::application(mirror, conn, id)?
+    mirror_io::live::<ats_model::Application>(mirror, conn, id).await?
         .map(|_| ())
         .ok_or_else(|| FeatureError::UnknownRecord {
             kind: "application",
@@ -86,13 +86,13 @@ pub async fn move_application<M: Mirror + ?Sized, W: AtsWriter>(
     target: &str,
     now: Timestamp,
 ) -> Result<MoveReport, FeatureError> {
-    known_application(mirror, conn, id)?;
-    let target = status::resolve(mirror, conn, target)?;
+    known_application(mirror, conn, id).await?;
+    let target = status::resolve(mirror, conn, target).await?;
     let requested = status::describe(&target);
     let w = writer.move_application(id, target).await?;
     let mut warnings = w.warnings;
     let after =
-        mirror_io::reflect_application(mirror, writer, conn, id, now, &mut warnings).await?;
+        mirror_io::reflect(mirror, writer.get_application(id), conn, id, now, &mut warnings).await?;
     Ok(MoveReport {
         application_id: id.to_string(),
         requested,
@@ -115,7 +115,7 @@ pub async fn reject_application<M: Mirror + ?Sized, W: AtsWriter>(
     rejected_by: Option<&str>,
     now: Timestamp,
 ) -> Result<RejectReport, FeatureError> {
-    known_application(mirror, conn, id)?;
+    known_application(mirror, conn, id).await?;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     let result = writer
         .reject_application(id, reason.map(str::to_string))
@@ -130,9 +130,9 @@ pub async fn reject_application<M: Mirror + ?Sized, W: AtsWriter>(
                 rejected_at: now,
                 rejected_by: rejected_by.map(str::to_string),
             },
-        )?;
+        ).await?;
     }
-    mirror_io::reflect_application(mirror, writer, conn, id, now, &mut warnings).await?;
+    mirror_io::reflect(mirror, writer.get_application(id), conn, id, now, &mut warnings).await?;
     let note = match (reason, result.reason_stored) {
         (Some(_), false) => Some(
             "the ATS's API cannot store rejection reasons: the reason is kept in this host's mirror only, not in the ATS".to_string(),

@@ -206,7 +206,7 @@ pub async fn rediscover<M: Mirror + ?Sized>(
     let mut q = request.query.clone();
     q.limit = request.per_page;
     q.offset = (request.page - 1) * request.per_page;
-    let page = mirror.search_candidates(conn, &q)?;
+    let page = mirror.search_candidates(conn, &q).await?;
     Ok(RediscoveryPage {
         page: request.page,
         per_page: request.per_page,

@@ -272,10 +272,10 @@ pub async fn review<M: Mirror + ?Sized>(
     job_id: &str,
     options: &ReviewOptions,
 ) -> Result<ReviewReport, FeatureError> {
-    let job = mirror_io::job(mirror, conn, job_id)?.ok_or_else(|| FeatureError::UnknownJob {
+    let job = mirror_io::live::<ats_model::Job>(mirror, conn, job_id).await?.ok_or_else(|| FeatureError::UnknownJob {
         job_id: job_id.to_string(),
     })?;
-    let applicants = mirror.applicants(conn, job_id, options.limit, 0)?;
+    let applicants = mirror.applicants(conn, job_id, options.limit, 0).await?;
     let terms = JobTerms::new(
         job.title.as_deref().unwrap_or_default(),
         job.description.as_deref().unwrap_or_default(),

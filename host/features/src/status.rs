@@ -18,7 +18,7 @@ fn stage_list() -> String {
 }
 
 /// Resolves `text` against the generic stages and the mirror's statuses.
-pub fn resolve(
+pub async fn resolve(
     mirror: &(impl Mirror + ?Sized),
     conn: &str,
     text: &str,
@@ -38,7 +38,7 @@ pub fn resolve(
         return Ok(StatusTarget::Stage(stage));
     }
     let wanted = text.strip_prefix("status:").unwrap_or(text);
-    let statuses = mirror_io::statuses(mirror, conn)?;
+    let statuses = mirror_io::statuses(mirror, conn).await?;
     if let Some(s) = statuses.iter().find(|s| s.id == wanted).or_else(|| {
         statuses.iter().find(|s| {
             s.name

@@ -10,8 +10,8 @@ pub enum MirrorError {
          upgrade the host or point it at another mirror file"
     )]
     SchemaTooNew { found: i64, known: i64 },
-    /// The SQLite library lacks something the mirror needs (FTS5).
-    #[error("the SQLite build lacks {0}")]
+    /// The database lacks something the backend needs (SQLite without FTS5, say).
+    #[error("the mirror's database lacks {0}")]
     MissingFeature(&'static str),
     /// A record cannot be stored as given (empty id, application without candidate or job).
     #[error("invalid {kind} record `{id}`: {reason}")]
@@ -30,8 +30,27 @@ pub enum MirrorError {
         column: &'static str,
         detail: String,
     },
-    #[error("SQLite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    /// The backend's database failed (I/O, a lock held too long, a lost connection). The
+    /// backend names itself in the message; callers only learn that the store failed.
+    #[error("{backend}: {source}")]
+    Backend {
+        backend: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl MirrorError {
+    /// A backend's own error, kept as the source.
+    pub fn backend(
+        backend: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> MirrorError {
+        MirrorError::Backend {
+            backend,
+            source: Box::new(source),
+        }
+    }
 }

@@ -1,26 +1,34 @@
-//! The host's local mirror of each connection's ATS data.
+//! The host's mirror of each connection's ATS data: the backend-neutral boundary.
 //!
 //! The sync engine fills it page by page and the recruiter features (rediscovery search,
 //! application review, de-duplication, export idempotency) read it. Everything goes through the
-//! traits in [`store`] and [`queries`], so a PostgreSQL backend can be added later without touching
-//! the engine; [`SqliteMirror`] is the default backend (one file per host, WAL, FTS5).
+//! traits in [`store`] and [`queries`]; a backend crate implements them (`ats-mirror-sqlite`, the
+//! default: one file per host). What a backend derives from a record (indexed columns,
+//! de-duplication keys, the content hash) is computed here, in [`derived`], so every backend
+//! stores and finds the same things.
 //!
-//! Guarantees every backend must keep (the tests in `tests/` check them):
+//! Guarantees every backend must keep ([`testsuite`] checks them, for any backend):
 //! - a page and its checkpoint are committed together or not at all, and re-applying a page is
 //!   harmless;
 //! - sync never hard-deletes: records gone from the ATS get `deleted_at`, and reconciliation only
 //!   marks records missing after a clean, complete id scan, deleting them after a grace period;
 //! - only secret *references* are stored, never secret values.
 
+pub mod derived;
 mod error;
 pub mod normalize;
 pub mod queries;
-pub mod sqlite;
 pub mod store;
+#[cfg(feature = "testsuite")]
+pub mod testsuite;
 mod types;
 
 pub use error::MirrorError;
 pub use queries::{Applicant, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage, SearchQuery};
-pub use sqlite::SqliteMirror;
 pub use store::{FeatureState, MirrorStore};
 pub use types::*;
+
+/// Everything the features and the host need of a mirror: records, feature state and queries.
+/// Any backend implementing the three traits is one; hold it as `Arc<dyn Mirror>`.
+pub trait Mirror: MirrorStore + FeatureState + MirrorQueries {}
+impl<T: MirrorStore + FeatureState + MirrorQueries + ?Sized> Mirror for T {}

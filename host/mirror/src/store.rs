@@ -1,8 +1,11 @@
 //! The storage boundary the sync engine and the features program against.
 //!
-//! Methods are synchronous: the engine calls them from async code through `spawn_blocking`.
-//! Every method is one transaction unless it says otherwise, and implementations must be safe to
-//! call from several threads at once (`Send + Sync`).
+//! Methods are async so a service answering many requests never blocks its executor: a backend
+//! with a blocking driver (SQLite) runs each call on a blocking thread, a networked one (PostgreSQL)
+//! awaits its driver. Every method is one transaction unless it says otherwise, and
+//! implementations must be safe to call from several tasks at once (`Send + Sync`).
+//!
+//! Records are passed by value: the backend keeps them (or their parts) without a copy.
 
 use crate::{
     ConnectionRow, DuplicateLink, IdempotencyRecord, MirrorCounts, MirrorError, PageOutcome,
@@ -13,24 +16,25 @@ use ats_model::{AtsRecord, RecordKind, Timestamp};
 
 /// What the sync engine needs: connections, stream state, pages, runs, reconciliation, and
 /// single-record writes from interactive features.
+#[async_trait::async_trait]
 pub trait MirrorStore: Send + Sync {
     /// Creates or replaces a connection's configuration. Called when the operator adds or edits a
     /// connection. Keeps the stored `created_at` of an existing row.
-    fn upsert_connection(&self, c: &ConnectionRow) -> Result<(), MirrorError>;
+    async fn upsert_connection(&self, c: &ConnectionRow) -> Result<(), MirrorError>;
 
     /// One connection's configuration, if configured.
-    fn connection(&self, name: &str) -> Result<Option<ConnectionRow>, MirrorError>;
+    async fn connection(&self, name: &str) -> Result<Option<ConnectionRow>, MirrorError>;
 
     /// Every configured connection, by name.
-    fn connections(&self) -> Result<Vec<ConnectionRow>, MirrorError>;
+    async fn connections(&self) -> Result<Vec<ConnectionRow>, MirrorError>;
 
     /// A stream's state; `None` before the stream's first run. Called when the scheduler plans
     /// and when a run starts (to resume from `cursor`).
-    fn stream_state(&self, conn: &str, stream: &str) -> Result<Option<StreamState>, MirrorError>;
+    async fn stream_state(&self, conn: &str, stream: &str) -> Result<Option<StreamState>, MirrorError>;
 
     /// Replaces a stream's state without writing records: run start, run end (new high-water
     /// mark), failure, pause.
-    fn save_stream_state(
+    async fn save_stream_state(
         &self,
         conn: &str,
         stream: &str,
@@ -44,17 +48,17 @@ pub trait MirrorStore: Send + Sync {
     /// A failure or crash before commit leaves nothing of the page and the previous checkpoint;
     /// after commit, all of it. Applying the same page again is harmless: nothing doubles, and the
     /// records count as unchanged. A record seen again after a soft delete is live again.
-    fn apply_page(
+    async fn apply_page(
         &self,
         conn: &str,
         stream: &str,
-        page: &PageWrite<'_>,
+        page: PageWrite,
         state: &StreamState,
         seen_at: Timestamp,
     ) -> Result<PageOutcome, MirrorError>;
 
     /// Opens a row in the run log. Called when a run starts.
-    fn start_run(
+    async fn start_run(
         &self,
         conn: &str,
         stream: &str,
@@ -63,15 +67,15 @@ pub trait MirrorStore: Send + Sync {
     ) -> Result<RunId, MirrorError>;
 
     /// Closes a run-log row with its totals. Fails with `NotFound` for an unknown run.
-    fn finish_run(&self, run: RunId, outcome: &RunOutcome) -> Result<(), MirrorError>;
+    async fn finish_run(&self, run: RunId, outcome: &RunOutcome) -> Result<(), MirrorError>;
 
     /// The connection's most recent runs, newest first.
-    fn runs(&self, conn: &str, limit: usize) -> Result<Vec<RunRow>, MirrorError>;
+    async fn runs(&self, conn: &str, limit: usize) -> Result<Vec<RunRow>, MirrorError>;
 
     /// Starts a reconciliation scan of one kind: the engine lists every id the ATS holds and
     /// reports them with [`MirrorStore::reconcile_seen`]. Nothing is marked until
     /// [`MirrorStore::reconcile_finish`].
-    fn reconcile_begin(
+    async fn reconcile_begin(
         &self,
         conn: &str,
         kind: RecordKind,
@@ -79,13 +83,13 @@ pub trait MirrorStore: Send + Sync {
     ) -> Result<ScanId, MirrorError>;
 
     /// Records ids the scan listed (any number of calls, duplicates harmless).
-    fn reconcile_seen(&self, scan: ScanId, ids: &[String]) -> Result<(), MirrorError>;
+    async fn reconcile_seen(&self, scan: ScanId, ids: &[String]) -> Result<(), MirrorError>;
 
     /// Called only when the id scan completed cleanly. Live records the scan did not list, and
     /// that the mirror already held when the scan began, get `missing_since = at`; records listed
     /// again lose `missing_since`; records missing since `at - grace_seconds` or earlier are
     /// soft-deleted. Closes the scan.
-    fn reconcile_finish(
+    async fn reconcile_finish(
         &self,
         scan: ScanId,
         at: Timestamp,
@@ -93,19 +97,19 @@ pub trait MirrorStore: Send + Sync {
     ) -> Result<ReconcileOutcome, MirrorError>;
 
     /// Drops a scan that failed or was interrupted: changes no record.
-    fn reconcile_abandon(&self, scan: ScanId) -> Result<(), MirrorError>;
+    async fn reconcile_abandon(&self, scan: ScanId) -> Result<(), MirrorError>;
 
     /// Stores one record outside a page (export, move, reject, push-event re-read), so the mirror
     /// reflects the result immediately. Same semantics as one record of a page.
-    fn upsert_record(
+    async fn upsert_record(
         &self,
         conn: &str,
-        record: &AtsRecord,
+        record: AtsRecord,
         seen_at: Timestamp,
     ) -> Result<PageOutcome, MirrorError>;
 
     /// Soft-deletes one record (no-op when absent or already deleted). Returns whether it changed.
-    fn mark_deleted(
+    async fn mark_deleted(
         &self,
         conn: &str,
         kind: RecordKind,
@@ -114,7 +118,7 @@ pub trait MirrorStore: Send + Sync {
     ) -> Result<bool, MirrorError>;
 
     /// One record with its bookkeeping, deleted or not.
-    fn record(
+    async fn record(
         &self,
         conn: &str,
         kind: RecordKind,
@@ -122,29 +126,30 @@ pub trait MirrorStore: Send + Sync {
     ) -> Result<Option<StoredRecord>, MirrorError>;
 
     /// Live and deleted counts per kind.
-    fn counts(&self, conn: &str) -> Result<MirrorCounts, MirrorError>;
+    async fn counts(&self, conn: &str) -> Result<MirrorCounts, MirrorError>;
 
     /// Every status an application was seen in, oldest first; the first is its initial status.
-    fn status_history(
+    async fn status_history(
         &self,
         conn: &str,
         application_id: &str,
     ) -> Result<Vec<StatusChange>, MirrorError>;
 
     /// Live ids of one kind, sorted (tests compare them with the ATS).
-    fn ids(&self, conn: &str, kind: RecordKind) -> Result<Vec<String>, MirrorError>;
+    async fn ids(&self, conn: &str, kind: RecordKind) -> Result<Vec<String>, MirrorError>;
 }
 
 /// State the recruiter features keep beside the mirrored data: export idempotency, duplicate
 /// links, rejection reasons and extracted resume text. Sync never touches it.
+#[async_trait::async_trait]
 pub trait FeatureState: Send + Sync {
     /// The stored state of an idempotency key.
-    fn idempotency(&self, conn: &str, key: &str) -> Result<Option<IdempotencyRecord>, MirrorError>;
+    async fn idempotency(&self, conn: &str, key: &str) -> Result<Option<IdempotencyRecord>, MirrorError>;
 
     /// Claims a key atomically before a write: if the key is new, stores it with `state` and
     /// returns `None` (go ahead); otherwise returns the existing record untouched (a retry: reuse
     /// its result or wait).
-    fn idempotency_claim(
+    async fn idempotency_claim(
         &self,
         conn: &str,
         key: &str,
@@ -153,32 +158,33 @@ pub trait FeatureState: Send + Sync {
     ) -> Result<Option<IdempotencyRecord>, MirrorError>;
 
     /// Sets a key's state and result (e.g. `done` with the created ids), creating it if absent.
-    fn idempotency_put(&self, conn: &str, record: &IdempotencyRecord) -> Result<(), MirrorError>;
+    async fn idempotency_put(&self, conn: &str, record: &IdempotencyRecord) -> Result<(), MirrorError>;
 
     /// Creates or updates a link (ids are ordered for you) and regroups the affected clusters:
     /// suggested and confirmed links group candidates in search; dismissed ones do not.
-    fn put_duplicate_link(&self, conn: &str, link: &DuplicateLink) -> Result<(), MirrorError> {
+    async fn put_duplicate_link(&self, conn: &str, link: &DuplicateLink) -> Result<(), MirrorError> {
         self.put_duplicate_links(conn, std::slice::from_ref(link))
+            .await
     }
 
     /// As [`FeatureState::put_duplicate_link`] for several links, in one transaction that
     /// regroups the affected clusters once.
-    fn put_duplicate_links(&self, conn: &str, links: &[DuplicateLink]) -> Result<(), MirrorError>;
+    async fn put_duplicate_links(&self, conn: &str, links: &[DuplicateLink]) -> Result<(), MirrorError>;
 
     /// Links touching a candidate, any status.
-    fn duplicate_links(
+    async fn duplicate_links(
         &self,
         conn: &str,
         candidate_id: &str,
     ) -> Result<Vec<DuplicateLink>, MirrorError>;
 
     /// The candidate ids grouped with this one (itself included), sorted.
-    fn cluster(&self, conn: &str, candidate_id: &str) -> Result<Vec<String>, MirrorError>;
+    async fn cluster(&self, conn: &str, candidate_id: &str) -> Result<Vec<String>, MirrorError>;
 
     /// Records why an application was rejected (replaces an earlier reason).
-    fn put_rejection_reason(&self, conn: &str, r: &RejectionReason) -> Result<(), MirrorError>;
+    async fn put_rejection_reason(&self, conn: &str, r: &RejectionReason) -> Result<(), MirrorError>;
 
-    fn rejection_reason(
+    async fn rejection_reason(
         &self,
         conn: &str,
         application_id: &str,
@@ -186,7 +192,7 @@ pub trait FeatureState: Send + Sync {
 
     /// Stores text extracted from a candidate's attachment; the attachment is the candidate's
     /// resume text for search from then on. Returns false if the candidate is not mirrored.
-    fn set_resume_text(
+    async fn set_resume_text(
         &self,
         conn: &str,
         candidate_id: &str,

@@ -153,15 +153,16 @@ impl Default for StreamState {
     }
 }
 
-/// One page to store. Borrowed, so the engine does not copy a page to write it.
-#[derive(Debug, Clone, Copy)]
-pub struct PageWrite<'a> {
+/// One page to store. Owned: the engine hands the page over, and the backend takes each record
+/// apart (its raw payload goes to its own column) without a copy.
+#[derive(Debug, Clone)]
+pub struct PageWrite {
     /// The kind of the stream; `gone` ids are of this kind.
     pub kind: RecordKind,
     /// Records read; each goes to the table of its own kind.
-    pub records: &'a [AtsRecord],
+    pub records: Vec<AtsRecord>,
     /// Ids the connector says no longer exist in the ATS: soft-deleted.
-    pub gone: &'a [String],
+    pub gone: Vec<String>,
 }
 
 /// What applying a page (or one record) changed.

@@ -8,9 +8,11 @@
 mod describe;
 mod error;
 mod records;
+mod typed;
 mod writes;
 
 pub use describe::*;
 pub use error::*;
 pub use records::*;
+pub use typed::TypedRecord;
 pub use writes::*;

@@ -220,18 +220,6 @@ impl Engine {
         &self.config
     }
 
-    /// Runs mirror work off the async threads (SQLite calls block).
-    pub(crate) async fn blocking<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&dyn MirrorStore) -> Result<T, MirrorError> + Send + 'static,
-    ) -> Result<T, SyncError> {
-        let store = self.store.clone();
-        let result = tokio::task::spawn_blocking(move || work(store.as_ref()))
-            .await
-            .map_err(|e| SyncError::Task(e.to_string()))?;
-        Ok(result?)
-    }
-
     /// Runs one stream until its end, a pause for quota, or an error that retries did not fix.
     pub async fn sync_stream<S: RecordSource>(
         &self,
@@ -241,12 +229,11 @@ impl Engine {
         progress: &dyn Progress,
     ) -> Result<RunEnd, SyncError> {
         let (conn, stream) = (run.connection.clone(), run.stream.name.clone());
-        let mut state = {
-            let (c, s) = (conn.clone(), stream.clone());
-            self.blocking(move |m| m.stream_state(&c, &s))
-                .await?
-                .unwrap_or_default()
-        };
+        let mut state = self
+            .store
+            .stream_state(&conn, &stream)
+            .await?
+            .unwrap_or_default();
         let plan = plan_run(&state, run);
         let lane = lane_for(run.stream.kind, plan.mode);
         let started_at = now();
@@ -258,16 +245,11 @@ impl Engine {
         state.cursor = plan.cursor.clone();
         state.label = StreamLabel::Syncing;
         state.paused_until = None;
-        {
-            let (c, s, st) = (conn.clone(), stream.clone(), state.clone());
-            self.blocking(move |m| m.save_stream_state(&c, &s, &st))
-                .await?;
-        }
-        let run_id = {
-            let (c, s, mode) = (conn.clone(), stream.clone(), plan.mode);
-            self.blocking(move |m| m.start_run(&c, &s, mode, started_at))
-                .await?
-        };
+        self.store.save_stream_state(&conn, &stream, &state).await?;
+        let run_id = self
+            .store
+            .start_run(&conn, &stream, plan.mode, started_at)
+            .await?;
         progress.run_started(&stream, plan.mode, plan.resumed);
         let requests_before = meter.counts().0;
         let mut totals = RunTotals::default();
@@ -317,18 +299,17 @@ impl Engine {
             let page_max = page.records.iter().filter_map(|r| r.updated_at()).max();
             state.run_max_updated_at = state.run_max_updated_at.max(page_max);
             let records = page.records.len();
-            let write = {
-                let (c, s, st, kind) =
-                    (conn.clone(), stream.clone(), state.clone(), run.stream.kind);
-                self.blocking(move |m| {
-                    let write = PageWrite {
-                        kind,
-                        records: &page.records,
-                        gone: &page.gone,
-                    };
-                    m.apply_page(&c, &s, &write, &st, now())
-                })
-            };
+            let write = self.store.apply_page(
+                &conn,
+                &stream,
+                PageWrite {
+                    kind: run.stream.kind,
+                    records: page.records,
+                    gone: page.gone,
+                },
+                &state,
+                now(),
+            );
             let read_ahead = async {
                 match &next_cursor {
                     Some(cursor) => Some(
@@ -363,7 +344,7 @@ impl Engine {
                 read_ahead_ms = read_time.as_secs_f64() * 1e3,
                 "page written"
             );
-            let outcome = outcome?;
+            let outcome = outcome.map_err(SyncError::from)?;
             totals.add(records, &outcome);
             totals.requests = meter.counts().0 - requests_before;
             progress.page_committed(&stream, &totals);
@@ -594,12 +575,8 @@ impl Engine {
             requests: totals.requests,
             error,
         };
-        let (c, s) = (conn.to_string(), stream.to_string());
-        self.blocking(move |m| {
-            m.save_stream_state(&c, &s, &state)?;
-            m.finish_run(run_id, &outcome)
-        })
-        .await
+        self.store.save_stream_state(conn, stream, &state).await?;
+        Ok(self.store.finish_run(run_id, &outcome).await?)
     }
 }
 

@@ -37,9 +37,9 @@ impl Engine {
         grace_seconds: i64,
     ) -> Result<ReconcileEnd, SyncError> {
         let progress: &dyn Progress = &NoProgress;
-        let conn = connection.to_string();
         let scan = self
-            .blocking(move |m| m.reconcile_begin(&conn, kind, now()))
+            .store()
+            .reconcile_begin(connection, kind, now())
             .await?;
         let mut cursor: Option<String> = None;
         let mut totals = RunTotals::default();
@@ -73,22 +73,22 @@ impl Engine {
             let page = match page {
                 Ok(page) => page,
                 Err(stop) => {
-                    self.blocking(move |m| m.reconcile_abandon(scan)).await?;
+                    self.store().reconcile_abandon(scan).await?;
                     return Ok(match stop {
                         Stop::Paused(until) => ReconcileEnd::Paused { until },
                         Stop::Failed(error, _) => ReconcileEnd::Abandoned { error },
                     });
                 }
             };
-            let ids = page.ids;
-            self.blocking(move |m| m.reconcile_seen(scan, &ids)).await?;
+            self.store().reconcile_seen(scan, &page.ids).await?;
             match page.next_cursor {
                 Some(next) => cursor = Some(next),
                 None => break,
             }
         }
         let outcome = self
-            .blocking(move |m| m.reconcile_finish(scan, now(), grace_seconds))
+            .store()
+            .reconcile_finish(scan, now(), grace_seconds)
             .await?;
         tracing::info!(connection, %kind, ?outcome, "reconciliation finished");
         Ok(ReconcileEnd::Completed(outcome))

@@ -1,8 +1,8 @@
 //! A whole host (runtime, mirror, plugin storage) in a temporary folder, with connections to an
 //! iCIMS simulator: what the sync and feature scenarios start from.
 
-use ats_host::host::{Host, HostPaths};
-use ats_host::live_connection::LiveConnection;
+use ats_app::host::{Host, HostPaths};
+use ats_app::live_connection::LiveConnection;
 use ats_mirror::{ConnectionRow, MirrorStore, SecretRef};
 use icims_sim::{IcimsSim, SimConfig};
 use std::collections::BTreeMap;
@@ -43,6 +43,7 @@ pub async fn start(config: SimConfig) -> HostEnv {
         HostPaths {
             data_dir: dir.path().join("data"),
             cache_dir: shared_cache_dir(),
+            store: None,
         },
         None,
     )

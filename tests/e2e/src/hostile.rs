@@ -7,9 +7,9 @@
 
 use crate::host_fixture::{self, HostEnv};
 use crate::runtime_fixtures::{LocalServer, Received};
-use ats_host::host::HostError;
-use ats_host::live_connection::LiveConnection;
-use ats_host::sync_runner::{StreamReport, SyncOptions, sync_connection};
+use ats_app::host::HostError;
+use ats_app::live_connection::LiveConnection;
+use ats_app::sync_runner::{StreamReport, SyncOptions, sync_connection};
 use ats_mirror::{ConnectionRow, MirrorStore, SecretRef};
 use ats_model::RecordKind;
 use ats_sync::NoProgress;

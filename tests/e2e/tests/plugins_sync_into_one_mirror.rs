@@ -1,7 +1,7 @@
 //! Issue 8: the host syncs the iCIMS connector and the template connector at once, each with
 //! its own connection, allow-list, storage and quota, into one mirror, without mixing data.
 
-use ats_host::sync_runner::{SyncOptions, sync_connection};
+use ats_app::sync_runner::{SyncOptions, sync_connection};
 use ats_mirror::{ConnectionRow, MirrorStore, SecretRef};
 use ats_model::RecordKind;
 use ats_sync::NoProgress;

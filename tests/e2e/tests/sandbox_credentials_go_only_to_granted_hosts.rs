@@ -1,6 +1,6 @@
 //! The operator grants, the plugin asks: a plugin can never choose where credentials go.
 
-use ats_host::host::HostError;
+use ats_app::host::HostError;
 use ats_mirror::MirrorStore;
 use ats_runtime::RuntimeError;
 use e2e_tests::hostile::{API_KEY, Auth, Hostile};

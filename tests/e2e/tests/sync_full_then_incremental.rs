@@ -1,7 +1,7 @@
 //! Issue 5: a full load into the mirror, then an incremental run that re-reads only what changed
 //! (counted by the simulator), with an application's status change landing in its history.
 
-use ats_host::sync_runner::{SyncOptions, sync_connection};
+use ats_app::sync_runner::{SyncOptions, sync_connection};
 use ats_mirror::MirrorStore;
 use ats_model::RecordKind;
 use ats_sync::NoProgress;

@@ -1,7 +1,7 @@
 //! Issue 5: a record deleted in the ATS is soft-deleted in the mirror after a clean id scan
 //! (and only after the grace period); ids scans cost searches only.
 
-use ats_host::sync_runner::{SyncOptions, sync_connection};
+use ats_app::sync_runner::{SyncOptions, sync_connection};
 use ats_mirror::MirrorStore;
 use ats_model::RecordKind;
 use ats_sync::NoProgress;

@@ -1,7 +1,7 @@
 //! Issue 5: `ats run` (the scheduler) runs every stream that is due, then nothing until each
 //! stream's interval has passed; a stream paused for quota is not due before its reset.
 
-use ats_host::scheduler::{SchedulerOptions, run_quietly};
+use ats_app::scheduler::{SchedulerOptions, run_quietly};
 use ats_mirror::{MirrorStore, StreamLabel};
 use ats_model::RecordKind;
 use e2e_tests::host_fixture;

@@ -2,7 +2,7 @@
 //! at random, a full sync still ends with the mirror equal to the simulator: nothing lost,
 //! nothing doubled.
 
-use ats_host::sync_runner::{SyncOptions, sync_connection};
+use ats_app::sync_runner::{SyncOptions, sync_connection};
 use ats_mirror::MirrorStore;
 use ats_model::RecordKind;
 use ats_sync::NoProgress;

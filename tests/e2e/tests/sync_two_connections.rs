@@ -1,7 +1,7 @@
 //! Issue 5: two connections (two customers of one ATS, e.g. sandbox and production) sync side
 //! by side into one mirror without mixing data, each with its own token and quota.
 
-use ats_host::sync_runner::{SyncOptions, sync_connection};
+use ats_app::sync_runner::{SyncOptions, sync_connection};
 use ats_mirror::MirrorStore;
 use ats_model::RecordKind;
 use ats_sync::NoProgress;

@@ -2,8 +2,8 @@
 //! reports paused-for-quota with the reset time taken from the ATS's headers, never receives a
 //! quota-exceeded answer, and completes after the window resets.
 
-use ats_host::status_view::connection_status;
-use ats_host::sync_runner::{SyncOptions, sync_connection};
+use ats_app::status_view::connection_status;
+use ats_app::sync_runner::{SyncOptions, sync_connection};
 use ats_mirror::MirrorStore;
 use ats_model::RecordKind;
 use ats_sync::{NoProgress, SyncStatus};

@@ -115,7 +115,7 @@ pub async fn find_duplicates<M: Mirror + ?Sized>(
         DedupeKeyKind::Phone,
         DedupeKeyKind::Name,
     ] {
-        let blocks = mirror.shared_keys(conn, kind, KEY_LIMIT)?;
+        let blocks = mirror.shared_keys(conn, kind, KEY_LIMIT).await?;
         if blocks.len() == KEY_LIMIT {
             report.warnings.push(format!(
                 "only the first {KEY_LIMIT} shared {} keys were examined",
@@ -139,8 +139,8 @@ pub async fn find_duplicates<M: Mirror + ?Sized>(
                         continue;
                     }
                     let (Some(ka), Some(kb)) = (
-                        person(mirror, conn, &mut keys, a)?,
-                        person(mirror, conn, &mut keys, b)?,
+                        person(mirror, conn, &mut keys, a).await?,
+                        person(mirror, conn, &mut keys, b).await?,
                     ) else {
                         continue;
                     };
@@ -154,8 +154,8 @@ pub async fn find_duplicates<M: Mirror + ?Sized>(
     // `nunez:j`, Bob vs Robert); block once more on the folded last name and the initial of the
     // formal first name. One read per candidate, still no all-pairs comparison.
     let mut folded: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for id in mirror.ids(conn, RecordKind::Candidate)? {
-        if let Some(k) = person(mirror, conn, &mut keys, &id)?
+    for id in mirror.ids(conn, RecordKind::Candidate).await? {
+        if let Some(k) = person(mirror, conn, &mut keys, &id).await?
             && let Some(initial) = k.first.chars().next()
             && !k.last.is_empty()
         {
@@ -195,7 +195,7 @@ pub async fn find_duplicates<M: Mirror + ?Sized>(
         } else {
             LinkStatus::Suggested
         };
-        let stored = !options.dry_run && store_link(mirror, conn, &a, &b, &v, status, options.now)?;
+        let stored = !options.dry_run && store_link(mirror, conn, &a, &b, &v, status, options.now).await?;
         report.links.push(FoundLink {
             a_id: a,
             b_id: b,
@@ -210,7 +210,7 @@ pub async fn find_duplicates<M: Mirror + ?Sized>(
     Ok(report)
 }
 
-fn person<M: Mirror + ?Sized>(
+async fn person<M: Mirror + ?Sized>(
     mirror: &M,
     conn: &str,
     cache: &mut HashMap<String, Option<PersonKeys>>,
@@ -219,7 +219,7 @@ fn person<M: Mirror + ?Sized>(
     if let Some(k) = cache.get(id) {
         return Ok(k.clone());
     }
-    let keys = match mirror.record(conn, RecordKind::Candidate, id)? {
+    let keys = match mirror.record(conn, RecordKind::Candidate, id).await? {
         Some(s) if s.deleted_at.is_none() => match s.record {
             AtsRecord::Candidate(c) => Some(PersonKeys::from_candidate(&c)),
             _ => None,
@@ -232,7 +232,7 @@ fn person<M: Mirror + ?Sized>(
 
 /// Stores links from `person` to each of `others`, except to those a person already decided
 /// on (confirmed or dismissed), in one write. Returns the others linked.
-pub(crate) fn store_links<M: Mirror + ?Sized>(
+pub(crate) async fn store_links<M: Mirror + ?Sized>(
     mirror: &M,
     conn: &str,
     person: &str,
@@ -240,7 +240,7 @@ pub(crate) fn store_links<M: Mirror + ?Sized>(
     status: LinkStatus,
     now: Timestamp,
 ) -> Result<Vec<String>, FeatureError> {
-    let existing = mirror.duplicate_links(conn, person)?;
+    let existing = mirror.duplicate_links(conn, person).await?;
     let mut links = Vec::new();
     let mut linked = Vec::new();
     for (other, v) in others {
@@ -263,12 +263,12 @@ pub(crate) fn store_links<M: Mirror + ?Sized>(
         });
         linked.push(other.clone());
     }
-    mirror.put_duplicate_links(conn, &links)?;
+    mirror.put_duplicate_links(conn, &links).await?;
     Ok(linked)
 }
 
 /// Stores a link unless a person already decided on this pair. Returns whether it wrote.
-fn store_link<M: Mirror + ?Sized>(
+async fn store_link<M: Mirror + ?Sized>(
     mirror: &M,
     conn: &str,
     a: &str,
@@ -277,6 +277,6 @@ fn store_link<M: Mirror + ?Sized>(
     status: LinkStatus,
     now: Timestamp,
 ) -> Result<bool, FeatureError> {
-    let linked = store_links(mirror, conn, a, &[(b.to_string(), v.clone())], status, now)?;
+    let linked = store_links(mirror, conn, a, &[(b.to_string(), v.clone())], status, now).await?;
     Ok(!linked.is_empty())
 }

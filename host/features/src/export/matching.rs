@@ -43,7 +43,7 @@ async fn fresh(
     match writer.get_candidate(id).await {
         Ok(c) => Ok(Some(c)),
         Err(ConnectorError::NotFound { .. }) => {
-            mirror.mark_deleted(conn, RecordKind::Candidate, id, now)?;
+            mirror.mark_deleted(conn, RecordKind::Candidate, id, now).await?;
             warnings.push(format!(
                 "candidate {id} was in the mirror but is gone from the ATS; marked deleted"
             ));
@@ -65,7 +65,7 @@ pub(crate) async fn find_existing(
     // 1. The mirror, by exact email.
     let mut ids = BTreeSet::new();
     for e in &profile.emails {
-        ids.extend(mirror.candidates_by_email(conn, e)?);
+        ids.extend(mirror.candidates_by_email(conn, e).await?);
     }
     if ids.len() > 1 {
         out.warnings.push(format!(
@@ -97,7 +97,7 @@ pub(crate) async fn find_existing(
                 .emails
                 .is_disjoint(&keys.emails)
         }) {
-            mirror.upsert_record(conn, &AtsRecord::Candidate(c.clone()), now)?;
+            mirror.upsert_record(conn, AtsRecord::Candidate(c.clone()), now).await?;
             out.found = Some(Found {
                 candidate: c,
                 rule: MatchRule::Email,
@@ -109,19 +109,19 @@ pub(crate) async fn find_existing(
     // 3. The rest of the ladder on the mirror's blocking keys.
     let mut block = BTreeSet::new();
     for u in &keys.urls {
-        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Url, u, STRONG_KEY_BLOCK)?);
+        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Url, u, STRONG_KEY_BLOCK).await?);
     }
     for p in &keys.phones {
-        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Phone, p, STRONG_KEY_BLOCK)?);
+        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Phone, p, STRONG_KEY_BLOCK).await?);
     }
     if let Some(k) =
         ats_mirror::normalize::name_key(profile.first_name.as_deref(), profile.last_name.as_deref())
     {
-        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Name, &k, NAME_KEY_BLOCK)?);
+        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Name, &k, NAME_KEY_BLOCK).await?);
     }
     let mut verdicts = Vec::new();
     for id in block {
-        let Some(c) = mirror_io::candidate(mirror, conn, &id)? else {
+        let Some(c) = mirror_io::live::<ats_model::Candidate>(mirror, conn, &id).await? else {
             continue;
         };
         if let Some(v) = compare(&keys, &PersonKeys::from_candidate(&c)) {

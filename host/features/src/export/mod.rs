@@ -113,11 +113,11 @@ pub(crate) async fn prepare<M: Mirror + ?Sized, W: AtsWriter>(
     let job_id = job_id.map(str::trim).filter(|j| !j.is_empty());
     let mut warnings = Vec::new();
     if let Some(job_id) = job_id {
-        let job = match mirror_io::job(mirror, conn, job_id)? {
+        let job = match mirror_io::live::<ats_model::Job>(mirror, conn, job_id).await? {
             Some(j) => j,
             None if options.check_job_in_ats => match writer.get_job(job_id).await {
                 Ok(j) => {
-                    mirror.upsert_record(conn, &AtsRecord::Job(j.clone()), options.now)?;
+                    mirror.upsert_record(conn, AtsRecord::Job(j.clone()), options.now).await?;
                     j
                 }
                 Err(ConnectorError::NotFound { .. }) => {
@@ -148,7 +148,7 @@ pub(crate) async fn prepare<M: Mirror + ?Sized, W: AtsWriter>(
                 "a status belongs to an application; give `job_id` too, or leave `status` out",
             ));
         }
-        (Some(s), Some(_)) => Some(status::resolve(mirror, conn, s)?),
+        (Some(s), Some(_)) => Some(status::resolve(mirror, conn, s).await?),
         (None, _) => None,
     };
     let fingerprint = {

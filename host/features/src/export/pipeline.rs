@@ -58,7 +58,7 @@ fn at(step: &'static str) -> impl Fn(ConnectorError) -> StepError {
     move |e| StepError::Connector(step, e)
 }
 
-fn save(
+async fn save(
     mirror: &(impl Mirror + ?Sized),
     conn: &str,
     plan: &Plan,
@@ -71,7 +71,7 @@ fn save(
         report: report.clone(),
     };
     let created_at = mirror
-        .idempotency(conn, &plan.key)?
+        .idempotency(conn, &plan.key).await?
         .map_or(opts.now, |r| r.created_at);
     mirror.idempotency_put(
         conn,
@@ -82,11 +82,11 @@ fn save(
             created_at,
             updated_at: opts.now,
         },
-    )?;
+    ).await?;
     Ok(())
 }
 
-fn claim(
+async fn claim(
     mirror: &(impl Mirror + ?Sized),
     conn: &str,
     plan: &Plan,
@@ -97,8 +97,8 @@ fn claim(
         warnings: plan.warnings.clone(),
         ..ExportReport::default()
     };
-    let Some(existing) = mirror.idempotency_claim(conn, &plan.key, "pending", opts.now)? else {
-        save(mirror, conn, plan, &fresh, "pending", opts)?;
+    let Some(existing) = mirror.idempotency_claim(conn, &plan.key, "pending", opts.now).await? else {
+        save(mirror, conn, plan, &fresh, "pending", opts).await?;
         return Ok(Claim::Go(fresh));
     };
     let stored: Option<Stored> = existing.result.and_then(|v| serde_json::from_value(v).ok());
@@ -122,7 +122,7 @@ fn claim(
         (_, stored) => {
             let mut report = stored.map_or(fresh, |s| s.report);
             report.resumed = true;
-            save(mirror, conn, plan, &report, "pending", opts)?;
+            save(mirror, conn, plan, &report, "pending", opts).await?;
             Ok(Claim::Go(report))
         }
     }
@@ -135,17 +135,17 @@ pub(crate) async fn run(
     plan: Plan,
     opts: &ExportOptions,
 ) -> Result<ExportReport, FeatureError> {
-    let mut report = match claim(mirror, conn, &plan, opts)? {
+    let mut report = match claim(mirror, conn, &plan, opts).await? {
         Claim::Done(r) => return Ok(r),
         Claim::Go(r) => r,
     };
     match steps(mirror, writer, conn, &plan, opts, &mut report).await {
         Ok(()) => {
-            save(mirror, conn, &plan, &report, "done", opts)?;
+            save(mirror, conn, &plan, &report, "done", opts).await?;
             Ok(report)
         }
         Err(e) => {
-            save(mirror, conn, &plan, &report, "failed", opts)?;
+            save(mirror, conn, &plan, &report, "failed", opts).await?;
             Err(match e {
                 StepError::Connector(step, source) => FeatureError::Interrupted {
                     key: plan.key.clone(),
@@ -188,14 +188,7 @@ async fn steps(
                         .map_err(at("update-candidate"))?;
                     report.warnings.extend(w.warnings);
                     if !reflected_after_upload {
-                        mirror_io::reflect_candidate(
-                            mirror,
-                            writer,
-                            conn,
-                            &id,
-                            now,
-                            &mut report.warnings,
-                        )
+                        mirror_io::reflect(mirror, writer.get_candidate(&id), conn, &id, now, &mut report.warnings)
                         .await?;
                     }
                     PersonAction::Updated
@@ -220,14 +213,7 @@ async fn steps(
                     .map_err(at("create-candidate"))?;
                 report.warnings.extend(w.warnings);
                 if !reflected_after_upload {
-                    mirror_io::reflect_candidate(
-                        mirror,
-                        writer,
-                        conn,
-                        &w.id,
-                        now,
-                        &mut report.warnings,
-                    )
+                    mirror_io::reflect(mirror, writer.get_candidate(&w.id), conn, &w.id, now, &mut report.warnings)
                     .await?;
                 }
                 PersonOutcome {
@@ -245,14 +231,14 @@ async fn steps(
             &m.suggestions,
             LinkStatus::Suggested,
             now,
-        )?;
+        ).await?;
         for (other, v) in &m.suggestions {
             if *other != person.candidate_id {
                 report.suggested_duplicates.push(suggestion(other, v));
             }
         }
         report.person = Some(person);
-        save(mirror, conn, plan, report, "pending", opts)?;
+        save(mirror, conn, plan, report, "pending", opts).await?;
     }
     let candidate_id = report
         .person
@@ -276,7 +262,8 @@ async fn steps(
             if found {
                 // Fresh from the ATS, and nothing more will be written to this person.
                 mirror
-                    .upsert_record(conn, &ats_model::AtsRecord::Candidate(c), now)
+                    .upsert_record(conn, ats_model::AtsRecord::Candidate(c), now)
+                    .await
                     .map_err(FeatureError::from)?;
             }
             found
@@ -297,14 +284,7 @@ async fn steps(
                 .await
                 .map_err(at("upload-resume"))?;
             report.warnings.extend(w.warnings);
-            mirror_io::reflect_candidate(
-                mirror,
-                writer,
-                conn,
-                &candidate_id,
-                now,
-                &mut report.warnings,
-            )
+            mirror_io::reflect(mirror, writer.get_candidate(&candidate_id), conn, &candidate_id, now, &mut report.warnings)
             .await?;
             ResumeOutcome {
                 file_name: file.file_name.clone(),
@@ -312,7 +292,7 @@ async fn steps(
                 skipped_because: None,
             }
         });
-        save(mirror, conn, plan, report, "pending", opts)?;
+        save(mirror, conn, plan, report, "pending", opts).await?;
     }
 
     if let Some(job_id) = &plan.job_id
@@ -320,6 +300,7 @@ async fn steps(
     {
         let existing = mirror
             .application_of(conn, &candidate_id, job_id)
+            .await
             .map_err(FeatureError::from)?;
         let (application_id, action) = match existing {
             Some(id) => (id, ApplicationAction::Existing),
@@ -335,15 +316,8 @@ async fn steps(
                     .await
                     .map_err(at("create-application"))?;
                 report.warnings.extend(w.warnings);
-                let known = mirror_io::application(mirror, conn, &w.id)?.is_some();
-                mirror_io::reflect_application(
-                    mirror,
-                    writer,
-                    conn,
-                    &w.id,
-                    now,
-                    &mut report.warnings,
-                )
+                let known = mirror_io::live::<ats_model::Application>(mirror, conn, &w.id).await?.is_some();
+                mirror_io::reflect(mirror, writer.get_application(&w.id), conn, &w.id, now, &mut report.warnings)
                 .await?;
                 let action = if known {
                     ApplicationAction::Existing

@@ -5,8 +5,8 @@
 #![allow(dead_code)]
 
 use ats_features::{ExportOptions, ExportReport, FeatureError, unix_now};
-use ats_host::live_connection::LiveConnection;
-use ats_host::sync_runner::{SyncOptions, sync_connection};
+use ats_app::live_connection::LiveConnection;
+use ats_app::sync_runner::{SyncOptions, sync_connection};
 use ats_mirror::SqliteMirror;
 use ats_sync::NoProgress;
 use e2e_tests::host_fixture::{self, HostEnv};

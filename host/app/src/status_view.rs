@@ -1,0 +1,190 @@
+//! What `ats status` shows: each connection's and stream's state in recruiters' words, the last
+//! error with what to do, the mirror's counts, and where the request quota stands per lane.
+
+use crate::host::{Host, HostError};
+use ats_mirror::{ConnectionRow, MirrorStore, StreamLabel, StreamState};
+use ats_model::{RecordKind, StreamSpec, Timestamp};
+use ats_sync::quota::{Lane, QuotaLedger};
+use ats_sync::{SyncStatus, meter::now};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StreamStatus {
+    pub stream: String,
+    pub kind: RecordKind,
+    pub status: SyncStatus,
+    pub last_success_at: Option<Timestamp>,
+    pub high_water_mark: Option<Timestamp>,
+    pub paused_until: Option<Timestamp>,
+    pub interval_seconds: u64,
+    pub next_run_at: Timestamp,
+    pub error: Option<String>,
+    pub advice: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KindCount {
+    pub kind: RecordKind,
+    pub live: u64,
+    pub deleted: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LaneQuota {
+    pub lane: Lane,
+    /// Requests the lane may still send in this window.
+    pub available: Option<u64>,
+    /// When the lane can send again, if its share is spent.
+    pub resumes_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuotaStatus {
+    pub limit: Option<u64>,
+    pub remaining: Option<u64>,
+    pub reset_at: Option<Timestamp>,
+    pub lanes: Vec<LaneQuota>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectionStatus {
+    pub connection: String,
+    pub status: SyncStatus,
+    pub streams: Vec<StreamStatus>,
+    pub counts: Vec<KindCount>,
+    pub quota: Option<QuotaStatus>,
+}
+
+/// The display status of a stored stream state.
+pub fn sync_status(state: Option<&StreamState>) -> SyncStatus {
+    match state.map(|s| s.label) {
+        None | Some(StreamLabel::NotStarted) => SyncStatus::NotStarted,
+        Some(StreamLabel::Syncing) => SyncStatus::Syncing,
+        Some(StreamLabel::Done) => SyncStatus::Done,
+        Some(StreamLabel::Failed) => SyncStatus::Failed,
+        Some(StreamLabel::Paused) => SyncStatus::PausedForQuota,
+        Some(StreamLabel::NeedsAttention) => SyncStatus::NeedsAttention,
+    }
+}
+
+/// When a stream should run next (pure: the scheduler and the status view share it). The
+/// interval may be the plugin's own, so the arithmetic saturates.
+pub fn next_run_at(
+    state: Option<&StreamState>,
+    interval_seconds: u64,
+    now: Timestamp,
+) -> Timestamp {
+    let interval = i64::try_from(interval_seconds).unwrap_or(i64::MAX);
+    let Some(state) = state else { return now };
+    match state.label {
+        StreamLabel::NotStarted | StreamLabel::Syncing => now,
+        StreamLabel::Paused => state.paused_until.unwrap_or(now.saturating_add(300)),
+        // A person must fix something; try again hourly in case they did.
+        StreamLabel::NeedsAttention => state.last_failure_at.unwrap_or(now).saturating_add(3_600),
+        StreamLabel::Failed => {
+            let backoff = 60i64.saturating_mul(1 << state.consecutive_failures.min(10));
+            state
+                .last_failure_at
+                .unwrap_or(now)
+                .saturating_add(backoff.min(interval.max(60)))
+        }
+        StreamLabel::Done => state
+            .last_success_at
+            .unwrap_or(now)
+            .saturating_add(interval),
+    }
+}
+
+/// The interval of a stream on a connection: the connection's override, else the default.
+pub fn interval_of(row: &ConnectionRow, stream: &StreamSpec) -> u64 {
+    row.stream_intervals
+        .get(&stream.name)
+        .copied()
+        .unwrap_or(stream.default_interval_seconds)
+}
+
+/// The status of one connection.
+pub async fn connection_status(
+    host: &Host,
+    row: &ConnectionRow,
+) -> Result<ConnectionStatus, HostError> {
+    let plugin = host
+        .runtime
+        .load_plugin(std::path::Path::new(&row.plugin_path))?;
+    let info = plugin
+        .describe(&row.settings)
+        .await
+        .map_err(|e| HostError::Invalid(format!("connection `{}`: {e}", row.name)))?;
+    let at = now();
+    let mut streams = Vec::new();
+    for spec in &info.streams {
+        let state = host.mirror.stream_state(&row.name, &spec.name)?;
+        let interval = interval_of(row, spec);
+        streams.push(StreamStatus {
+            stream: spec.name.clone(),
+            kind: spec.kind,
+            status: sync_status(state.as_ref()),
+            last_success_at: state.as_ref().and_then(|s| s.last_success_at),
+            high_water_mark: state.as_ref().and_then(|s| s.high_water_mark),
+            paused_until: state.as_ref().and_then(|s| s.paused_until),
+            interval_seconds: interval,
+            next_run_at: next_run_at(state.as_ref(), interval, at),
+            error: state
+                .as_ref()
+                .and_then(|s| s.last_error.as_ref())
+                .map(|e| e.message.clone()),
+            advice: state
+                .as_ref()
+                .and_then(|s| s.last_error.as_ref())
+                .and_then(|e| e.advice.clone()),
+        });
+    }
+    let status = SyncStatus::of_connection(&streams.iter().map(|s| s.status).collect::<Vec<_>>());
+    let counts = host.mirror.counts(&row.name)?;
+    let counts = RecordKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let c = counts.get(kind);
+            KindCount {
+                kind,
+                live: c.live,
+                deleted: c.deleted,
+            }
+        })
+        .collect();
+    let quota = host
+        .saved_ledger(&row.name)
+        .map(|ledger| quota_status(ledger, at));
+    Ok(ConnectionStatus {
+        connection: row.name.clone(),
+        status,
+        streams,
+        counts,
+        quota,
+    })
+}
+
+fn quota_status(mut ledger: QuotaLedger, at: Timestamp) -> QuotaStatus {
+    let lanes = Lane::ALL
+        .into_iter()
+        .map(|lane| {
+            let available = ledger.available(lane, at);
+            LaneQuota {
+                lane,
+                available,
+                // The engine pauses a lane that cannot pay for a page.
+                resumes_at: if available.is_some_and(|a| a < ats_sync::engine::MIN_PAGE_REQUESTS) {
+                    ledger.reset_at()
+                } else {
+                    None
+                },
+            }
+        })
+        .collect();
+    QuotaStatus {
+        limit: ledger.limit(),
+        remaining: ledger.remaining(),
+        reset_at: ledger.reset_at(),
+        lanes,
+    }
+}

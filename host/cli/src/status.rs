@@ -1,0 +1,162 @@
+//! `ats status [connection]`: where each connection and stream stands, in recruiters' words.
+
+use crate::Cli;
+use ats_app::status_view::{connection_status, render};
+use ats_mirror::MirrorStore;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// One saved connection; all by default.
+    pub connection: Option<String>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
+    let host = crate::open_host(cli)?;
+    let rows = match &args.connection {
+        Some(name) => vec![
+            host.mirror
+                .connection(name)?
+                .ok_or_else(|| ats_app::host::HostError::UnknownConnection(name.clone()))?,
+        ],
+        None => host.mirror.connections()?,
+    };
+    if rows.is_empty() {
+        crate::output("No connections yet: add one with `ats connect <file.toml>`.\n")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut statuses = Vec::new();
+    for row in &rows {
+        statuses.push(connection_status(&host, row).await?);
+    }
+    if args.json {
+        crate::output(&format!("{}\n", serde_json::to_string_pretty(&statuses)?))?;
+    } else {
+        let text: Vec<String> = statuses.iter().map(render).collect();
+        crate::output(&text.join("\n"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The human rendering of a connection's status.
+fn render(status: &ConnectionStatus) -> String {
+    let mut out = format!("{}: {}\n\n", status.connection, status.status);
+    let rows: Vec<Vec<String>> = status
+        .streams
+        .iter()
+        .map(|s| {
+            vec![
+                s.stream.clone(),
+                s.status.to_string(),
+                display::maybe_timestamp(s.last_success_at),
+                display::maybe_timestamp(s.high_water_mark),
+                display::timestamp(s.next_run_at),
+                s.error.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    out.push_str(&display::table(
+        &[
+            "stream",
+            "status",
+            "last success",
+            "high-water mark",
+            "next run",
+            "last error",
+        ],
+        &rows,
+    ));
+    for s in status.streams.iter().filter(|s| s.advice.is_some()) {
+        out.push_str(&format!(
+            "  {}: what to do: {}\n",
+            s.stream,
+            s.advice.as_deref().unwrap_or("")
+        ));
+    }
+    out.push('\n');
+    let rows: Vec<Vec<String>> = status
+        .counts
+        .iter()
+        .map(|c| {
+            vec![
+                c.kind.to_string(),
+                c.live.to_string(),
+                c.deleted.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&display::table(&["mirror", "live", "deleted"], &rows));
+    if let Some(q) = &status.quota {
+        out.push_str(&format!(
+            "\nrequest quota: {} of {} left, window resets {}\n",
+            q.remaining
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "?".into()),
+            q.limit.map(|r| r.to_string()).unwrap_or_else(|| "?".into()),
+            display::maybe_timestamp(q.reset_at),
+        ));
+        let rows: Vec<Vec<String>> = q
+            .lanes
+            .iter()
+            .map(|l| {
+                vec![
+                    l.lane.as_str().to_string(),
+                    l.available
+                        .map(|a| a.to_string())
+                        .unwrap_or_else(|| "unlimited".into()),
+                    l.resumes_at
+                        .map(display::timestamp)
+                        .unwrap_or_else(|| "now".into()),
+                ]
+            })
+            .collect();
+        out.push_str(&display::table(
+            &["lane", "requests available", "can send"],
+            &rows,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(label: StreamLabel) -> StreamState {
+        StreamState {
+            label,
+            ..StreamState::default()
+        }
+    }
+
+    #[test]
+    fn next_run_follows_the_label() {
+        let now = 1_000_000;
+        assert_eq!(next_run_at(None, 600, now), now);
+        let mut done = state(StreamLabel::Done);
+        done.last_success_at = Some(now - 100);
+        assert_eq!(next_run_at(Some(&done), 600, now), now + 500);
+        let mut paused = state(StreamLabel::Paused);
+        paused.paused_until = Some(now + 42);
+        assert_eq!(next_run_at(Some(&paused), 600, now), now + 42);
+        let mut failed = state(StreamLabel::Failed);
+        failed.last_failure_at = Some(now);
+        failed.consecutive_failures = 2;
+        assert_eq!(next_run_at(Some(&failed), 3_600, now), now + 240);
+        failed.consecutive_failures = 9;
+        assert_eq!(next_run_at(Some(&failed), 600, now), now + 600);
+    }
+
+    #[test]
+    fn an_absurd_interval_from_the_plugin_means_never_again_not_a_panic_or_always() {
+        let now = 1_000_000;
+        let mut done = state(StreamLabel::Done);
+        done.last_success_at = Some(now);
+        for interval in [u64::MAX, i64::MAX as u64] {
+            assert_eq!(next_run_at(Some(&done), interval, now), i64::MAX);
+        }
+    }
+}

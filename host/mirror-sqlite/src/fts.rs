@@ -1,0 +1,73 @@
+//! Turning a recruiter's search box text into a safe FTS5 MATCH expression.
+//!
+//! Users type names, emails and words with punctuation; passed raw, FTS5 would read `-`, `:`,
+//! `"`, `AND`, `*` as syntax and fail or mislead. Each word becomes a quoted phrase and all must
+//! match. A word typed with a trailing `*` matches as a prefix; prefixes are opt-in because FTS5
+//! merges the lists of every term with that prefix, which is slow for short, common prefixes.
+
+/// One word of a search: lowercase, as the tokenizer sees it, and whether it is a prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchWord {
+    pub text: String,
+    pub prefix: bool,
+}
+
+/// The words of a search box text.
+pub fn fts_words(text: &str) -> Vec<SearchWord> {
+    let mut words = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(char::is_alphanumeric) {
+        rest = &rest[start..];
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        words.push(SearchWord {
+            text: rest[..end].to_lowercase(),
+            prefix: rest[end..].starts_with('*'),
+        });
+        rest = &rest[end..];
+    }
+    words
+}
+
+/// `None` when the text holds no searchable word.
+pub fn fts_match_expression(text: &str) -> Option<String> {
+    let terms: Vec<String> = fts_words(text)
+        .into_iter()
+        .map(|w| {
+            let star = if w.prefix { "*" } else { "" };
+            format!("\"{}\"{star}", w.text)
+        })
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::*;
+
+    #[test]
+    fn words_are_quoted_and_prefixes_opt_in() {
+        assert_eq!(
+            fts_match_expression("Rust  engineer").as_deref(),
+            Some("\"rust\" \"engineer\"")
+        );
+        assert_eq!(
+            fts_match_expression("rust eng*").as_deref(),
+            Some("\"rust\" \"eng\"*")
+        );
+    }
+
+    #[test]
+    fn syntax_characters_are_not_operators() {
+        assert_eq!(
+            fts_match_expression("jane.doe@example.com").as_deref(),
+            Some("\"jane\" \"doe\" \"example\" \"com\"")
+        );
+        assert_eq!(
+            fts_match_expression("NOT \"x").as_deref(),
+            Some("\"not\" \"x\"")
+        );
+        assert_eq!(fts_match_expression(" -*: "), None);
+    }
+}

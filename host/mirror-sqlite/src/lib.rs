@@ -1,0 +1,163 @@
+//! The SQLite backend: one file per host, WAL, FTS5.
+//!
+//! One writer connection behind a mutex serialises writes (SQLite allows one writer anyway, and
+//! the sync engine writes a page per transaction); a small pool of read connections serves
+//! features concurrently, never blocked by the writer thanks to WAL.
+//!
+//! rusqlite blocks, so [`SqliteMirror`] implements the async mirror traits by running each call
+//! on tokio's blocking pool (`async_api.rs`); the SQL itself is synchronous code on [`Db`].
+
+mod async_api;
+mod connections;
+mod error;
+mod features;
+mod fts;
+mod migrations;
+pub(crate) mod queries;
+mod reconcile;
+mod records;
+mod store;
+mod sync_state;
+
+pub use error::Error;
+pub use migrations::SCHEMA_VERSION;
+pub use queries::{BROAD_MATCHES, BROAD_WINDOW, SearchPlan, SearchSql, choose_plan, search_sql};
+
+use ats_mirror::MirrorError;
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// How long a statement waits for another process's lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Read connections kept open for reuse.
+const MAX_IDLE_READERS: usize = 4;
+
+/// The SQLite mirror. Cheap to clone and share.
+#[derive(Clone)]
+pub struct SqliteMirror {
+    db: Arc<Db>,
+}
+
+impl SqliteMirror {
+    /// Opens (creating if needed) the mirror file and upgrades its schema. Fails with
+    /// [`MirrorError::SchemaTooNew`] for a file written by a newer host.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteMirror, MirrorError> {
+        Ok(SqliteMirror {
+            db: Arc::new(Db::open(path.as_ref())?),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.db.path
+    }
+
+    /// Writes a consistent copy of the whole mirror to `dest` (which must not exist), while
+    /// readers carry on (writes wait): a backup, or a fixture for benchmarks.
+    pub async fn copy_to(&self, dest: impl AsRef<Path>) -> Result<(), MirrorError> {
+        let dest = dest.as_ref().to_string_lossy().into_owned();
+        self.run(move |db| {
+            db.write(|c| {
+                c.execute("VACUUM INTO ?1", [dest])?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Runs `work` on a blocking thread (rusqlite blocks) and turns its error into the
+    /// mirror's.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Db) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, MirrorError> {
+        let db = self.db.clone();
+        match tokio::task::spawn_blocking(move || work(&db)).await {
+            Ok(result) => result.map_err(MirrorError::from),
+            Err(joined) => Err(MirrorError::backend("SQLite", joined)),
+        }
+    }
+}
+
+/// The database: one writer connection, a pool of readers; the SQL of every call is sync code
+/// on this type.
+pub(crate) struct Db {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl Db {
+    fn open(path: &Path) -> Result<Db, Error> {
+        let path = path.to_path_buf();
+        let mut writer = Connection::open(&path)?;
+        configure(&writer)?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        let fts5: bool =
+            writer.query_row("SELECT sqlite_compileoption_used('ENABLE_FTS5')", [], |r| {
+                r.get(0)
+            })?;
+        if !fts5 {
+            return Err(MirrorError::MissingFeature("FTS5").into());
+        }
+        migrations::migrate(&mut writer)?;
+        Ok(Db {
+            path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Runs `f` on the writer connection (callers open their own transaction).
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut conn = lock(&self.writer);
+        f(&mut conn)
+    }
+
+    /// Runs `f` on a pooled read-only connection.
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let pooled = lock(&self.readers).pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                configure(&c)?;
+                c.pragma_update(None, "query_only", true)?;
+                c
+            }
+        };
+        let result = f(&conn);
+        let mut idle = lock(&self.readers);
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+}
+
+/// Settings every connection needs; WAL is a property of the file, set once by the writer.
+fn configure(conn: &Connection) -> Result<(), Error> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "cache_size", -32_000)?; // KiB
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// A poisoned lock only means another thread panicked; its transaction was rolled back when
+/// dropped, so the connection is still sound.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
