@@ -2,7 +2,7 @@
 
 use ats_app::host::{Host, HostPaths};
 use ats_app::live_connection::LiveConnection;
-use ats_mirror::{ConnectionRow, MirrorStore, SecretRef};
+use ats_mirror::{ConnectionRow, SecretRef};
 use ats_runtime::{Connection, ConnectionSpec, RequestObserver, Secret};
 use icims_sim::{IcimsSim, SimConfig};
 use std::collections::BTreeMap;
@@ -110,7 +110,7 @@ impl Env {
             stream_intervals: BTreeMap::new(),
             ..ConnectionRow::default()
         };
-        host.mirror.upsert_connection(&row)?;
+        host.mirror.upsert_connection(&row).await?;
         Ok(host.live(name).await?)
     }
 

@@ -10,7 +10,8 @@ use ats_features::export::{ExportOptions, PlatformCandidate, ResumeInput};
 use ats_app::host::Host;
 use ats_app::live_connection::LiveConnection;
 use ats_app::sync_runner::{StreamReport, SyncOptions, sync_connection};
-use ats_mirror::{ConnectionRow, MirrorQueries, MirrorStore, SearchQuery, SqliteMirror};
+use ats_mirror::{ConnectionRow, Mirror, MirrorStore, SearchQuery};
+use ats_mirror_sqlite::SqliteMirror;
 use ats_model::{AtsRecord, JobState, RecordKind, Stage};
 use ats_runtime::{ConnectionSpec, NoObserver, RequestInfo, RequestObserver, ResponseInfo};
 use ats_sync::{Engine, EngineConfig, NoProgress, QuotaMeter, RunEnd, StreamRun};
@@ -37,8 +38,8 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
         );
         println!("\n## Rediscovery on the kept mirror {}", path.display());
         let mirror = SqliteMirror::open(path)?;
-        let people = mirror.ids(CONN, RecordKind::Candidate)?.len();
-        return rediscovery(&mirror, people, report);
+        let people = mirror.ids(CONN, RecordKind::Candidate).await?.len();
+        return rediscovery(&mirror, people, report).await;
     }
     let mut memory = Vec::new();
     if [
@@ -240,7 +241,7 @@ async fn native_people_load(
         name: "native".into(),
         plugin_path: "native".into(),
         ..ConnectionRow::default()
-    })?;
+    }).await?;
     let stream = live
         .connection
         .info()
@@ -306,7 +307,7 @@ async fn plugin_tax(env: &Env, live: &LiveConnection, report: &Report) -> anyhow
             let (comp, host) = component_people_load(env, round).await?;
             let (native, native_mirror) = native_people_load(env, live, round).await?;
             if round == 0 {
-                sample = compare_mirrors(&host.mirror, &native_mirror)?;
+                sample = compare_mirrors(host.mirror.as_ref(), &native_mirror).await?;
                 println!(
                     "    same candidates stored: {} of {} sampled differ",
                     sample.1, sample.0
@@ -344,18 +345,18 @@ async fn plugin_tax(env: &Env, live: &LiveConnection, report: &Report) -> anyhow
 
 /// Compares every 97th candidate of the component's mirror with the native client's: the
 /// baseline is fair only if both store the same records.
-fn compare_mirrors(component: &SqliteMirror, native: &SqliteMirror) -> anyhow::Result<(u64, u64)> {
+async fn compare_mirrors(component: &dyn Mirror, native: &SqliteMirror) -> anyhow::Result<(u64, u64)> {
     let (mut compared, mut differing) = (0, 0);
     for id in component
-        .ids(CONN, RecordKind::Candidate)?
+        .ids(CONN, RecordKind::Candidate).await?
         .iter()
         .step_by(97)
     {
         let a = component
-            .record(CONN, RecordKind::Candidate, id)?
+            .record(CONN, RecordKind::Candidate, id).await?
             .map(|r| r.record);
         let b = native
-            .record("native", RecordKind::Candidate, id)?
+            .record("native", RecordKind::Candidate, id).await?
             .map(|r| r.record);
         compared += 1;
         if a != b {
@@ -461,8 +462,8 @@ impl RequestObserver for HttpTimer {
 async fn export_latency(env: &Env, scale: Scale, report: &Report) -> anyhow::Result<()> {
     let mirror = &*env.host.mirror;
     let mut job = None;
-    for id in mirror.ids(CONN, RecordKind::Job)? {
-        if let Some(r) = mirror.record(CONN, RecordKind::Job, &id)?
+    for id in mirror.ids(CONN, RecordKind::Job).await? {
+        if let Some(r) = mirror.record(CONN, RecordKind::Job, &id).await?
             && let AtsRecord::Job(j) = r.record
             && j.state == Some(JobState::Open)
         {
@@ -475,7 +476,7 @@ async fn export_latency(env: &Env, scale: Scale, report: &Report) -> anyhow::Res
     // The host's own writer (the one `ats export` uses), over a connection whose requests the
     // timer observes.
     let row = mirror
-        .connection(CONN)?
+        .connection(CONN).await?
         .ok_or_else(|| anyhow::anyhow!("connection {CONN} is not saved"))?;
     let writer = ats_app::live_connection::LiveConnection {
         connection: env.connect_observed(CONN, timer.clone()).await?,
@@ -634,14 +635,15 @@ async fn big_group(args: &Args, scale: Scale, report: &Report) -> anyhow::Result
     }
     if let Some(path) = &args.keep_mirror {
         let _ = std::fs::remove_file(path);
-        env.host
-            .mirror
+        // The host's mirror is the default SQLite file: a second handle copies it consistently.
+        SqliteMirror::open(env.host.paths().data_dir.join("mirror.sqlite"))?
             .copy_to(path)
+            .await
             .map_err(|e| anyhow::anyhow!("could not keep the mirror in {}: {e}", path.display()))?;
         println!("    mirror kept in {}", path.display());
     }
     if args.wants("rediscovery") {
-        rediscovery(&env.host.mirror, scale.big as usize, report)?;
+        rediscovery(env.host.mirror.as_ref(), scale.big as usize, report).await?;
     }
     Ok(memory)
 }
@@ -671,14 +673,14 @@ fn memory_figure(loads: &[PeopleLoadMemory], report: &Report) {
     );
 }
 
-fn rediscovery(mirror: &SqliteMirror, people_count: usize, report: &Report) -> anyhow::Result<()> {
+async fn rediscovery(mirror: &dyn Mirror, people_count: usize, report: &Report) -> anyhow::Result<()> {
     let now = ats_features::unix_now();
     let day = 86_400;
-    let jobs = mirror.ids(CONN, RecordKind::Job)?;
-    let people = mirror.ids(CONN, RecordKind::Candidate)?;
+    let jobs = mirror.ids(CONN, RecordKind::Job).await?;
+    let people = mirror.ids(CONN, RecordKind::Candidate).await?;
     let (mut folder, mut source) = (None, None);
     for id in people.iter().take(50) {
-        if let Some(r) = mirror.record(CONN, RecordKind::Candidate, id)?
+        if let Some(r) = mirror.record(CONN, RecordKind::Candidate, id).await?
             && let AtsRecord::Candidate(c) = r.record
         {
             folder = folder.or(c.folder.map(|f| f.id));
@@ -771,12 +773,12 @@ fn rediscovery(mirror: &SqliteMirror, people_count: usize, report: &Report) -> a
     let mut all = Vec::new();
     let mut worst = Vec::new();
     for (label, query) in &queries {
-        let _ = mirror.search_candidates(CONN, query)?; // warm
+        let _ = mirror.search_candidates(CONN, query).await?; // warm
         let mut times = Vec::new();
         let mut hits = 0;
         for _ in 0..5 {
             let t = Instant::now();
-            hits = mirror.search_candidates(CONN, query)?.hits.len();
+            hits = mirror.search_candidates(CONN, query).await?.hits.len();
             times.push(t.elapsed());
         }
         times.sort();

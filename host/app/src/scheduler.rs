@@ -11,7 +11,6 @@ use crate::host::{Host, HostError};
 use crate::live_connection::LiveConnection;
 use crate::status_view::{interval_of, next_run_at};
 use crate::sync_runner::{StreamReport, SyncOptions, reconcile_stream, sync_connection};
-use ats_mirror::MirrorStore;
 use ats_model::Timestamp;
 use ats_sync::meter::now;
 use ats_sync::{NoProgress, Progress};
@@ -59,7 +58,7 @@ pub async fn run(
 ) -> Result<Vec<(String, StreamReport)>, HostError> {
     let names: Vec<String> = if options.connections.is_empty() {
         host.mirror
-            .connections()?
+            .connections().await?
             .into_iter()
             .map(|c| c.name)
             .collect()
@@ -154,7 +153,7 @@ async fn run_due(
     let mut due = Vec::new();
     let mut next_wake = i64::MAX;
     for stream in &live.connection.info().streams {
-        let state = host.mirror.stream_state(live.name(), &stream.name)?;
+        let state = host.mirror.stream_state(live.name(), &stream.name).await?;
         let when = next_run_at(state.as_ref(), interval_of(&live.row, stream), at);
         if when <= at {
             due.push(stream.name.clone());
@@ -181,11 +180,11 @@ async fn run_due(
         .filter(|s| s.lists_ids)
     {
         let key = reconcile_key(&stream.name);
-        let last = host.mirror.stream_state(live.name(), &key)?;
+        let last = host.mirror.stream_state(live.name(), &key).await?;
         let last_at = last.as_ref().and_then(|s| s.last_success_at).unwrap_or(0);
         let stream_done = host
             .mirror
-            .stream_state(live.name(), &stream.name)?
+            .stream_state(live.name(), &stream.name).await?
             .is_some_and(|s| s.label == ats_mirror::StreamLabel::Done);
         let scan_due_at = last_at.saturating_add(options.reconcile_interval_seconds);
         if stream_done && scan_due_at <= at {
@@ -195,7 +194,7 @@ async fn run_due(
                 let mut state = last.unwrap_or_default();
                 state.label = ats_mirror::StreamLabel::Done;
                 state.last_success_at = Some(now());
-                host.mirror.save_stream_state(live.name(), &key, &state)?;
+                host.mirror.save_stream_state(live.name(), &key, &state).await?;
             }
         } else {
             next_wake = next_wake.min(scan_due_at);

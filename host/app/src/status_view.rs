@@ -2,7 +2,7 @@
 //! error with what to do, the mirror's counts, and where the request quota stands per lane.
 
 use crate::host::{Host, HostError};
-use ats_mirror::{ConnectionRow, MirrorStore, StreamLabel, StreamState};
+use ats_mirror::{ConnectionRow, StreamLabel, StreamState};
 use ats_model::{RecordKind, StreamSpec, Timestamp};
 use ats_sync::quota::{Lane, QuotaLedger};
 use ats_sync::{SyncStatus, meter::now};
@@ -118,7 +118,7 @@ pub async fn connection_status(
     let at = now();
     let mut streams = Vec::new();
     for spec in &info.streams {
-        let state = host.mirror.stream_state(&row.name, &spec.name)?;
+        let state = host.mirror.stream_state(&row.name, &spec.name).await?;
         let interval = interval_of(row, spec);
         streams.push(StreamStatus {
             stream: spec.name.clone(),
@@ -140,7 +140,7 @@ pub async fn connection_status(
         });
     }
     let status = SyncStatus::of_connection(&streams.iter().map(|s| s.status).collect::<Vec<_>>());
-    let counts = host.mirror.counts(&row.name)?;
+    let counts = host.mirror.counts(&row.name).await?;
     let counts = RecordKind::ALL
         .into_iter()
         .map(|kind| {
@@ -186,5 +186,45 @@ fn quota_status(mut ledger: QuotaLedger, at: Timestamp) -> QuotaStatus {
         remaining: ledger.remaining(),
         reset_at: ledger.reset_at(),
         lanes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(label: StreamLabel) -> StreamState {
+        StreamState {
+            label,
+            ..StreamState::default()
+        }
+    }
+
+    #[test]
+    fn next_run_follows_the_label() {
+        let now = 1_000_000;
+        assert_eq!(next_run_at(None, 600, now), now);
+        let mut done = state(StreamLabel::Done);
+        done.last_success_at = Some(now - 100);
+        assert_eq!(next_run_at(Some(&done), 600, now), now + 500);
+        let mut paused = state(StreamLabel::Paused);
+        paused.paused_until = Some(now + 42);
+        assert_eq!(next_run_at(Some(&paused), 600, now), now + 42);
+        let mut failed = state(StreamLabel::Failed);
+        failed.last_failure_at = Some(now);
+        failed.consecutive_failures = 2;
+        assert_eq!(next_run_at(Some(&failed), 3_600, now), now + 240);
+        failed.consecutive_failures = 9;
+        assert_eq!(next_run_at(Some(&failed), 600, now), now + 600);
+    }
+
+    #[test]
+    fn an_absurd_interval_from_the_plugin_means_never_again_not_a_panic_or_always() {
+        let now = 1_000_000;
+        let mut done = state(StreamLabel::Done);
+        done.last_success_at = Some(now);
+        for interval in [u64::MAX, i64::MAX as u64] {
+            assert_eq!(next_run_at(Some(&done), interval, now), i64::MAX);
+        }
     }
 }

@@ -31,3 +31,16 @@ pub fn duration(seconds: u64) -> String {
         format!("{s}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_times_and_durations() {
+        assert_eq!(timestamp(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(duration(3725), "1h 02m");
+        assert_eq!(duration(185), "3m 05s");
+        assert_eq!(duration(7), "7s");
+    }
+}

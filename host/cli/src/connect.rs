@@ -5,7 +5,6 @@
 use crate::Cli;
 use ats_app::connection_file::ConnectionFile;
 use ats_app::grant_review;
-use ats_mirror::MirrorStore;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,7 +31,7 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let host = crate::open_host(cli)?;
     let plugin = ats_app::connect::load_plugin(&host.runtime, &file.plugin).await?;
     let (info, grant) = ats_app::connect::describe_and_grant(&file, &plugin, args.grant_declared).await?;
-    let previous = host.mirror.connection(&file.name)?;
+    let previous = host.mirror.connection(&file.name).await?;
     let row = host.row_for(&file, &plugin, &info, &grant, previous.as_ref());
     let mut preface = format!(
         "Plugin {} {} ({}, sha256 {})\nGranted to connection `{}`:\n{}",
@@ -60,7 +59,7 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let missing = report.missing().count();
     let saved = missing == 0 || args.allow_missing;
     if saved {
-        host.mirror.upsert_connection(&row)?;
+        host.mirror.upsert_connection(&row).await?;
     }
     if args.json {
         let value = serde_json::json!({

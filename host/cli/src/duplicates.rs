@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
-    let host = host_for(cli, &args.connection)?;
+    let host = host_for(cli, &args.connection).await?;
     let mut options = DedupeOptions::at(unix_now());
     options.dry_run = args.dry_run;
     let result =

@@ -7,7 +7,6 @@ use crate::Cli;
 use ats_app::host::{Host, HostError};
 use ats_app::live_connection::LiveConnection;
 use ats_features::FeatureError;
-use ats_mirror::MirrorStore;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -15,9 +14,9 @@ use std::process::ExitCode;
 pub const INVALID_INPUT: u8 = 2;
 
 /// The host, checked to know the connection (for features that only read the mirror).
-pub(crate) fn host_for(cli: &Cli, connection: &str) -> anyhow::Result<Host> {
+pub(crate) async fn host_for(cli: &Cli, connection: &str) -> anyhow::Result<Host> {
     let host = crate::open_host(cli)?;
-    if host.mirror.connection(connection)?.is_none() {
+    if host.mirror.connection(connection).await?.is_none() {
         return Err(HostError::UnknownConnection(connection.to_string()).into());
     }
     Ok(host)

@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
-    let host = host_for(cli, &args.connection)?;
+    let host = host_for(cli, &args.connection).await?;
     let mut options = ReviewOptions::at(unix_now());
     if let Some(limit) = args.limit {
         options.limit = limit;

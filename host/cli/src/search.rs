@@ -94,7 +94,7 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(e) => return Ok(invalid(flag_names(e).into())),
     };
-    let host = host_for(cli, &args.connection)?;
+    let host = host_for(cli, &args.connection).await?;
     let result = ats_features::rediscover(host.mirror.as_ref(), &args.connection, &request).await;
     finish(result, args.json)
 }

@@ -1,8 +1,8 @@
 //! `ats status [connection]`: where each connection and stream stands, in recruiters' words.
 
 use crate::Cli;
-use ats_app::status_view::{connection_status, render};
-use ats_mirror::MirrorStore;
+use crate::display;
+use ats_app::status_view::{ConnectionStatus, connection_status};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -19,10 +19,10 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let rows = match &args.connection {
         Some(name) => vec![
             host.mirror
-                .connection(name)?
+                .connection(name).await?
                 .ok_or_else(|| ats_app::host::HostError::UnknownConnection(name.clone()))?,
         ],
-        None => host.mirror.connections()?,
+        None => host.mirror.connections().await?,
     };
     if rows.is_empty() {
         crate::output("No connections yet: add one with `ats connect <file.toml>`.\n")?;
@@ -119,44 +119,4 @@ fn render(status: &ConnectionStatus) -> String {
         ));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn state(label: StreamLabel) -> StreamState {
-        StreamState {
-            label,
-            ..StreamState::default()
-        }
-    }
-
-    #[test]
-    fn next_run_follows_the_label() {
-        let now = 1_000_000;
-        assert_eq!(next_run_at(None, 600, now), now);
-        let mut done = state(StreamLabel::Done);
-        done.last_success_at = Some(now - 100);
-        assert_eq!(next_run_at(Some(&done), 600, now), now + 500);
-        let mut paused = state(StreamLabel::Paused);
-        paused.paused_until = Some(now + 42);
-        assert_eq!(next_run_at(Some(&paused), 600, now), now + 42);
-        let mut failed = state(StreamLabel::Failed);
-        failed.last_failure_at = Some(now);
-        failed.consecutive_failures = 2;
-        assert_eq!(next_run_at(Some(&failed), 3_600, now), now + 240);
-        failed.consecutive_failures = 9;
-        assert_eq!(next_run_at(Some(&failed), 600, now), now + 600);
-    }
-
-    #[test]
-    fn an_absurd_interval_from_the_plugin_means_never_again_not_a_panic_or_always() {
-        let now = 1_000_000;
-        let mut done = state(StreamLabel::Done);
-        done.last_success_at = Some(now);
-        for interval in [u64::MAX, i64::MAX as u64] {
-            assert_eq!(next_run_at(Some(&done), interval, now), i64::MAX);
-        }
-    }
 }

@@ -1,7 +1,8 @@
 //! Issue 5: the `ats` process is killed with SIGKILL at random points of a large sync and
 //! restarted; in the end the mirror equals the simulator: no record lost, none doubled.
 
-use ats_mirror::{MirrorStore, SqliteMirror};
+use ats_mirror::MirrorStore;
+use ats_mirror_sqlite::SqliteMirror;
 use ats_model::RecordKind;
 use icims_sim::{IcimsSim, RecordType, SimConfig};
 use std::collections::BTreeSet;
@@ -127,11 +128,11 @@ async fn sigkill_at_random_points_loses_and_doubles_nothing() {
             .into_iter()
             .map(u64::from)
             .collect();
-        let ids = mirror.ids("acme", kind).unwrap();
+        let ids = mirror.ids("acme", kind).await.unwrap();
         let got: BTreeSet<u64> = ids.iter().map(|i| i.parse().unwrap()).collect();
         assert_eq!(got.len(), ids.len(), "{kind}: an id is doubled");
         assert_eq!(got, expected, "{kind}: records lost or extra");
-        let counts = mirror.counts("acme").unwrap().get(kind);
+        let counts = mirror.counts("acme").await.unwrap().get(kind);
         assert_eq!((counts.live, counts.deleted), (expected.len() as u64, 0));
     }
     println!("the mirror survived {kills} SIGKILLs mid-sync");

@@ -107,7 +107,7 @@ async fn seeded_duplicates_precision_and_recall() {
         c("20", "Alan", "Turing", "alan@q.example"),
     ];
     for p in people {
-        t.mirror_upsert(p);
+        t.mirror_upsert(p).await;
     }
     let truth = pairs_from_groups(&[
         vec!["1", "2"],
@@ -127,27 +127,27 @@ async fn seeded_duplicates_precision_and_recall() {
     assert!(pr.recall >= 0.8, "{pr}");
 
     // Certain rules are confirmed links, fuzzy ones suggested for review.
-    let status = |a: &str| t.mirror.duplicate_links(CONN, a).unwrap()[0].status;
-    assert_eq!(status("1"), LinkStatus::Confirmed);
-    assert_eq!(status("7"), LinkStatus::Suggested);
-    assert!(t.mirror.duplicate_links(CONN, "13").unwrap().is_empty());
-    assert_eq!(t.mirror.cluster(CONN, "9").unwrap(), vec!["10", "9"]);
+    let status = async |a: &str| t.mirror.duplicate_links(CONN, a).await.unwrap()[0].status;
+    assert_eq!(status("1").await, LinkStatus::Confirmed);
+    assert_eq!(status("7").await, LinkStatus::Suggested);
+    assert!(t.mirror.duplicate_links(CONN, "13").await.unwrap().is_empty());
+    assert_eq!(t.mirror.cluster(CONN, "9").await.unwrap(), vec!["10", "9"]);
 
     // A dismissal by a person survives the next pass.
-    let mut dismissed = t.mirror.duplicate_links(CONN, "7").unwrap()[0].clone();
+    let mut dismissed = t.mirror.duplicate_links(CONN, "7").await.unwrap()[0].clone();
     dismissed.status = LinkStatus::Dismissed;
-    t.mirror.put_duplicate_link(CONN, &dismissed).unwrap();
+    t.mirror.put_duplicate_link(CONN, &dismissed).await.unwrap();
     find_duplicates(&t.mirror, CONN, &DedupeOptions::at(NOW + 1))
         .await
         .unwrap();
-    assert_eq!(status("7"), LinkStatus::Dismissed);
+    assert_eq!(status("7").await, LinkStatus::Dismissed);
 }
 
 trait Upsert {
-    fn mirror_upsert(&self, c: Candidate);
+    async fn mirror_upsert(&self, c: Candidate);
 }
 impl Upsert for TestMirror {
-    fn mirror_upsert(&self, c: Candidate) {
-        mirrored(self, AtsRecord::Candidate(c));
+    async fn mirror_upsert(&self, c: Candidate) {
+        mirrored(self, AtsRecord::Candidate(c)).await;
     }
 }

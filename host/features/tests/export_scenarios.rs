@@ -10,14 +10,14 @@ use ats_model::{AtsRecord, RecordKind, Stage};
 use base64::Engine;
 use common::*;
 
-fn setup() -> (TestMirror, FakeAts) {
+async fn setup() -> (TestMirror, FakeAts) {
     let t = mirror();
     let ats = FakeAts::default();
-    seed_job(&t, &ats, job("J1", "Backend Engineer", "Rust services"));
+    seed_job(&t, &ats, job("J1", "Backend Engineer", "Rust services")).await;
     mirrored(
         &t,
         AtsRecord::Status(status("C2028", "Phone screen", Stage::Screening)),
-    );
+    ).await;
     (t, ats)
 }
 
@@ -35,7 +35,7 @@ fn with(json: &str, extra: &str) -> String {
 
 #[tokio::test]
 async fn export_without_job_creates_person_and_mirrors_it() {
-    let (t, ats) = setup();
+    let (t, ats) = setup().await;
     let opts = ExportOptions::at(NOW);
     let r = export_json(&t.mirror, &ats, CONN, ADA, &opts)
         .await
@@ -48,7 +48,7 @@ async fn export_without_job_creates_person_and_mirrors_it() {
     assert_eq!(
         t.mirror
             .candidates_by_email(CONN, "ada@example.com")
-            .unwrap(),
+            .await.unwrap(),
         vec![person.candidate_id.clone()]
     );
     println!("{r}");
@@ -56,7 +56,7 @@ async fn export_without_job_creates_person_and_mirrors_it() {
 
 #[tokio::test]
 async fn export_with_job_resume_and_status_creates_application() {
-    let (t, ats) = setup();
+    let (t, ats) = setup().await;
     let json = with(
         ADA,
         &format!(
@@ -87,7 +87,7 @@ async fn export_with_job_resume_and_status_creates_application() {
     assert!(
         t.mirror
             .record(CONN, RecordKind::Application, &app.application_id)
-            .unwrap()
+            .await.unwrap()
             .is_some()
     );
     println!("{r}");
@@ -95,10 +95,10 @@ async fn export_with_job_resume_and_status_creates_application() {
 
 #[tokio::test]
 async fn export_of_existing_person_matches_and_updates_only_new_fields() {
-    let (t, ats) = setup();
+    let (t, ats) = setup().await;
     let mut known = person("100", "Ada", "Lovelace", "ada@example.com");
     known.current_title = Some("Engineer".into());
-    seed_person(&t, &ats, known);
+    seed_person(&t, &ats, known).await;
     let r = export_json(&t.mirror, &ats, CONN, ADA, &ExportOptions::at(NOW))
         .await
         .unwrap();
@@ -123,13 +123,13 @@ async fn export_of_existing_person_matches_and_updates_only_new_fields() {
 
 #[tokio::test]
 async fn export_finds_person_by_profile_url_when_emails_differ() {
-    let (t, ats) = setup();
+    let (t, ats) = setup().await;
     let mut known = person("100", "Ada", "Lovelace", "ada@work.example");
     known.urls.push(ats_model::ProfileUrl {
         url: "linkedin.com/in/ADA".into(),
         kind: ats_model::UrlKind::Linkedin,
     });
-    seed_person(&t, &ats, known);
+    seed_person(&t, &ats, known).await;
     let r = export_json(&t.mirror, &ats, CONN, ADA, &ExportOptions::at(NOW))
         .await
         .unwrap();
@@ -143,7 +143,7 @@ async fn export_finds_person_by_profile_url_when_emails_differ() {
 
 #[tokio::test]
 async fn retry_after_timeout_on_create_application_resumes() {
-    let (t, ats) = setup();
+    let (t, ats) = setup().await;
     let json = with(ADA, r#""job_id":"J1","status":"screening""#);
     ats.state.lock().unwrap().timeout_after_create_application = true;
     let opts = ExportOptions::at(NOW);
@@ -174,7 +174,7 @@ async fn retry_after_timeout_on_create_application_resumes() {
         .collect();
     assert_eq!(creates.len(), 1, "the person is not created again");
     assert_eq!(
-        t.mirror.ids(CONN, RecordKind::Application).unwrap().len(),
+        t.mirror.ids(CONN, RecordKind::Application).await.unwrap().len(),
         1
     );
     // A third call is a replay: nothing written.
@@ -186,14 +186,14 @@ async fn retry_after_timeout_on_create_application_resumes() {
     assert_eq!(ats.writes().len(), before);
     let key = replay.idempotency_key;
     assert_eq!(
-        t.mirror.idempotency(CONN, &key).unwrap().unwrap().state,
+        t.mirror.idempotency(CONN, &key).await.unwrap().unwrap().state,
         "done"
     );
 }
 
 #[tokio::test]
 async fn explicit_key_reused_for_other_content_is_refused() {
-    let (t, ats) = setup();
+    let (t, ats) = setup().await;
     let opts = ExportOptions::at(NOW);
     let a = with(ADA, r#""idempotency_key":"k1""#);
     export_json(&t.mirror, &ats, CONN, &a, &opts).await.unwrap();
@@ -209,7 +209,7 @@ async fn explicit_key_reused_for_other_content_is_refused() {
 }
 
 async fn refused(json: &str) -> (FeatureError, FakeAts) {
-    let (t, ats) = setup();
+    let (t, ats) = setup().await;
     let mut opts = ExportOptions::at(NOW);
     opts.max_resume_bytes = 64;
     let err = export_json(&t.mirror, &ats, CONN, json, &opts)

@@ -51,7 +51,7 @@ async fn reply_from_new_sender_creates_and_from_known_sender_never_renames() {
         &t,
         &ats,
         person("200", "Katherine", "Johnson", "kj@nasa.example"),
-    );
+    ).await;
     let known = ReplyEvent {
         sender_address: "KJ@nasa.example".into(),
         sender_name: Some("kj".into()),
@@ -87,7 +87,7 @@ async fn reply_from_new_sender_creates_and_from_known_sender_never_renames() {
     assert_eq!(ats.writes().len(), before);
 }
 
-fn seeded_review() -> (TestMirror, FakeAts) {
+async fn seeded_review() -> (TestMirror, FakeAts) {
     let t = mirror();
     let ats = FakeAts::default();
     seed_job(
@@ -98,7 +98,7 @@ fn seeded_review() -> (TestMirror, FakeAts) {
             "Backend Engineer",
             "Build Rust services on Kafka and PostgreSQL",
         ),
-    );
+    ).await;
     let mut strong = person("1", "Ada", "Lovelace", "ada@x.example");
     strong.current_title = Some("Senior Backend Engineer".into());
     strong.skills = vec!["Rust".into(), "Kafka".into()];
@@ -108,26 +108,26 @@ fn seeded_review() -> (TestMirror, FakeAts) {
     rejected.current_title = Some("Backend Engineer".into());
     rejected.skills = vec!["Rust".into()];
     for c in [strong, weak, rejected] {
-        seed_person(&t, &ats, c);
+        seed_person(&t, &ats, c).await;
     }
     mirrored(
         &t,
         AtsRecord::Application(app("a1", "1", "J1", Stage::New, NOW - 3 * DAY)),
-    );
+    ).await;
     mirrored(
         &t,
         AtsRecord::Application(app("a2", "2", "J1", Stage::Screening, NOW - DAY)),
-    );
+    ).await;
     mirrored(
         &t,
         AtsRecord::Application(app("a3", "3", "J1", Stage::Rejected, NOW - 200 * DAY)),
-    );
+    ).await;
     (t, ats)
 }
 
 #[tokio::test]
 async fn review_ranks_and_explains() {
-    let (t, _ats) = seeded_review();
+    let (t, _ats) = seeded_review().await;
     let r = review(&t.mirror, CONN, "J1", &ReviewOptions::at(NOW))
         .await
         .unwrap();
@@ -164,31 +164,31 @@ async fn review_ranks_and_explains() {
 
 #[tokio::test]
 async fn search_with_each_filter_and_grouping() {
-    let (t, _ats) = seeded_review();
-    let ids = |args: &[&str]| {
+    let (t, _ats) = seeded_review().await;
+    let ids = async |args: &[&str]| {
         let req = parse_args(args, NOW).unwrap();
-        let page = futures_lite(rediscover(&t.mirror, CONN, &req)).unwrap();
+        let page = rediscover(&t.mirror, CONN, &req).await.unwrap();
         let mut v: Vec<String> = page.hits.into_iter().map(|h| h.candidate_id).collect();
         v.sort();
         v
     };
-    assert_eq!(ids(&["backend"]), ["1", "3"]);
-    assert_eq!(ids(&["--stage", "screening"]), ["2"]);
-    assert_eq!(ids(&["--status", "s-new"]), ["1"]);
-    assert_eq!(ids(&["--job", "J1", "--rejected", "yes"]), ["3"]);
-    assert_eq!(ids(&["--rejected=no"]), ["1", "2"]);
+    assert_eq!(ids(&["backend"]).await, ["1", "3"]);
+    assert_eq!(ids(&["--stage", "screening"]).await, ["2"]);
+    assert_eq!(ids(&["--status", "s-new"]).await, ["1"]);
+    assert_eq!(ids(&["--job", "J1", "--rejected", "yes"]).await, ["3"]);
+    assert_eq!(ids(&["--rejected=no"]).await, ["1", "2"]);
     let recent = format_date(NOW - 5 * DAY);
-    assert_eq!(ids(&["--applied-from", &recent]), ["1", "2"]);
-    assert_eq!(ids(&["--applied-to", &format_date(NOW - 100 * DAY)]), ["3"]);
+    assert_eq!(ids(&["--applied-from", &recent]).await, ["1", "2"]);
+    assert_eq!(ids(&["--applied-to", &format_date(NOW - 100 * DAY)]).await, ["3"]);
     assert_eq!(
-        ids(&["--updated-from", &format_date(NOW - 11 * DAY)]),
+        ids(&["--updated-from", &format_date(NOW - 11 * DAY)]).await,
         ["1", "2", "3"]
     );
-    assert!(ids(&["--folder", "f-none"]).is_empty());
-    assert!(ids(&["--source", "referral"]).is_empty());
+    assert!(ids(&["--folder", "f-none"]).await.is_empty());
+    assert!(ids(&["--source", "referral"]).await.is_empty());
     // Paging: one per page.
     let req = parse_args(&["--per-page", "1", "--page", "2"], NOW).unwrap();
-    let page = futures_lite(rediscover(&t.mirror, CONN, &req)).unwrap();
+    let page = rediscover(&t.mirror, CONN, &req).await.unwrap();
     assert_eq!(page.hits.len(), 1);
     assert!(page.more);
     // A duplicate link groups two records into one result.
@@ -205,22 +205,11 @@ async fn search_with_each_filter_and_grouping() {
                 updated_at: NOW,
             },
         )
-        .unwrap();
+        .await.unwrap();
     let req = parse_args(&["backend"], NOW).unwrap();
-    let page = futures_lite(rediscover(&t.mirror, CONN, &req)).unwrap();
+    let page = rediscover(&t.mirror, CONN, &req).await.unwrap();
     assert_eq!(page.hits.len(), 1, "{page}");
     assert_eq!(page.hits[0].duplicates.len(), 1);
-}
-
-/// The search future never awaits anything; poll it once.
-fn futures_lite<F: std::future::Future>(f: F) -> F::Output {
-    let waker = std::task::Waker::noop();
-    let mut cx = std::task::Context::from_waker(waker);
-    let mut f = std::pin::pin!(f);
-    match f.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(v) => v,
-        std::task::Poll::Pending => panic!("search awaited"),
-    }
 }
 
 fn format_date(t: i64) -> String {
@@ -239,7 +228,7 @@ fn format_date(t: i64) -> String {
 
 #[tokio::test]
 async fn refresh_changes_one_field_and_leaves_the_rest() {
-    let (t, ats) = seeded_review();
+    let (t, ats) = seeded_review().await;
     let profile = PlatformCandidate {
         first_name: Some("Ada".into()),
         last_name: Some("LOVELACE".into()),
@@ -277,7 +266,7 @@ async fn refresh_changes_one_field_and_leaves_the_rest() {
     );
     let mirrored =
         ats_mirror::MirrorStore::record(&t.mirror, CONN, ats_model::RecordKind::Candidate, "1")
-            .unwrap()
+            .await.unwrap()
             .unwrap();
     match mirrored.record {
         AtsRecord::Candidate(c) => {
@@ -289,7 +278,7 @@ async fn refresh_changes_one_field_and_leaves_the_rest() {
 
 #[tokio::test]
 async fn reject_keeps_the_reason_in_the_mirror_when_the_ats_cannot() {
-    let (t, ats) = seeded_review();
+    let (t, ats) = seeded_review().await;
     ats.add_application(app("a1", "1", "J1", Stage::New, NOW - 3 * DAY));
     let r = reject_application(
         &t.mirror,
@@ -308,7 +297,7 @@ async fn reject_keeps_the_reason_in_the_mirror_when_the_ats_cannot() {
     assert_eq!(
         t.mirror
             .rejection_reason(CONN, "a1")
-            .unwrap()
+            .await.unwrap()
             .unwrap()
             .reason,
         "Not enough Kafka"

@@ -44,7 +44,7 @@ pub fn fts_match_expression(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::*;
+    use super::*;
 
     #[test]
     fn words_are_quoted_and_prefixes_opt_in() {

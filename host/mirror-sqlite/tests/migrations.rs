@@ -2,9 +2,8 @@
 
 mod common;
 
-use ats_mirror::{
-    MirrorError, MirrorQueries, MirrorStore, SearchQuery, SqliteMirror, sqlite::SCHEMA_VERSION,
-};
+use ats_mirror::{MirrorError, MirrorQueries, MirrorStore, SearchQuery};
+use ats_mirror_sqlite::{SCHEMA_VERSION, SqliteMirror};
 use ats_model::RecordKind;
 use common::*;
 
@@ -15,8 +14,8 @@ fn user_version(path: &std::path::Path) -> i64 {
         .unwrap()
 }
 
-#[test]
-fn empty_file_is_migrated_to_the_current_version_and_reopens_with_its_data() {
+#[tokio::test(flavor = "multi_thread")]
+async fn empty_file_is_migrated_to_the_current_version_and_reopens_with_its_data() {
     let t = mirror();
     let path = t.mirror.path().to_path_buf();
     apply(
@@ -25,7 +24,8 @@ fn empty_file_is_migrated_to_the_current_version_and_reopens_with_its_data() {
         candidates(vec![candidate("1", "Ada", "Lovelace", "ada@example.com")]),
         "c1",
         10,
-    );
+    )
+    .await;
     drop(t.mirror);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
     let journal: String = rusqlite::Connection::open(&path)
@@ -36,14 +36,14 @@ fn empty_file_is_migrated_to_the_current_version_and_reopens_with_its_data() {
 
     let reopened = SqliteMirror::open(&path).unwrap();
     assert_eq!(
-        reopened.ids(CONN, RecordKind::Candidate).unwrap(),
+        reopened.ids(CONN, RecordKind::Candidate).await.unwrap(),
         vec!["1"]
     );
     assert_eq!(user_version(&path), SCHEMA_VERSION);
 }
 
-#[test]
-fn a_file_from_a_newer_host_is_refused_with_a_clear_error() {
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_from_a_newer_host_is_refused_with_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mirror.db");
     drop(SqliteMirror::open(&path).unwrap());
@@ -57,8 +57,8 @@ fn a_file_from_a_newer_host_is_refused_with_a_clear_error() {
     assert!(err.to_string().contains("newer than this host"), "{err}");
 }
 
-#[test]
-fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates() {
+#[tokio::test(flavor = "multi_thread")]
+async fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates() {
     let t = mirror();
     let path = t.mirror.path().to_path_buf();
     let mut hedy = candidate("1", "Hedy", "Lamarr", "hedy@example.com");
@@ -70,7 +70,8 @@ fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates() {
         candidates(vec![hedy]),
         "c1",
         10,
-    );
+    )
+    .await;
     drop(t.mirror);
     // Take the file back to version 3: no `source_detail` column, the version 3 indexes, none
     // of version 5's connection columns.
@@ -101,6 +102,7 @@ fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates() {
                 ..Default::default()
             },
         )
+        .await
         .unwrap();
     let ids: Vec<&str> = found.hits.iter().map(|h| h.candidate_id.as_str()).collect();
     assert_eq!(ids, vec!["1"]);

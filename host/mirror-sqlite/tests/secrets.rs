@@ -1,56 +1,38 @@
-//! The mirror stores secret references, never secret values.
+//! The mirror stores secret references, never secret values: no table and no byte of the file
+//! holds one. (The suite's `connections::only_secret_references_are_stored` checks the same
+//! through the traits, for any backend.)
 
 mod common;
 
-use ats_mirror::{ConnectionRow, MirrorStore, SecretRef};
+use ats_mirror::MirrorStore;
 use ats_model::{AtsRecord, RecordKind};
 use common::*;
-use std::collections::BTreeMap;
 
 const SECRET_VALUE: &str = "s3cr3t-client-secret-value-42";
 
-#[test]
-fn no_table_holds_a_secret_value() {
+#[tokio::test(flavor = "multi_thread")]
+async fn no_table_holds_a_secret_value() {
     let t = mirror();
-    let c = ConnectionRow {
-        name: CONN.into(),
-        plugin_path: "plugins/icims.wasm".into(),
-        plugin_hash: "ab12".into(),
-        settings: BTreeMap::from([("customer-id".to_string(), "1234".to_string())]),
-        secrets: BTreeMap::from([(
-            "client-secret".to_string(),
-            SecretRef::Env("ICIMS_CLIENT_SECRET".into()),
-        )]),
-        stream_intervals: BTreeMap::from([("candidates".to_string(), 900)]),
-        extra_allowed_hosts: vec!["proxy.example.com:3128".into()],
-        granted_api_hosts: vec!["https://api.icims.com".into()],
-        granted_token_url: Some("https://login.icims.com/oauth/token".into()),
-        limits: BTreeMap::from([("call_cpu_seconds".to_string(), 5)]),
-        plugin_declared: ats_mirror::PluginDeclared {
-            id: "icims".into(),
-            version: "0.1.0".into(),
-            ..Default::default()
-        },
-        created_at: 1,
-        updated_at: 1,
-    };
-    t.mirror.upsert_connection(&c).unwrap();
+    let c = connection_row();
+    t.mirror.upsert_connection(&c).await.unwrap();
     apply(
         &t.mirror,
         RecordKind::Candidate,
         candidates(vec![candidate("1", "Ada", "Lovelace", "ada@example.com")]),
         "c",
         10,
-    );
+    )
+    .await;
     t.mirror
         .upsert_record(
             CONN,
-            &AtsRecord::Application(application("a", "1", "j", "s")),
+            AtsRecord::Application(application("a", "1", "j", "s")),
             10,
         )
+        .await
         .unwrap();
 
-    let stored = t.mirror.connection(CONN).unwrap().unwrap();
+    let stored = t.mirror.connection(CONN).await.unwrap().unwrap();
     assert_eq!(stored, c);
     let json = rusqlite::Connection::open(t.mirror.path())
         .unwrap()

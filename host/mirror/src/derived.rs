@@ -160,3 +160,15 @@ pub fn normalise_key(kind: DedupeKeyKind, key: &str) -> Option<String> {
         DedupeKeyKind::Name => Some(key.trim().to_lowercase()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_covers_raw() {
+        assert_ne!(content_hash("{}", None), content_hash("{}", Some("")));
+        assert_ne!(content_hash("{}", Some("a")), content_hash("{}", Some("b")));
+        assert_eq!(content_hash("{}", Some("a")), content_hash("{}", Some("a")));
+    }
+}

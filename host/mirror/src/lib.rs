@@ -7,7 +7,8 @@
 //! de-duplication keys, the content hash) is computed here, in [`derived`], so every backend
 //! stores and finds the same things.
 //!
-//! Guarantees every backend must keep ([`testsuite`] checks them, for any backend):
+//! Guarantees every backend must keep (the `testsuite` module, behind the feature of that name,
+//! checks them for any backend):
 //! - a page and its checkpoint are committed together or not at all, and re-applying a page is
 //!   harmless;
 //! - sync never hard-deletes: records gone from the ATS get `deleted_at`, and reconciliation only

@@ -9,8 +9,8 @@ use ats_sync::{Engine, NoProgress, QuotaMeter, ReconcileEnd, RunEnd};
 use fake_ats::{FakeAts, Fault, engine, run};
 use std::time::Duration;
 
-fn ids(engine: &Engine) -> Vec<String> {
-    engine.store().ids("acme", RecordKind::Candidate).unwrap()
+async fn ids(engine: &Engine) -> Vec<String> {
+    engine.store().ids("acme", RecordKind::Candidate).await.unwrap()
 }
 
 fn expected(n: u64) -> Vec<String> {
@@ -35,7 +35,7 @@ async fn full_load_then_incremental_reads_only_changes() {
     };
     assert_eq!(totals.records, 1_050);
     assert_eq!(totals.pages, 11);
-    assert_eq!(ids(&engine), expected(1_050));
+    assert_eq!(ids(&engine).await, expected(1_050));
 
     // Three people change after the load; the incremental run reads them and the overlap only.
     let served_before = ats.records_served.load(std::sync::atomic::Ordering::SeqCst);
@@ -57,7 +57,7 @@ async fn full_load_then_incremental_reads_only_changes() {
     let state = engine
         .store()
         .stream_state("acme", "candidates")
-        .unwrap()
+        .await.unwrap()
         .unwrap();
     assert_eq!(state.high_water_mark, Some(1_800_000_000));
     assert_eq!(state.label, StreamLabel::Done);
@@ -79,7 +79,7 @@ async fn a_killed_run_resumes_from_its_last_page_without_loss_or_duplicates() {
         )
         .await;
         assert!(killed.is_err(), "the run should have hung on page five");
-        assert_eq!(ids(&engine).len(), 400, "four pages were committed");
+        assert_eq!(ids(&engine).await.len(), 400, "four pages were committed");
     }
     // A new engine (a restarted process) resumes after page four.
     let engine = engine(&path);
@@ -99,11 +99,11 @@ async fn a_killed_run_resumes_from_its_last_page_without_loss_or_duplicates() {
         ats.calls.load(std::sync::atomic::Ordering::SeqCst) - calls_before,
         4
     );
-    assert_eq!(ids(&engine), expected(730));
+    assert_eq!(ids(&engine).await, expected(730));
     let counts = engine
         .store()
         .counts("acme")
-        .unwrap()
+        .await.unwrap()
         .get(RecordKind::Candidate);
     assert_eq!((counts.live, counts.deleted), (730, 0));
 }
@@ -134,7 +134,7 @@ async fn transient_errors_are_retried_and_permission_errors_need_attention() {
         panic!("{end:?}")
     };
     assert_eq!(totals.retries, 2);
-    assert_eq!(ids(&engine).len(), 250);
+    assert_eq!(ids(&engine).await.len(), 250);
 
     let ats = FakeAts::with_people(10);
     ats.fault_on_call(
@@ -184,7 +184,7 @@ async fn reconciliation_soft_deletes_only_after_a_clean_scan_and_the_grace_perio
         .await
         .unwrap();
     assert!(matches!(end, ReconcileEnd::Abandoned { .. }), "{end:?}");
-    assert_eq!(ids(&engine).len(), 120);
+    assert_eq!(ids(&engine).await.len(), 120);
 
     // A clean scan within the grace period only marks the two missing.
     let end = engine
@@ -195,7 +195,7 @@ async fn reconciliation_soft_deletes_only_after_a_clean_scan_and_the_grace_perio
         panic!("{end:?}")
     };
     assert_eq!((outcome.newly_missing, outcome.deleted), (2, 0));
-    assert_eq!(ids(&engine).len(), 120);
+    assert_eq!(ids(&engine).await.len(), 120);
     // Past the grace period (none here), a clean scan soft-deletes them.
     let end = engine
         .reconcile(&ats, &meter, "acme", RecordKind::Candidate, 0)
@@ -205,7 +205,7 @@ async fn reconciliation_soft_deletes_only_after_a_clean_scan_and_the_grace_perio
         panic!("{end:?}")
     };
     assert_eq!(outcome.deleted, 2);
-    let live = ids(&engine);
+    let live = ids(&engine).await;
     assert_eq!(live.len(), 118);
     assert!(!live.contains(&"7".to_string()) && !live.contains(&"100".to_string()));
 }

@@ -3,7 +3,8 @@
 
 #![allow(dead_code)]
 
-use ats_mirror::{MirrorStore, SqliteMirror};
+use ats_mirror::MirrorStore;
+use ats_mirror_sqlite::SqliteMirror;
 use ats_model::{AtsRecord, Candidate, IdPage, ListRequest, Page, RecordKind, StreamSpec};
 use ats_sync::backoff::BackoffPolicy;
 use ats_sync::{Engine, EngineConfig, RecordSource, SourceError, StreamRun};

@@ -3,7 +3,7 @@
 
 use ats_app::host::{Host, HostPaths};
 use ats_app::live_connection::LiveConnection;
-use ats_mirror::{ConnectionRow, MirrorStore, SecretRef};
+use ats_mirror::{ConnectionRow, SecretRef};
 use icims_sim::{IcimsSim, SimConfig};
 use std::collections::BTreeMap;
 
@@ -118,7 +118,7 @@ impl HostEnv {
         self.host
             .mirror
             .upsert_connection(&row)
-            .expect("save connection");
+            .await.expect("save connection");
         self.host
             .live(name)
             .await

@@ -10,7 +10,7 @@ use crate::runtime_fixtures::{LocalServer, Received};
 use ats_app::host::HostError;
 use ats_app::live_connection::LiveConnection;
 use ats_app::sync_runner::{StreamReport, SyncOptions, sync_connection};
-use ats_mirror::{ConnectionRow, MirrorStore, SecretRef};
+use ats_mirror::{ConnectionRow, SecretRef};
 use ats_model::RecordKind;
 use ats_sync::NoProgress;
 use std::collections::BTreeMap;
@@ -153,7 +153,7 @@ impl Hostile {
             .host
             .mirror
             .upsert_connection(&row)
-            .expect("save the connection");
+            .await.expect("save the connection");
         self.env.host.live(name).await
     }
 
@@ -167,7 +167,7 @@ impl Hostile {
     pub async fn beside_a_healthy_sync<T>(&self, attack: impl Future<Output = T>) -> T {
         let name = format!(
             "healthy-{}",
-            self.env.host.mirror.connections().unwrap().len()
+            self.env.host.mirror.connections().await.unwrap().len()
         );
         let healthy = self.env.connect_icims(&name, self.env.customer()).await;
         let (out, reports) = tokio::join!(attack, async {
@@ -191,7 +191,7 @@ impl Hostile {
             .host
             .mirror
             .counts(&name)
-            .expect("counts")
+            .await.expect("counts")
             .get(RecordKind::Candidate)
             .live;
         assert_eq!(

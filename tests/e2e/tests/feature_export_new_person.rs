@@ -65,7 +65,7 @@ async fn export_creates_the_person_resume_and_application() {
     let mirrored = f
         .mirror()
         .record(CONN, RecordKind::Candidate, &person.candidate_id)
-        .unwrap()
+        .await.unwrap()
         .expect("the mirror has the new person");
     let ats_model::AtsRecord::Candidate(c) = mirrored.record else {
         panic!("not a candidate")
@@ -89,7 +89,7 @@ async fn export_creates_the_person_resume_and_application() {
                 ..SearchQuery::default()
             },
         )
-        .unwrap();
+        .await.unwrap();
     assert!(
         by_source
             .hits
@@ -139,7 +139,7 @@ async fn export_creates_the_person_resume_and_application() {
     assert!(
         f.mirror()
             .record(CONN, RecordKind::Application, &app.application_id)
-            .unwrap()
+            .await.unwrap()
             .is_some(),
         "the mirror has the new application"
     );

@@ -69,7 +69,7 @@ async fn export_retried_after_a_timeout_creates_one_person_and_one_application()
     assert!(
         f.mirror()
             .record(CONN, RecordKind::Candidate, &person)
-            .unwrap()
+            .await.unwrap()
             .is_some(),
         "the mirror has the person after the retry"
     );

@@ -30,7 +30,7 @@ async fn move_then_reject_an_application() {
     let mirrored = f
         .mirror()
         .record(CONN, RecordKind::Application, &w1)
-        .unwrap()
+        .await.unwrap()
         .unwrap();
     let AtsRecord::Application(a) = mirrored.record else {
         panic!("not an application")
@@ -75,7 +75,7 @@ async fn move_then_reject_an_application() {
     let kept = f
         .mirror()
         .rejection_reason(CONN, &w2)
-        .unwrap()
+        .await.unwrap()
         .expect("reason in the mirror");
     assert_eq!(
         kept.reason,
@@ -85,7 +85,7 @@ async fn move_then_reject_an_application() {
     let mirrored = f
         .mirror()
         .record(CONN, RecordKind::Application, &w2)
-        .unwrap()
+        .await.unwrap()
         .unwrap();
     let AtsRecord::Application(a) = mirrored.record else {
         panic!("not an application")

@@ -42,7 +42,7 @@ async fn icims_and_template_sync_side_by_side_into_one_mirror() {
         stream_intervals: BTreeMap::new(),
         ..ConnectionRow::default()
     };
-    env.host.mirror.upsert_connection(&row).unwrap();
+    env.host.mirror.upsert_connection(&row).await.unwrap();
     let template = env
         .host
         .live("template-acme")
@@ -65,14 +65,14 @@ async fn icims_and_template_sync_side_by_side_into_one_mirror() {
         .collect();
     let mirrored: BTreeSet<String> = mirror
         .ids("template-acme", RecordKind::Candidate)
-        .unwrap()
+        .await.unwrap()
         .into_iter()
         .collect();
     assert_eq!(mirrored, template_ids);
     assert_eq!(
         mirror
             .ids("icims-acme", RecordKind::Candidate)
-            .unwrap()
+            .await.unwrap()
             .len(),
         140
     );

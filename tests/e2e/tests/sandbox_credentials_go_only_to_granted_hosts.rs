@@ -75,9 +75,9 @@ async fn credentials_go_over_plain_http_only_where_the_operator_wrote_http() {
     assert_eq!(h.api.requests().len(), 1);
 
     // The same host granted without a scheme means HTTPS only: the plain request is refused.
-    let mut row = h.env.host.mirror.connection("plain").unwrap().unwrap();
+    let mut row = h.env.host.mirror.connection("plain").await.unwrap().unwrap();
     row.granted_api_hosts = vec![h.api.authority()];
-    h.env.host.mirror.upsert_connection(&row).unwrap();
+    h.env.host.mirror.upsert_connection(&row).await.unwrap();
     let https_only = h.env.host.live("plain").await.unwrap();
     h.sync(&https_only).await.unwrap();
     assert_eq!(h.api.requests().len(), 1, "nothing more reached the server");
@@ -91,9 +91,9 @@ async fn a_connection_saved_before_grants_existed_does_not_run_until_connected_a
         .await
         .unwrap();
     // What a mirror migrated from before version 5 holds: no grant at all.
-    let mut row = h.env.host.mirror.connection("old").unwrap().unwrap();
+    let mut row = h.env.host.mirror.connection("old").await.unwrap().unwrap();
     row.granted_api_hosts.clear();
-    h.env.host.mirror.upsert_connection(&row).unwrap();
+    h.env.host.mirror.upsert_connection(&row).await.unwrap();
     let detail = not_granted(h.env.host.live("old").await);
     assert!(detail.contains(&h.api.authority()), "{detail}");
     assert!(h.api.requests().is_empty());

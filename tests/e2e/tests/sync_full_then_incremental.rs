@@ -47,7 +47,7 @@ async fn full_load_then_incremental_reads_only_changes() {
         ),
     ] {
         let sim_ids = sim_set(state.ids(cid, ty).unwrap());
-        let mirror_ids = as_set(env.host.mirror.ids("acme", kind).unwrap());
+        let mirror_ids = as_set(env.host.mirror.ids("acme", kind).await.unwrap());
         assert_eq!(
             mirror_ids, sim_ids,
             "{kind} ids differ between mirror and simulator"
@@ -78,7 +78,7 @@ async fn full_load_then_incremental_reads_only_changes() {
         .host
         .mirror
         .status_history("acme", &w1.to_string())
-        .unwrap();
+        .await.unwrap();
     state.set_workflow_status(cid, w1, "C36951").unwrap();
 
     state.reset_counters();
@@ -110,7 +110,7 @@ async fn full_load_then_incremental_reads_only_changes() {
         .host
         .mirror
         .record("acme", RecordKind::Candidate, &p1.to_string())
-        .unwrap()
+        .await.unwrap()
         .unwrap();
     let ats_model::AtsRecord::Candidate(c) = record.record else {
         panic!("not a candidate")
@@ -120,7 +120,7 @@ async fn full_load_then_incremental_reads_only_changes() {
         .host
         .mirror
         .status_history("acme", &w1.to_string())
-        .unwrap();
+        .await.unwrap();
     assert_eq!(
         after.len(),
         before.len() + 1,

@@ -33,7 +33,7 @@ async fn the_scheduler_runs_due_streams_then_idles() {
         env.host
             .mirror
             .ids("acme", RecordKind::Candidate)
-            .unwrap()
+            .await.unwrap()
             .len(),
         120
     );
@@ -41,7 +41,7 @@ async fn the_scheduler_runs_due_streams_then_idles() {
         .host
         .mirror
         .stream_state("acme", "candidates#reconcile")
-        .unwrap();
+        .await.unwrap();
     assert_eq!(
         scan.map(|s| s.label),
         Some(StreamLabel::Done),
@@ -59,19 +59,19 @@ async fn the_scheduler_runs_due_streams_then_idles() {
         .host
         .mirror
         .stream_state("acme", "applications")
-        .unwrap()
+        .await.unwrap()
         .unwrap();
     state.label = StreamLabel::Paused;
     state.paused_until = Some(ats_sync::meter::now() + 3_600);
     env.host
         .mirror
         .save_stream_state("acme", "applications", &state)
-        .unwrap();
+        .await.unwrap();
     state.paused_until = Some(ats_sync::meter::now() - 1);
     env.host
         .mirror
         .save_stream_state("acme", "jobs", &state)
-        .unwrap();
+        .await.unwrap();
     let reports = run_quietly(&env.host, &options).await.unwrap();
     let ran: Vec<&str> = reports.iter().map(|(_, r)| r.stream.as_str()).collect();
     assert_eq!(ran, ["jobs"], "only the stream whose pause has ended runs");

@@ -55,11 +55,11 @@ async fn a_full_sync_survives_injected_faults() {
             .into_iter()
             .map(u64::from)
             .collect();
-        let mirror_ids = env.host.mirror.ids("acme", kind).unwrap();
+        let mirror_ids = env.host.mirror.ids("acme", kind).await.unwrap();
         let mirror: BTreeSet<u64> = mirror_ids.iter().map(|i| i.parse().unwrap()).collect();
         assert_eq!(mirror.len(), mirror_ids.len(), "{kind}: duplicated ids");
         assert_eq!(mirror, sim, "{kind}: lost or extra records");
-        let counts = env.host.mirror.counts("acme").unwrap().get(kind);
+        let counts = env.host.mirror.counts("acme").await.unwrap().get(kind);
         assert_eq!(
             (counts.live, counts.deleted),
             (sim.len() as u64, 0),

@@ -52,7 +52,7 @@ async fn two_customers_sync_side_by_side_without_mixing() {
                 .host
                 .mirror
                 .ids(conn, kind)
-                .unwrap()
+                .await.unwrap()
                 .iter()
                 .map(|i| i.parse().unwrap())
                 .collect();
@@ -64,14 +64,14 @@ async fn two_customers_sync_side_by_side_without_mixing() {
         .host
         .mirror
         .counts("acme-sandbox")
-        .unwrap()
+        .await.unwrap()
         .get(RecordKind::Candidate)
         .live;
     let counts_b = env
         .host
         .mirror
         .counts("acme-production")
-        .unwrap()
+        .await.unwrap()
         .get(RecordKind::Candidate)
         .live;
     assert_eq!((counts_a, counts_b), (250, 410));

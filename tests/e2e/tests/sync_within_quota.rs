@@ -40,7 +40,7 @@ async fn a_full_load_larger_than_the_quota_pauses_then_completes_after_the_reset
         quota.refused_total, 0,
         "the host never sent a request past the quota"
     );
-    let row = env.host.mirror.connection("acme").unwrap().unwrap();
+    let row = env.host.mirror.connection("acme").await.unwrap().unwrap();
     let status = connection_status(&env.host, &row).await.unwrap();
     assert_eq!(status.status, SyncStatus::PausedForQuota, "{status:#?}");
     let backfill = status
@@ -83,7 +83,7 @@ async fn a_full_load_larger_than_the_quota_pauses_then_completes_after_the_reset
         (RecordType::Workflows, RecordKind::Application),
     ] {
         assert_eq!(
-            env.host.mirror.ids("acme", kind).unwrap().len(),
+            env.host.mirror.ids("acme", kind).await.unwrap().len(),
             state.ids(cid, ty).unwrap().len(),
             "{kind}"
         );

@@ -3,7 +3,8 @@
 #![allow(dead_code)]
 
 use ats_features::AtsWriter;
-use ats_mirror::{MirrorStore, SqliteMirror};
+use ats_mirror::MirrorStore;
+use ats_mirror_sqlite::SqliteMirror;
 use ats_model::*;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -358,17 +359,17 @@ pub fn status(id: &str, name: &str, stage: Stage) -> Status {
 }
 
 /// Puts a record in the mirror (as a sync would have).
-pub fn mirrored(t: &TestMirror, r: AtsRecord) {
-    t.mirror.upsert_record(CONN, &r, NOW).unwrap();
+pub async fn mirrored(t: &TestMirror, r: AtsRecord) {
+    t.mirror.upsert_record(CONN, r, NOW).await.unwrap();
 }
 
 /// Puts a candidate in both the fake ATS and the mirror.
-pub fn seed_person(t: &TestMirror, ats: &FakeAts, c: Candidate) {
+pub async fn seed_person(t: &TestMirror, ats: &FakeAts, c: Candidate) {
     ats.add_candidate(c.clone());
-    mirrored(t, AtsRecord::Candidate(c));
+    mirrored(t, AtsRecord::Candidate(c)).await;
 }
 
-pub fn seed_job(t: &TestMirror, ats: &FakeAts, j: Job) {
+pub async fn seed_job(t: &TestMirror, ats: &FakeAts, j: Job) {
     ats.add_job(j.clone());
-    mirrored(t, AtsRecord::Job(j));
+    mirrored(t, AtsRecord::Job(j)).await;
 }

@@ -6,10 +6,8 @@
 //! file (each is run three times; the last time is printed with its row count).
 //! One application per candidate is loaded as well, over 200 jobs.
 
-use ats_mirror::{
-    MirrorQueries, MirrorStore, PageWrite, SearchQuery, SqliteMirror, StreamLabel, StreamState,
-    sqlite::{choose_plan, search_sql},
-};
+use ats_mirror::{MirrorQueries, MirrorStore, PageWrite, SearchQuery, StreamLabel, StreamState};
+use ats_mirror_sqlite::{SqliteMirror, choose_plan, search_sql};
 use ats_model::{
     Address, Application, AtsRecord, Candidate, Email, NamedRef, Phone, RecordKind, Stage,
 };
@@ -150,7 +148,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-fn load(
+async fn load(
     m: &SqliteMirror,
     kind: RecordKind,
     n: usize,
@@ -172,13 +170,13 @@ fn load(
         };
         let page = PageWrite {
             kind,
-            records: &records,
-            gone: &[],
+            records,
+            gone: Vec::new(),
         };
         let t = Instant::now();
         let out = m
-            .apply_page(CONN, kind.as_str(), &page, &state, NOW)
-            .expect("apply_page");
+            .apply_page(CONN, kind.as_str(), page, &state, NOW)
+            .await.expect("apply_page");
         let d = t.elapsed();
         upserted += out.upserted() + out.unchanged;
         total += d;
@@ -212,7 +210,8 @@ fn time_queries(path: &str, statements: impl Iterator<Item = String>) {
     }
 }
 
-fn main() {
+#[tokio::main]
+async fn main() {
     let mut args = std::env::args().skip(1);
     if std::env::args().nth(1).as_deref() == Some("--query") {
         let path = args.nth(1).expect("--query PATH SQL…");
@@ -240,15 +239,15 @@ fn main() {
 
     if !search_only {
         let cand = |i, rng: &mut Rng| AtsRecord::Candidate(candidate(i, rng));
-        load(&m, RecordKind::Candidate, n, cand, "candidates, first load");
-        load(&m, RecordKind::Candidate, n, cand, "candidates, unchanged");
+        load(&m, RecordKind::Candidate, n, cand, "candidates, first load").await;
+        load(&m, RecordKind::Candidate, n, cand, "candidates, unchanged").await;
         load(
             &m,
             RecordKind::Application,
             n,
             |i, rng| AtsRecord::Application(application(i, rng)),
             "applications, first load",
-        );
+        ).await;
     }
     if mode.as_deref() == Some("--load-only") {
         return;
@@ -329,7 +328,7 @@ fn main() {
         let mut hits = 0;
         for _ in 0..10 {
             let t = Instant::now();
-            hits = m.search_candidates(CONN, &q).expect("search").hits.len();
+            hits = m.search_candidates(CONN, &q).await.expect("search").hits.len();
             times.push(t.elapsed());
         }
         all.extend(times.iter().copied());

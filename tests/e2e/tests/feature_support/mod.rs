@@ -7,7 +7,6 @@
 use ats_features::{ExportOptions, ExportReport, FeatureError, unix_now};
 use ats_app::live_connection::LiveConnection;
 use ats_app::sync_runner::{SyncOptions, sync_connection};
-use ats_mirror::SqliteMirror;
 use ats_sync::NoProgress;
 use e2e_tests::host_fixture::{self, HostEnv};
 use icims_sim::{RecordType, SimConfig, SimState};
@@ -50,7 +49,7 @@ impl FeatureEnv {
         self.env.sim.state()
     }
 
-    pub fn mirror(&self) -> &SqliteMirror {
+    pub fn mirror(&self) -> &dyn ats_mirror::Mirror {
         self.env.host.mirror.as_ref()
     }
 

@@ -1,40 +1,39 @@
 //! Every status an application was seen in is recorded once, with the ATS's time and ours.
 
-mod common;
-
-use ats_mirror::MirrorStore;
+use super::fixtures::*;
+use crate::Mirror;
 use ats_model::{NamedRef, RecordKind, Stage};
-use common::*;
 
-#[test]
-fn each_status_change_is_recorded_once_starting_with_the_initial_status() {
-    let t = mirror();
+pub async fn each_status_change_is_recorded_once_starting_with_the_initial_status(m: &dyn Mirror) {
     let mut a = application("a1", "1", "j1", "new");
     apply(
-        &t.mirror,
+        m,
         RecordKind::Application,
         applications(vec![a.clone()]),
         "p1",
         100,
-    );
+    )
+    .await;
     // Re-reading the same page records nothing.
     apply(
-        &t.mirror,
+        m,
         RecordKind::Application,
         applications(vec![a.clone()]),
         "p1",
         110,
-    );
+    )
+    .await;
 
     // A change that is not a status change records nothing either.
     a.source = Some("referral".into());
     apply(
-        &t.mirror,
+        m,
         RecordKind::Application,
         applications(vec![a.clone()]),
         "p2",
         120,
-    );
+    )
+    .await;
 
     a.status = Some(NamedRef {
         id: "interview".into(),
@@ -43,21 +42,23 @@ fn each_status_change_is_recorded_once_starting_with_the_initial_status() {
     a.stage = Some(Stage::Interview);
     a.updated_at = Some(1_700_000_500);
     apply(
-        &t.mirror,
+        m,
         RecordKind::Application,
         applications(vec![a.clone()]),
         "p3",
         200,
-    );
+    )
+    .await;
     apply(
-        &t.mirror,
+        m,
         RecordKind::Application,
         applications(vec![a.clone()]),
         "p3",
         210,
-    );
+    )
+    .await;
 
-    let history = t.mirror.status_history(CONN, "a1").unwrap();
+    let history = m.status_history(CONN, "a1").await.unwrap();
     let seen: Vec<_> = history
         .iter()
         .map(|h| (h.status_id.as_deref().unwrap(), h.changed_at, h.seen_at))

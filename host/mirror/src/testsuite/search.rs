@@ -1,0 +1,473 @@
+//! Rediscovery search: text, every filter, grouping of duplicates, paging; plus the
+//! de-duplication lookups and the applicants of a job. Each function loads
+//! [`search_fixture`] first.
+
+use super::fixtures::*;
+use crate::{DedupeKeyKind, DuplicateLink, LinkStatus, Mirror, SearchPage, SearchQuery};
+use ats_model::{AtsRecord, RecordKind, Stage};
+
+pub async fn text_search_ranks_by_relevance_then_recency(m: &dyn Mirror) {
+    search_fixture(m).await;
+    // Title and name matches; newer first among equals.
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                text: text("rust engineer"),
+                ..Default::default()
+            }
+        )
+        .await,
+        vec!["1", "2"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                text: text("rust"),
+                ..Default::default()
+            }
+        )
+        .await,
+        vec!["1", "3", "2"]
+    );
+    // Prefix on the last word, emails, companies.
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                text: text("bletch*"),
+                ..Default::default()
+            }
+        )
+        .await,
+        vec!["3"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                text: text("grace@example.com"),
+                ..Default::default()
+            }
+        )
+        .await,
+        vec!["4"]
+    );
+    // Without text: newest first.
+    assert_eq!(
+        search_ids(m, SearchQuery::default()).await,
+        vec!["4", "5", "1", "3", "2"]
+    );
+}
+
+pub async fn each_filter_narrows_the_results(m: &dyn Mirror) {
+    search_fixture(m).await;
+    let q = SearchQuery::default;
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                job_ids: vec!["j-rust".into()],
+                ..q()
+            }
+        )
+        .await,
+        vec!["1", "3"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                status_ids: vec!["s-int".into()],
+                ..q()
+            }
+        )
+        .await,
+        vec!["4", "1"]
+    );
+    // Stage comes from the status when the application has none.
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                stages: vec![Stage::Rejected],
+                ..q()
+            }
+        )
+        .await,
+        vec!["3"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                rejected: Some(true),
+                ..q()
+            }
+        )
+        .await,
+        vec!["3"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                rejected: Some(false),
+                ..q()
+            }
+        )
+        .await,
+        vec!["4", "1"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                status_name: text("status S-INT"),
+                ..q()
+            }
+        )
+        .await,
+        vec!["4", "1"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                folder_ids: vec!["f-active".into()],
+                ..q()
+            }
+        )
+        .await,
+        vec!["1"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                source: text("linkedin"),
+                ..q()
+            }
+        )
+        .await,
+        vec!["1"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                applied_from: Some(NOW - 60 * 86_400),
+                ..q()
+            }
+        )
+        .await,
+        vec!["1"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                applied_to: Some(NOW - 60 * 86_400),
+                ..q()
+            }
+        )
+        .await,
+        vec!["4", "3"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                updated_from: Some(NOW - 7 * 86_400),
+                ..q()
+            }
+        )
+        .await,
+        vec!["4", "5"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                updated_to: Some(NOW - 50 * 86_400),
+                ..q()
+            }
+        )
+        .await,
+        vec!["3", "2"]
+    );
+    // Application filters hold for the same application.
+    assert!(
+        search_ids(
+            m,
+            SearchQuery {
+                job_ids: vec!["j-compiler".into()],
+                rejected: Some(true),
+                ..q()
+            }
+        )
+        .await
+        .is_empty()
+    );
+    // Combined with text.
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                text: text("rust"),
+                rejected: Some(false),
+                ..q()
+            }
+        )
+        .await,
+        vec!["1"]
+    );
+    // Deleted candidates and applications drop out.
+    m.mark_deleted(CONN, RecordKind::Application, "a2", NOW)
+        .await
+        .unwrap();
+    assert!(
+        search_ids(
+            m,
+            SearchQuery {
+                rejected: Some(true),
+                ..q()
+            }
+        )
+        .await
+        .is_empty()
+    );
+    m.mark_deleted(CONN, RecordKind::Candidate, "4", NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                status_ids: vec!["s-int".into()],
+                ..q()
+            }
+        )
+        .await,
+        vec!["1"]
+    );
+}
+
+pub async fn duplicates_are_grouped_into_one_hit_until_dismissed(m: &dyn Mirror) {
+    search_fixture(m).await;
+    let mut link = DuplicateLink {
+        a_id: "2".into(),
+        b_id: "1".into(),
+        rule: "name".into(),
+        confidence: 0.7,
+        status: LinkStatus::Suggested,
+        created_at: NOW,
+        updated_at: NOW,
+    };
+    m.put_duplicate_link(CONN, &link).await.unwrap();
+    let q = SearchQuery {
+        text: text("rust"),
+        now: NOW,
+        limit: 10,
+        ..Default::default()
+    };
+    let page = m.search_candidates(CONN, &q).await.unwrap();
+    let got: Vec<_> = page
+        .hits
+        .iter()
+        .map(|h| (h.candidate_id.as_str(), h.duplicates.clone()))
+        .collect();
+    assert_eq!(got, vec![("1", vec!["2".to_string()]), ("3", vec![])]);
+    assert_eq!(m.cluster(CONN, "2").await.unwrap(), vec!["1", "2"]);
+    assert_eq!(m.duplicate_links(CONN, "1").await.unwrap()[0].a_id, "1");
+
+    // A third record joins the cluster through another link.
+    m.put_duplicate_link(
+        CONN,
+        &DuplicateLink {
+            a_id: "2".into(),
+            b_id: "5".into(),
+            ..link.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(m.cluster(CONN, "1").await.unwrap(), vec!["1", "2", "5"]);
+    assert_eq!(
+        search_ids(m, SearchQuery::default()).await,
+        vec!["4", "5", "3"]
+    );
+
+    link.status = LinkStatus::Dismissed;
+    m.put_duplicate_link(CONN, &link).await.unwrap();
+    assert_eq!(m.cluster(CONN, "1").await.unwrap(), vec!["1"]);
+    assert_eq!(m.cluster(CONN, "5").await.unwrap(), vec!["2", "5"]);
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                text: text("rust"),
+                ..Default::default()
+            }
+        )
+        .await,
+        vec!["1", "3", "2"]
+    );
+}
+
+pub async fn paging_walks_groups_without_overlap(m: &dyn Mirror) {
+    search_fixture(m).await;
+    let page = |offset| async move {
+        let q = SearchQuery {
+            now: NOW,
+            limit: 2,
+            offset,
+            ..Default::default()
+        };
+        m.search_candidates(CONN, &q).await.unwrap()
+    };
+    let (p0, p1, p2) = (page(0).await, page(2).await, page(4).await);
+    let ids = |p: &SearchPage| {
+        p.hits
+            .iter()
+            .map(|h| h.candidate_id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        (ids(&p0), p0.more),
+        (vec!["4".to_string(), "5".into()], true)
+    );
+    assert_eq!(
+        (ids(&p1), p1.more),
+        (vec!["1".to_string(), "3".into()], true)
+    );
+    assert_eq!((ids(&p2), p2.more), (vec!["2".to_string()], false));
+}
+
+pub async fn dedupe_keys_find_candidates_by_email_url_phone_and_name(m: &dyn Mirror) {
+    search_fixture(m).await;
+    assert_eq!(
+        m.candidates_by_email(CONN, " Linus@EXAMPLE.com")
+            .await
+            .unwrap(),
+        vec!["5"]
+    );
+    assert_eq!(
+        m.candidates_by_key(CONN, DedupeKeyKind::Url, "linkedin.com/in/Linus", 10)
+            .await
+            .unwrap(),
+        vec!["5"]
+    );
+    assert_eq!(
+        m.candidates_by_key(CONN, DedupeKeyKind::Phone, "+1 415 555 0100", 10)
+            .await
+            .unwrap(),
+        vec!["5"]
+    );
+    assert_eq!(
+        m.candidates_by_key(CONN, DedupeKeyKind::Name, "lovelace:a", 10)
+            .await
+            .unwrap(),
+        vec!["2", "1"],
+        "highest ids first"
+    );
+    assert_eq!(
+        m.candidates_by_key(CONN, DedupeKeyKind::Name, "lovelace:a", 1)
+            .await
+            .unwrap(),
+        vec!["2"],
+        "at most the limit"
+    );
+    assert_eq!(
+        m.shared_keys(CONN, DedupeKeyKind::Name, 10).await.unwrap(),
+        vec![(
+            "lovelace:a".to_string(),
+            vec!["1".to_string(), "2".to_string()]
+        )]
+    );
+    assert!(
+        m.shared_keys(CONN, DedupeKeyKind::Email, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A changed email replaces the old key.
+    let mut linus = with_phone(
+        candidate("5", "Linus", "T", "linus@new.example"),
+        "(415) 555-0100",
+    );
+    linus.updated_at = Some(NOW);
+    m.upsert_record(CONN, AtsRecord::Candidate(linus), NOW)
+        .await
+        .unwrap();
+    assert!(
+        m.candidates_by_email(CONN, "linus@example.com")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        m.candidates_by_email(CONN, "linus@new.example")
+            .await
+            .unwrap(),
+        vec!["5"]
+    );
+    // Deleted candidates are not offered as duplicates.
+    m.mark_deleted(CONN, RecordKind::Candidate, "5", NOW)
+        .await
+        .unwrap();
+    assert!(
+        m.candidates_by_email(CONN, "linus@new.example")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn applicants_of_a_job_come_with_their_candidates(m: &dyn Mirror) {
+    search_fixture(m).await;
+    let apps = m.applicants(CONN, "j-rust", 10, 0).await.unwrap();
+    let got: Vec<_> = apps
+        .iter()
+        .map(|a| (a.application_id.as_str(), a.candidate_id.as_str(), a.stage))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("a1", "1", Some(Stage::Interview)),
+            ("a2", "3", Some(Stage::Rejected))
+        ]
+    );
+    assert_eq!(apps[0].skills, vec!["rust", "sqlite"]);
+    assert_eq!(apps[0].title.as_deref(), Some("Rust Engineer"));
+    assert_eq!(apps[1].status_name.as_deref(), Some("Status s-rej"));
+}
+
+pub async fn the_source_filter_also_finds_the_source_detail(m: &dyn Mirror) {
+    // iCIMS takes only its own list values as a source, so a person our platform exports gets
+    // the configured default there and the platform's attribution as the source detail.
+    search_fixture(m).await;
+    let mut hedy = candidate("20", "Hedy", "Lamarr", "hedy@example.com");
+    hedy.source = Some("Other".into());
+    hedy.source_detail = Some("Talent platform".into());
+    hedy.updated_at = Some(NOW - 3 * 86_400);
+    apply(m, RecordKind::Candidate, candidates(vec![hedy]), "c2", 20).await;
+    let by_source = |source: &str| {
+        search_ids(
+            m,
+            SearchQuery {
+                source: text(source),
+                ..Default::default()
+            },
+        )
+    };
+    assert_eq!(by_source("talent PLATFORM").await, vec!["20"]);
+    assert_eq!(by_source("other").await, vec!["20"]);
+    assert_eq!(by_source("LinkedIn").await, vec!["1"]);
+    assert!(
+        by_source("Talent").await.is_empty(),
+        "exact match, not a prefix"
+    );
+}
