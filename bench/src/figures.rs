@@ -6,10 +6,10 @@ use crate::mem;
 use crate::native_icims::{NativeConfig, NativeIcims};
 use crate::report::{Report, quantile_ms, verdict};
 use crate::{Args, Scale};
-use ats_features::export::{ExportOptions, PlatformCandidate, ResumeInput};
 use ats_app::host::Host;
 use ats_app::live_connection::LiveConnection;
 use ats_app::sync_runner::{StreamReport, SyncOptions, sync_connection};
+use ats_features::export::{ExportOptions, PlatformCandidate, ResumeInput};
 use ats_mirror::{ConnectionRow, Mirror, MirrorStore, SearchQuery};
 use ats_mirror_sqlite::SqliteMirror;
 use ats_model::{AtsRecord, JobState, RecordKind, Stage};
@@ -237,11 +237,13 @@ async fn native_people_load(
     let mirror = Arc::new(SqliteMirror::open(
         env.dir.path().join(format!("native-{round}.sqlite")),
     )?);
-    mirror.upsert_connection(&ConnectionRow {
-        name: "native".into(),
-        plugin_path: "native".into(),
-        ..ConnectionRow::default()
-    }).await?;
+    mirror
+        .upsert_connection(&ConnectionRow {
+            name: "native".into(),
+            plugin_path: "native".into(),
+            ..ConnectionRow::default()
+        })
+        .await?;
     let stream = live
         .connection
         .info()
@@ -345,18 +347,24 @@ async fn plugin_tax(env: &Env, live: &LiveConnection, report: &Report) -> anyhow
 
 /// Compares every 97th candidate of the component's mirror with the native client's: the
 /// baseline is fair only if both store the same records.
-async fn compare_mirrors(component: &dyn Mirror, native: &SqliteMirror) -> anyhow::Result<(u64, u64)> {
+async fn compare_mirrors(
+    component: &dyn Mirror,
+    native: &SqliteMirror,
+) -> anyhow::Result<(u64, u64)> {
     let (mut compared, mut differing) = (0, 0);
     for id in component
-        .ids(CONN, RecordKind::Candidate).await?
+        .ids(CONN, RecordKind::Candidate)
+        .await?
         .iter()
         .step_by(97)
     {
         let a = component
-            .record(CONN, RecordKind::Candidate, id).await?
+            .record(CONN, RecordKind::Candidate, id)
+            .await?
             .map(|r| r.record);
         let b = native
-            .record("native", RecordKind::Candidate, id).await?
+            .record("native", RecordKind::Candidate, id)
+            .await?
             .map(|r| r.record);
         compared += 1;
         if a != b {
@@ -476,7 +484,8 @@ async fn export_latency(env: &Env, scale: Scale, report: &Report) -> anyhow::Res
     // The host's own writer (the one `ats export` uses), over a connection whose requests the
     // timer observes.
     let row = mirror
-        .connection(CONN).await?
+        .connection(CONN)
+        .await?
         .ok_or_else(|| anyhow::anyhow!("connection {CONN} is not saved"))?;
     let writer = ats_app::live_connection::LiveConnection {
         connection: env.connect_observed(CONN, timer.clone()).await?,
@@ -673,7 +682,11 @@ fn memory_figure(loads: &[PeopleLoadMemory], report: &Report) {
     );
 }
 
-async fn rediscovery(mirror: &dyn Mirror, people_count: usize, report: &Report) -> anyhow::Result<()> {
+async fn rediscovery(
+    mirror: &dyn Mirror,
+    people_count: usize,
+    report: &Report,
+) -> anyhow::Result<()> {
     let now = ats_features::unix_now();
     let day = 86_400;
     let jobs = mirror.ids(CONN, RecordKind::Job).await?;

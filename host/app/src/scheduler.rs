@@ -58,7 +58,8 @@ pub async fn run(
 ) -> Result<Vec<(String, StreamReport)>, HostError> {
     let names: Vec<String> = if options.connections.is_empty() {
         host.mirror
-            .connections().await?
+            .connections()
+            .await?
             .into_iter()
             .map(|c| c.name)
             .collect()
@@ -184,7 +185,8 @@ async fn run_due(
         let last_at = last.as_ref().and_then(|s| s.last_success_at).unwrap_or(0);
         let stream_done = host
             .mirror
-            .stream_state(live.name(), &stream.name).await?
+            .stream_state(live.name(), &stream.name)
+            .await?
             .is_some_and(|s| s.label == ats_mirror::StreamLabel::Done);
         let scan_due_at = last_at.saturating_add(options.reconcile_interval_seconds);
         if stream_done && scan_due_at <= at {
@@ -194,7 +196,9 @@ async fn run_due(
                 let mut state = last.unwrap_or_default();
                 state.label = ats_mirror::StreamLabel::Done;
                 state.last_success_at = Some(now());
-                host.mirror.save_stream_state(live.name(), &key, &state).await?;
+                host.mirror
+                    .save_stream_state(live.name(), &key, &state)
+                    .await?;
             }
         } else {
             next_wake = next_wake.min(scan_due_at);

@@ -3,8 +3,8 @@
 //! missing, 1 on errors.
 
 use crate::Cli;
-use ats_app::connection_file::ConnectionFile;
 use anyhow::Context;
+use ats_app::connection_file::ConnectionFile;
 use ats_model::{ConnectionReport, PermissionState};
 use ats_runtime::{NoObserver, SqliteStorage};
 use std::path::PathBuf;

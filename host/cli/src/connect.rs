@@ -30,7 +30,8 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     file.resolve_secrets()?;
     let host = crate::open_host(cli)?;
     let plugin = ats_app::connect::load_plugin(&host.runtime, &file.plugin).await?;
-    let (info, grant) = ats_app::connect::describe_and_grant(&file, &plugin, args.grant_declared).await?;
+    let (info, grant) =
+        ats_app::connect::describe_and_grant(&file, &plugin, args.grant_declared).await?;
     let previous = host.mirror.connection(&file.name).await?;
     let row = host.row_for(&file, &plugin, &info, &grant, previous.as_ref());
     let mut preface = format!(

@@ -166,7 +166,10 @@ fn open_host(cli: &Cli) -> anyhow::Result<ats_app::host::Host> {
         cache_dir: cli.cache_dir(),
         store: cli.store.clone(),
     };
-    Ok(ats_app::host::Host::open(paths, Some(cli.runtime_config()))?)
+    Ok(ats_app::host::Host::open(
+        paths,
+        Some(cli.runtime_config()),
+    )?)
 }
 
 /// Writes command output to stdout; a closed pipe (`ats … | head`) is not an error.

@@ -19,7 +19,8 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let rows = match &args.connection {
         Some(name) => vec![
             host.mirror
-                .connection(name).await?
+                .connection(name)
+                .await?
                 .ok_or_else(|| ats_app::host::HostError::UnknownConnection(name.clone()))?,
         ],
         None => host.mirror.connections().await?,

@@ -69,7 +69,8 @@ async fn known_application(
     conn: &str,
     id: &str,
 ) -> Result<(), FeatureError> {
-    mirror_io::live::<ats_model::Application>(mirror, conn, id).await?
+    mirror_io::live::<ats_model::Application>(mirror, conn, id)
+        .await?
         .map(|_| ())
         .ok_or_else(|| FeatureError::UnknownRecord {
             kind: "application",
@@ -91,8 +92,15 @@ pub async fn move_application<M: Mirror + ?Sized, W: AtsWriter>(
     let requested = status::describe(&target);
     let w = writer.move_application(id, target).await?;
     let mut warnings = w.warnings;
-    let after =
-        mirror_io::reflect(mirror, writer.get_application(id), conn, id, now, &mut warnings).await?;
+    let after = mirror_io::reflect(
+        mirror,
+        writer.get_application(id),
+        conn,
+        id,
+        now,
+        &mut warnings,
+    )
+    .await?;
     Ok(MoveReport {
         application_id: id.to_string(),
         requested,
@@ -122,17 +130,27 @@ pub async fn reject_application<M: Mirror + ?Sized, W: AtsWriter>(
         .await?;
     let mut warnings = result.write.warnings;
     if let Some(r) = reason {
-        mirror.put_rejection_reason(
-            conn,
-            &RejectionReason {
-                application_id: id.to_string(),
-                reason: r.to_string(),
-                rejected_at: now,
-                rejected_by: rejected_by.map(str::to_string),
-            },
-        ).await?;
+        mirror
+            .put_rejection_reason(
+                conn,
+                &RejectionReason {
+                    application_id: id.to_string(),
+                    reason: r.to_string(),
+                    rejected_at: now,
+                    rejected_by: rejected_by.map(str::to_string),
+                },
+            )
+            .await?;
     }
-    mirror_io::reflect(mirror, writer.get_application(id), conn, id, now, &mut warnings).await?;
+    mirror_io::reflect(
+        mirror,
+        writer.get_application(id),
+        conn,
+        id,
+        now,
+        &mut warnings,
+    )
+    .await?;
     let note = match (reason, result.reason_stored) {
         (Some(_), false) => Some(
             "the ATS's API cannot store rejection reasons: the reason is kept in this host's mirror only, not in the ATS".to_string(),

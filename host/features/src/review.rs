@@ -272,9 +272,11 @@ pub async fn review<M: Mirror + ?Sized>(
     job_id: &str,
     options: &ReviewOptions,
 ) -> Result<ReviewReport, FeatureError> {
-    let job = mirror_io::live::<ats_model::Job>(mirror, conn, job_id).await?.ok_or_else(|| FeatureError::UnknownJob {
-        job_id: job_id.to_string(),
-    })?;
+    let job = mirror_io::live::<ats_model::Job>(mirror, conn, job_id)
+        .await?
+        .ok_or_else(|| FeatureError::UnknownJob {
+            job_id: job_id.to_string(),
+        })?;
     let applicants = mirror.applicants(conn, job_id, options.limit, 0).await?;
     let terms = JobTerms::new(
         job.title.as_deref().unwrap_or_default(),

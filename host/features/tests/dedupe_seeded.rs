@@ -130,7 +130,13 @@ async fn seeded_duplicates_precision_and_recall() {
     let status = async |a: &str| t.mirror.duplicate_links(CONN, a).await.unwrap()[0].status;
     assert_eq!(status("1").await, LinkStatus::Confirmed);
     assert_eq!(status("7").await, LinkStatus::Suggested);
-    assert!(t.mirror.duplicate_links(CONN, "13").await.unwrap().is_empty());
+    assert!(
+        t.mirror
+            .duplicate_links(CONN, "13")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(t.mirror.cluster(CONN, "9").await.unwrap(), vec!["10", "9"]);
 
     // A dismissal by a person survives the next pass.

@@ -17,7 +17,8 @@ async fn setup() -> (TestMirror, FakeAts) {
     mirrored(
         &t,
         AtsRecord::Status(status("C2028", "Phone screen", Stage::Screening)),
-    ).await;
+    )
+    .await;
     (t, ats)
 }
 
@@ -48,7 +49,8 @@ async fn export_without_job_creates_person_and_mirrors_it() {
     assert_eq!(
         t.mirror
             .candidates_by_email(CONN, "ada@example.com")
-            .await.unwrap(),
+            .await
+            .unwrap(),
         vec![person.candidate_id.clone()]
     );
     println!("{r}");
@@ -87,7 +89,8 @@ async fn export_with_job_resume_and_status_creates_application() {
     assert!(
         t.mirror
             .record(CONN, RecordKind::Application, &app.application_id)
-            .await.unwrap()
+            .await
+            .unwrap()
             .is_some()
     );
     println!("{r}");
@@ -174,7 +177,11 @@ async fn retry_after_timeout_on_create_application_resumes() {
         .collect();
     assert_eq!(creates.len(), 1, "the person is not created again");
     assert_eq!(
-        t.mirror.ids(CONN, RecordKind::Application).await.unwrap().len(),
+        t.mirror
+            .ids(CONN, RecordKind::Application)
+            .await
+            .unwrap()
+            .len(),
         1
     );
     // A third call is a replay: nothing written.
@@ -186,7 +193,12 @@ async fn retry_after_timeout_on_create_application_resumes() {
     assert_eq!(ats.writes().len(), before);
     let key = replay.idempotency_key;
     assert_eq!(
-        t.mirror.idempotency(CONN, &key).await.unwrap().unwrap().state,
+        t.mirror
+            .idempotency(CONN, &key)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
         "done"
     );
 }

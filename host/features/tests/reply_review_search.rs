@@ -51,7 +51,8 @@ async fn reply_from_new_sender_creates_and_from_known_sender_never_renames() {
         &t,
         &ats,
         person("200", "Katherine", "Johnson", "kj@nasa.example"),
-    ).await;
+    )
+    .await;
     let known = ReplyEvent {
         sender_address: "KJ@nasa.example".into(),
         sender_name: Some("kj".into()),
@@ -98,7 +99,8 @@ async fn seeded_review() -> (TestMirror, FakeAts) {
             "Backend Engineer",
             "Build Rust services on Kafka and PostgreSQL",
         ),
-    ).await;
+    )
+    .await;
     let mut strong = person("1", "Ada", "Lovelace", "ada@x.example");
     strong.current_title = Some("Senior Backend Engineer".into());
     strong.skills = vec!["Rust".into(), "Kafka".into()];
@@ -113,15 +115,18 @@ async fn seeded_review() -> (TestMirror, FakeAts) {
     mirrored(
         &t,
         AtsRecord::Application(app("a1", "1", "J1", Stage::New, NOW - 3 * DAY)),
-    ).await;
+    )
+    .await;
     mirrored(
         &t,
         AtsRecord::Application(app("a2", "2", "J1", Stage::Screening, NOW - DAY)),
-    ).await;
+    )
+    .await;
     mirrored(
         &t,
         AtsRecord::Application(app("a3", "3", "J1", Stage::Rejected, NOW - 200 * DAY)),
-    ).await;
+    )
+    .await;
     (t, ats)
 }
 
@@ -179,7 +184,10 @@ async fn search_with_each_filter_and_grouping() {
     assert_eq!(ids(&["--rejected=no"]).await, ["1", "2"]);
     let recent = format_date(NOW - 5 * DAY);
     assert_eq!(ids(&["--applied-from", &recent]).await, ["1", "2"]);
-    assert_eq!(ids(&["--applied-to", &format_date(NOW - 100 * DAY)]).await, ["3"]);
+    assert_eq!(
+        ids(&["--applied-to", &format_date(NOW - 100 * DAY)]).await,
+        ["3"]
+    );
     assert_eq!(
         ids(&["--updated-from", &format_date(NOW - 11 * DAY)]).await,
         ["1", "2", "3"]
@@ -205,7 +213,8 @@ async fn search_with_each_filter_and_grouping() {
                 updated_at: NOW,
             },
         )
-        .await.unwrap();
+        .await
+        .unwrap();
     let req = parse_args(&["backend"], NOW).unwrap();
     let page = rediscover(&t.mirror, CONN, &req).await.unwrap();
     assert_eq!(page.hits.len(), 1, "{page}");
@@ -266,7 +275,8 @@ async fn refresh_changes_one_field_and_leaves_the_rest() {
     );
     let mirrored =
         ats_mirror::MirrorStore::record(&t.mirror, CONN, ats_model::RecordKind::Candidate, "1")
-            .await.unwrap()
+            .await
+            .unwrap()
             .unwrap();
     match mirrored.record {
         AtsRecord::Candidate(c) => {
@@ -297,7 +307,8 @@ async fn reject_keeps_the_reason_in_the_mirror_when_the_ats_cannot() {
     assert_eq!(
         t.mirror
             .rejection_reason(CONN, "a1")
-            .await.unwrap()
+            .await
+            .unwrap()
             .unwrap()
             .reason,
         "Not enough Kafka"

@@ -6,9 +6,7 @@
 //! clusters it touches.
 
 use crate::{Db, Error};
-use ats_mirror::{
-    DuplicateLink, IdempotencyRecord, LinkStatus, MirrorError, RejectionReason,
-};
+use ats_mirror::{DuplicateLink, IdempotencyRecord, LinkStatus, MirrorError, RejectionReason};
 use ats_model::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use std::collections::{BTreeSet, VecDeque};
@@ -128,7 +126,11 @@ fn regroup(db: &Connection, conn: &str, seeds: &[&str]) -> Result<(), Error> {
 }
 
 impl Db {
-    pub(crate) fn idempotency(&self, conn: &str, key: &str) -> Result<Option<IdempotencyRecord>, Error> {
+    pub(crate) fn idempotency(
+        &self,
+        conn: &str,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, Error> {
         self.read(|db| get_idempotency(db, conn, key))
     }
 
@@ -178,7 +180,11 @@ impl Db {
         })
     }
 
-    pub(crate) fn put_duplicate_links(&self, conn: &str, links: &[DuplicateLink]) -> Result<(), Error> {
+    pub(crate) fn put_duplicate_links(
+        &self,
+        conn: &str,
+        links: &[DuplicateLink],
+    ) -> Result<(), Error> {
         if links.is_empty() {
             return Ok(());
         }
@@ -253,7 +259,11 @@ impl Db {
         })
     }
 
-    pub(crate) fn put_rejection_reason(&self, conn: &str, r: &RejectionReason) -> Result<(), Error> {
+    pub(crate) fn put_rejection_reason(
+        &self,
+        conn: &str,
+        r: &RejectionReason,
+    ) -> Result<(), Error> {
         self.write(|db| {
             db.prepare_cached(
                 "INSERT OR REPLACE INTO rejection_reasons (conn, application_id, reason, rejected_at, rejected_by) \

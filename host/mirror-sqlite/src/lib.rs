@@ -111,19 +111,13 @@ impl Db {
     }
 
     /// Runs `f` on the writer connection (callers open their own transaction).
-    fn write<T>(
-        &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, Error>,
-    ) -> Result<T, Error> {
+    fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Result<T, Error> {
         let mut conn = lock(&self.writer);
         f(&mut conn)
     }
 
     /// Runs `f` on a pooled read-only connection.
-    fn read<T>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, Error>,
-    ) -> Result<T, Error> {
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, Error>) -> Result<T, Error> {
         let pooled = lock(&self.readers).pop();
         let conn = match pooled {
             Some(c) => c,

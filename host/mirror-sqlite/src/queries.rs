@@ -26,9 +26,7 @@
 use crate::fts::{fts_match_expression, fts_words};
 use crate::{Db, Error};
 use ats_mirror::derived::normalise_key;
-use ats_mirror::{
-    Applicant, DedupeKeyKind, SearchHit, SearchPage, SearchQuery,
-};
+use ats_mirror::{Applicant, DedupeKeyKind, SearchHit, SearchPage, SearchQuery};
 use ats_model::Stage;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -62,11 +60,7 @@ pub enum SearchPlan {
 /// Estimates how many candidates the text matches (document frequencies from the FTS
 /// vocabulary, words assumed independent), or without text how many the application filters
 /// admit, and picks the plan.
-pub fn choose_plan(
-    db: &Connection,
-    conn: &str,
-    q: &SearchQuery,
-) -> Result<SearchPlan, Error> {
+pub fn choose_plan(db: &Connection, conn: &str, q: &SearchQuery) -> Result<SearchPlan, Error> {
     let words = q.text.as_deref().map(fts_words).unwrap_or_default();
     if words.is_empty() {
         return Ok(match admitted_at_most(db, conn, q, SELECTIVE_MAX)? {
@@ -440,9 +434,12 @@ fn stage(text: Option<String>) -> Option<Stage> {
     text.as_deref().and_then(Stage::parse)
 }
 
-
 impl Db {
-    pub(crate) fn search_candidates(&self, conn: &str, q: &SearchQuery) -> Result<SearchPage, Error> {
+    pub(crate) fn search_candidates(
+        &self,
+        conn: &str,
+        q: &SearchQuery,
+    ) -> Result<SearchPage, Error> {
         self.read(|db| search(db, conn, q))
     }
 

@@ -7,8 +7,8 @@
 //! Nango's false deletes) is abandoned and changes nothing. Records first seen after the scan
 //! began are never marked: the scan may have passed their position before they existed.
 
-use crate::records::table;
 use crate::Error;
+use crate::records::table;
 use ats_mirror::{MirrorError, ReconcileOutcome, ScanId};
 use ats_model::{RecordKind, Timestamp};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -123,12 +123,7 @@ pub(crate) fn abandon(db: &mut Connection, scan: ScanId) -> Result<(), Error> {
     Ok(())
 }
 
-fn close(
-    tx: &Connection,
-    scan: ScanId,
-    state: &str,
-    at: Option<Timestamp>,
-) -> Result<(), Error> {
+fn close(tx: &Connection, scan: ScanId, state: &str, at: Option<Timestamp>) -> Result<(), Error> {
     tx.execute("DELETE FROM reconcile_seen WHERE scan_id = ?1", [scan.0])?;
     tx.execute(
         "UPDATE reconcile_scans SET state = ?2, finished_at = ?3 WHERE scan_id = ?1",

@@ -614,11 +614,7 @@ pub(crate) fn live_ids(
 }
 
 /// (live, deleted) counts of one kind.
-pub(crate) fn count(
-    db: &Connection,
-    conn: &str,
-    kind: RecordKind,
-) -> Result<(u64, u64), Error> {
+pub(crate) fn count(db: &Connection, conn: &str, kind: RecordKind) -> Result<(u64, u64), Error> {
     let sql = format!(
         "SELECT count(*) - count(deleted_at), count(deleted_at) FROM {} WHERE conn = ?1",
         table(kind)

@@ -2,9 +2,8 @@
 
 use crate::{Db, Error, connections, reconcile, records, sync_state};
 use ats_mirror::{
-    ConnectionRow, KindCounts, MirrorCounts, PageOutcome, PageWrite,
-    ReconcileOutcome, RunId, RunMode, RunOutcome, RunRow, ScanId, StatusChange, StoredRecord,
-    StreamState,
+    ConnectionRow, KindCounts, MirrorCounts, PageOutcome, PageWrite, ReconcileOutcome, RunId,
+    RunMode, RunOutcome, RunRow, ScanId, StatusChange, StoredRecord, StreamState,
 };
 use ats_model::{AtsRecord, RecordKind, Timestamp};
 use rusqlite::TransactionBehavior;
@@ -22,7 +21,11 @@ impl Db {
         self.read(connections::all)
     }
 
-    pub(crate) fn stream_state(&self, conn: &str, stream: &str) -> Result<Option<StreamState>, Error> {
+    pub(crate) fn stream_state(
+        &self,
+        conn: &str,
+        stream: &str,
+    ) -> Result<Option<StreamState>, Error> {
         self.read(|db| sync_state::load(db, conn, stream))
     }
 

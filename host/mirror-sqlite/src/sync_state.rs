@@ -130,11 +130,7 @@ pub(crate) fn finish_run(db: &Connection, run: RunId, o: &RunOutcome) -> Result<
             error.map(|e| &e.message),
         ])?;
     if changed == 0 {
-        return Err(MirrorError::NotFound(format!(
-            "run {} is not in the run log",
-            run.0
-        ))
-        .into());
+        return Err(MirrorError::NotFound(format!("run {} is not in the run log", run.0)).into());
     }
     Ok(())
 }

@@ -120,7 +120,11 @@ crate::types::text_enum!(DedupeKeyKind { Email => "email", Url => "url", Phone =
 #[async_trait::async_trait]
 pub trait MirrorQueries: Send + Sync {
     /// Rediscovery: ranked, filtered, one hit per person, paged by `limit`/`offset` groups.
-    async fn search_candidates(&self, conn: &str, q: &SearchQuery) -> Result<SearchPage, MirrorError>;
+    async fn search_candidates(
+        &self,
+        conn: &str,
+        q: &SearchQuery,
+    ) -> Result<SearchPage, MirrorError>;
 
     /// Live applications of a job with their candidates, most recently updated first.
     async fn applicants(
@@ -161,7 +165,11 @@ pub trait MirrorQueries: Send + Sync {
     ) -> Result<Vec<(String, Vec<String>)>, MirrorError>;
 
     /// Live candidates with this email (normalised here): export's first duplicate check.
-    async fn candidates_by_email(&self, conn: &str, email: &str) -> Result<Vec<String>, MirrorError> {
+    async fn candidates_by_email(
+        &self,
+        conn: &str,
+        email: &str,
+    ) -> Result<Vec<String>, MirrorError> {
         self.candidates_by_key(conn, DedupeKeyKind::Email, email, usize::MAX)
             .await
     }

@@ -30,7 +30,11 @@ pub trait MirrorStore: Send + Sync {
 
     /// A stream's state; `None` before the stream's first run. Called when the scheduler plans
     /// and when a run starts (to resume from `cursor`).
-    async fn stream_state(&self, conn: &str, stream: &str) -> Result<Option<StreamState>, MirrorError>;
+    async fn stream_state(
+        &self,
+        conn: &str,
+        stream: &str,
+    ) -> Result<Option<StreamState>, MirrorError>;
 
     /// Replaces a stream's state without writing records: run start, run end (new high-water
     /// mark), failure, pause.
@@ -144,7 +148,11 @@ pub trait MirrorStore: Send + Sync {
 #[async_trait::async_trait]
 pub trait FeatureState: Send + Sync {
     /// The stored state of an idempotency key.
-    async fn idempotency(&self, conn: &str, key: &str) -> Result<Option<IdempotencyRecord>, MirrorError>;
+    async fn idempotency(
+        &self,
+        conn: &str,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, MirrorError>;
 
     /// Claims a key atomically before a write: if the key is new, stores it with `state` and
     /// returns `None` (go ahead); otherwise returns the existing record untouched (a retry: reuse
@@ -158,18 +166,30 @@ pub trait FeatureState: Send + Sync {
     ) -> Result<Option<IdempotencyRecord>, MirrorError>;
 
     /// Sets a key's state and result (e.g. `done` with the created ids), creating it if absent.
-    async fn idempotency_put(&self, conn: &str, record: &IdempotencyRecord) -> Result<(), MirrorError>;
+    async fn idempotency_put(
+        &self,
+        conn: &str,
+        record: &IdempotencyRecord,
+    ) -> Result<(), MirrorError>;
 
     /// Creates or updates a link (ids are ordered for you) and regroups the affected clusters:
     /// suggested and confirmed links group candidates in search; dismissed ones do not.
-    async fn put_duplicate_link(&self, conn: &str, link: &DuplicateLink) -> Result<(), MirrorError> {
+    async fn put_duplicate_link(
+        &self,
+        conn: &str,
+        link: &DuplicateLink,
+    ) -> Result<(), MirrorError> {
         self.put_duplicate_links(conn, std::slice::from_ref(link))
             .await
     }
 
     /// As [`FeatureState::put_duplicate_link`] for several links, in one transaction that
     /// regroups the affected clusters once.
-    async fn put_duplicate_links(&self, conn: &str, links: &[DuplicateLink]) -> Result<(), MirrorError>;
+    async fn put_duplicate_links(
+        &self,
+        conn: &str,
+        links: &[DuplicateLink],
+    ) -> Result<(), MirrorError>;
 
     /// Links touching a candidate, any status.
     async fn duplicate_links(
@@ -182,7 +202,11 @@ pub trait FeatureState: Send + Sync {
     async fn cluster(&self, conn: &str, candidate_id: &str) -> Result<Vec<String>, MirrorError>;
 
     /// Records why an application was rejected (replaces an earlier reason).
-    async fn put_rejection_reason(&self, conn: &str, r: &RejectionReason) -> Result<(), MirrorError>;
+    async fn put_rejection_reason(
+        &self,
+        conn: &str,
+        r: &RejectionReason,
+    ) -> Result<(), MirrorError>;
 
     async fn rejection_reason(
         &self,

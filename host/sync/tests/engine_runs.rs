@@ -10,7 +10,11 @@ use fake_ats::{FakeAts, Fault, engine, run};
 use std::time::Duration;
 
 async fn ids(engine: &Engine) -> Vec<String> {
-    engine.store().ids("acme", RecordKind::Candidate).await.unwrap()
+    engine
+        .store()
+        .ids("acme", RecordKind::Candidate)
+        .await
+        .unwrap()
 }
 
 fn expected(n: u64) -> Vec<String> {
@@ -57,7 +61,8 @@ async fn full_load_then_incremental_reads_only_changes() {
     let state = engine
         .store()
         .stream_state("acme", "candidates")
-        .await.unwrap()
+        .await
+        .unwrap()
         .unwrap();
     assert_eq!(state.high_water_mark, Some(1_800_000_000));
     assert_eq!(state.label, StreamLabel::Done);
@@ -103,7 +108,8 @@ async fn a_killed_run_resumes_from_its_last_page_without_loss_or_duplicates() {
     let counts = engine
         .store()
         .counts("acme")
-        .await.unwrap()
+        .await
+        .unwrap()
         .get(RecordKind::Candidate);
     assert_eq!((counts.live, counts.deleted), (730, 0));
 }

@@ -123,7 +123,11 @@ async fn failed_run(source: &BrokenPaging, engine: &Engine) -> (StreamError, u64
         panic!("the run should have failed: {end:?}")
     };
     assert_eq!(label, StreamLabel::Failed);
-    let ids = engine.store().ids("acme", RecordKind::Candidate).await.unwrap();
+    let ids = engine
+        .store()
+        .ids("acme", RecordKind::Candidate)
+        .await
+        .unwrap();
     (error, totals.pages, ids.len())
 }
 
@@ -156,7 +160,8 @@ async fn endless_empty_pages_with_new_cursors_fail_the_run_after_the_bound() {
     let state = engine
         .store()
         .stream_state("acme", "candidates")
-        .await.unwrap()
+        .await
+        .unwrap()
         .unwrap();
     assert_eq!(state.cursor.as_deref(), Some("p53"), "the checkpoint stays");
     assert_eq!(state.last_error.as_ref(), Some(&error));
@@ -199,7 +204,8 @@ async fn a_repeated_cursor_fails_the_run_at_once_and_keeps_the_pages_before_it()
     let state = engine
         .store()
         .stream_state("acme", "candidates")
-        .await.unwrap()
+        .await
+        .unwrap()
         .unwrap();
     assert_eq!(state.cursor.as_deref(), Some("p3"), "the checkpoint stays");
 }

@@ -55,7 +55,8 @@ async fn assert_paused_within(fault: Fault, window: i64) {
     let state = engine
         .store()
         .stream_state("acme", "candidates")
-        .await.unwrap()
+        .await
+        .unwrap()
         .unwrap();
     assert_eq!(state.label, StreamLabel::Paused);
     assert_eq!(state.paused_until, Some(until));
@@ -63,7 +64,8 @@ async fn assert_paused_within(fault: Fault, window: i64) {
         engine
             .store()
             .ids("acme", RecordKind::Candidate)
-            .await.unwrap()
+            .await
+            .unwrap()
             .len(),
         100,
         "{fault:?}: the page written before the refusal stays"

@@ -118,7 +118,8 @@ impl HostEnv {
         self.host
             .mirror
             .upsert_connection(&row)
-            .await.expect("save connection");
+            .await
+            .expect("save connection");
         self.host
             .live(name)
             .await

@@ -153,7 +153,8 @@ impl Hostile {
             .host
             .mirror
             .upsert_connection(&row)
-            .await.expect("save the connection");
+            .await
+            .expect("save the connection");
         self.env.host.live(name).await
     }
 
@@ -191,7 +192,8 @@ impl Hostile {
             .host
             .mirror
             .counts(&name)
-            .await.expect("counts")
+            .await
+            .expect("counts")
             .get(RecordKind::Candidate)
             .live;
         assert_eq!(

@@ -5,7 +5,7 @@
 mod feature_support;
 
 use ats_features::export::{ApplicationAction, PersonAction};
-use ats_mirror::{MirrorQueries, MirrorStore, SearchQuery};
+use ats_mirror::SearchQuery;
 use ats_model::RecordKind;
 use feature_support::*;
 use icims_sim::RecordType;
@@ -65,7 +65,8 @@ async fn export_creates_the_person_resume_and_application() {
     let mirrored = f
         .mirror()
         .record(CONN, RecordKind::Candidate, &person.candidate_id)
-        .await.unwrap()
+        .await
+        .unwrap()
         .expect("the mirror has the new person");
     let ats_model::AtsRecord::Candidate(c) = mirrored.record else {
         panic!("not a candidate")
@@ -89,7 +90,8 @@ async fn export_creates_the_person_resume_and_application() {
                 ..SearchQuery::default()
             },
         )
-        .await.unwrap();
+        .await
+        .unwrap();
     assert!(
         by_source
             .hits
@@ -139,7 +141,8 @@ async fn export_creates_the_person_resume_and_application() {
     assert!(
         f.mirror()
             .record(CONN, RecordKind::Application, &app.application_id)
-            .await.unwrap()
+            .await
+            .unwrap()
             .is_some(),
         "the mirror has the new application"
     );

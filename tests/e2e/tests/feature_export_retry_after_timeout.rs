@@ -4,7 +4,6 @@
 mod feature_support;
 
 use ats_features::FeatureError;
-use ats_mirror::MirrorStore;
 use ats_model::RecordKind;
 use feature_support::*;
 use icims_sim::{FaultKind, FaultMatch, FaultScript, RecordType};
@@ -69,7 +68,8 @@ async fn export_retried_after_a_timeout_creates_one_person_and_one_application()
     assert!(
         f.mirror()
             .record(CONN, RecordKind::Candidate, &person)
-            .await.unwrap()
+            .await
+            .unwrap()
             .is_some(),
         "the mirror has the person after the retry"
     );

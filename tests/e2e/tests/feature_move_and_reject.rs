@@ -5,7 +5,6 @@
 mod feature_support;
 
 use ats_features::unix_now;
-use ats_mirror::{FeatureState, MirrorStore};
 use ats_model::{AtsRecord, RecordKind, Stage};
 use feature_support::*;
 use icims_sim::RecordType;
@@ -30,7 +29,8 @@ async fn move_then_reject_an_application() {
     let mirrored = f
         .mirror()
         .record(CONN, RecordKind::Application, &w1)
-        .await.unwrap()
+        .await
+        .unwrap()
         .unwrap();
     let AtsRecord::Application(a) = mirrored.record else {
         panic!("not an application")
@@ -75,7 +75,8 @@ async fn move_then_reject_an_application() {
     let kept = f
         .mirror()
         .rejection_reason(CONN, &w2)
-        .await.unwrap()
+        .await
+        .unwrap()
         .expect("reason in the mirror");
     assert_eq!(
         kept.reason,
@@ -85,7 +86,8 @@ async fn move_then_reject_an_application() {
     let mirrored = f
         .mirror()
         .record(CONN, RecordKind::Application, &w2)
-        .await.unwrap()
+        .await
+        .unwrap()
         .unwrap();
     let AtsRecord::Application(a) = mirrored.record else {
         panic!("not an application")

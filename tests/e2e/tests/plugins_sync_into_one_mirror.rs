@@ -2,7 +2,7 @@
 //! its own connection, allow-list, storage and quota, into one mirror, without mixing data.
 
 use ats_app::sync_runner::{SyncOptions, sync_connection};
-use ats_mirror::{ConnectionRow, MirrorStore, SecretRef};
+use ats_mirror::{ConnectionRow, SecretRef};
 use ats_model::RecordKind;
 use ats_sync::NoProgress;
 use e2e_tests::host_fixture;
@@ -65,14 +65,16 @@ async fn icims_and_template_sync_side_by_side_into_one_mirror() {
         .collect();
     let mirrored: BTreeSet<String> = mirror
         .ids("template-acme", RecordKind::Candidate)
-        .await.unwrap()
+        .await
+        .unwrap()
         .into_iter()
         .collect();
     assert_eq!(mirrored, template_ids);
     assert_eq!(
         mirror
             .ids("icims-acme", RecordKind::Candidate)
-            .await.unwrap()
+            .await
+            .unwrap()
             .len(),
         140
     );

@@ -1,7 +1,6 @@
 //! The operator grants, the plugin asks: a plugin can never choose where credentials go.
 
 use ats_app::host::HostError;
-use ats_mirror::MirrorStore;
 use ats_runtime::RuntimeError;
 use e2e_tests::hostile::{API_KEY, Auth, Hostile};
 
@@ -75,7 +74,14 @@ async fn credentials_go_over_plain_http_only_where_the_operator_wrote_http() {
     assert_eq!(h.api.requests().len(), 1);
 
     // The same host granted without a scheme means HTTPS only: the plain request is refused.
-    let mut row = h.env.host.mirror.connection("plain").await.unwrap().unwrap();
+    let mut row = h
+        .env
+        .host
+        .mirror
+        .connection("plain")
+        .await
+        .unwrap()
+        .unwrap();
     row.granted_api_hosts = vec![h.api.authority()];
     h.env.host.mirror.upsert_connection(&row).await.unwrap();
     let https_only = h.env.host.live("plain").await.unwrap();

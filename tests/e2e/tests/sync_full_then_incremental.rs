@@ -2,7 +2,6 @@
 //! (counted by the simulator), with an application's status change landing in its history.
 
 use ats_app::sync_runner::{SyncOptions, sync_connection};
-use ats_mirror::MirrorStore;
 use ats_model::RecordKind;
 use ats_sync::NoProgress;
 use e2e_tests::host_fixture;
@@ -78,7 +77,8 @@ async fn full_load_then_incremental_reads_only_changes() {
         .host
         .mirror
         .status_history("acme", &w1.to_string())
-        .await.unwrap();
+        .await
+        .unwrap();
     state.set_workflow_status(cid, w1, "C36951").unwrap();
 
     state.reset_counters();
@@ -110,7 +110,8 @@ async fn full_load_then_incremental_reads_only_changes() {
         .host
         .mirror
         .record("acme", RecordKind::Candidate, &p1.to_string())
-        .await.unwrap()
+        .await
+        .unwrap()
         .unwrap();
     let ats_model::AtsRecord::Candidate(c) = record.record else {
         panic!("not a candidate")
@@ -120,7 +121,8 @@ async fn full_load_then_incremental_reads_only_changes() {
         .host
         .mirror
         .status_history("acme", &w1.to_string())
-        .await.unwrap();
+        .await
+        .unwrap();
     assert_eq!(
         after.len(),
         before.len() + 1,

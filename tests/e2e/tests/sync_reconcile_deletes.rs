@@ -2,7 +2,6 @@
 //! (and only after the grace period); ids scans cost searches only.
 
 use ats_app::sync_runner::{SyncOptions, sync_connection};
-use ats_mirror::MirrorStore;
 use ats_model::RecordKind;
 use ats_sync::NoProgress;
 use e2e_tests::host_fixture;
@@ -45,7 +44,8 @@ async fn a_person_deleted_in_icims_is_soft_deleted_after_reconciliation() {
         env.host
             .mirror
             .ids("acme", RecordKind::Candidate)
-            .await.unwrap()
+            .await
+            .unwrap()
             .len(),
         300
     );
@@ -76,13 +76,19 @@ async fn a_person_deleted_in_icims_is_soft_deleted_after_reconciliation() {
         .unwrap();
     let summary = reports[0].reconcile.clone().expect("a scan ran");
     assert!(summary.contains("1 deleted"), "{summary}");
-    let live_ids = env.host.mirror.ids("acme", RecordKind::Candidate).await.unwrap();
+    let live_ids = env
+        .host
+        .mirror
+        .ids("acme", RecordKind::Candidate)
+        .await
+        .unwrap();
     assert_eq!(live_ids.len(), 299);
     assert!(!live_ids.contains(&gone.to_string()));
     let stored = env
         .host
         .mirror
         .record("acme", RecordKind::Candidate, &gone.to_string())
-        .await.unwrap();
+        .await
+        .unwrap();
     assert!(stored.expect("kept, soft-deleted").deleted_at.is_some());
 }

@@ -2,7 +2,7 @@
 //! stream's interval has passed; a stream paused for quota is not due before its reset.
 
 use ats_app::scheduler::{SchedulerOptions, run_quietly};
-use ats_mirror::{MirrorStore, StreamLabel};
+use ats_mirror::StreamLabel;
 use ats_model::RecordKind;
 use e2e_tests::host_fixture;
 
@@ -33,7 +33,8 @@ async fn the_scheduler_runs_due_streams_then_idles() {
         env.host
             .mirror
             .ids("acme", RecordKind::Candidate)
-            .await.unwrap()
+            .await
+            .unwrap()
             .len(),
         120
     );
@@ -41,7 +42,8 @@ async fn the_scheduler_runs_due_streams_then_idles() {
         .host
         .mirror
         .stream_state("acme", "candidates#reconcile")
-        .await.unwrap();
+        .await
+        .unwrap();
     assert_eq!(
         scan.map(|s| s.label),
         Some(StreamLabel::Done),
@@ -59,19 +61,22 @@ async fn the_scheduler_runs_due_streams_then_idles() {
         .host
         .mirror
         .stream_state("acme", "applications")
-        .await.unwrap()
+        .await
+        .unwrap()
         .unwrap();
     state.label = StreamLabel::Paused;
     state.paused_until = Some(ats_sync::meter::now() + 3_600);
     env.host
         .mirror
         .save_stream_state("acme", "applications", &state)
-        .await.unwrap();
+        .await
+        .unwrap();
     state.paused_until = Some(ats_sync::meter::now() - 1);
     env.host
         .mirror
         .save_stream_state("acme", "jobs", &state)
-        .await.unwrap();
+        .await
+        .unwrap();
     let reports = run_quietly(&env.host, &options).await.unwrap();
     let ran: Vec<&str> = reports.iter().map(|(_, r)| r.stream.as_str()).collect();
     assert_eq!(ran, ["jobs"], "only the stream whose pause has ended runs");

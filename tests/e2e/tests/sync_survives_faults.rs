@@ -3,7 +3,6 @@
 //! nothing doubled.
 
 use ats_app::sync_runner::{SyncOptions, sync_connection};
-use ats_mirror::MirrorStore;
 use ats_model::RecordKind;
 use ats_sync::NoProgress;
 use e2e_tests::host_fixture;

@@ -2,7 +2,6 @@
 //! by side into one mirror without mixing data, each with its own token and quota.
 
 use ats_app::sync_runner::{SyncOptions, sync_connection};
-use ats_mirror::MirrorStore;
 use ats_model::RecordKind;
 use ats_sync::NoProgress;
 use e2e_tests::host_fixture;
@@ -52,7 +51,8 @@ async fn two_customers_sync_side_by_side_without_mixing() {
                 .host
                 .mirror
                 .ids(conn, kind)
-                .await.unwrap()
+                .await
+                .unwrap()
                 .iter()
                 .map(|i| i.parse().unwrap())
                 .collect();
@@ -64,14 +64,16 @@ async fn two_customers_sync_side_by_side_without_mixing() {
         .host
         .mirror
         .counts("acme-sandbox")
-        .await.unwrap()
+        .await
+        .unwrap()
         .get(RecordKind::Candidate)
         .live;
     let counts_b = env
         .host
         .mirror
         .counts("acme-production")
-        .await.unwrap()
+        .await
+        .unwrap()
         .get(RecordKind::Candidate)
         .live;
     assert_eq!((counts_a, counts_b), (250, 410));

@@ -4,7 +4,6 @@
 
 use ats_app::status_view::connection_status;
 use ats_app::sync_runner::{SyncOptions, sync_connection};
-use ats_mirror::MirrorStore;
 use ats_model::RecordKind;
 use ats_sync::{NoProgress, SyncStatus};
 use e2e_tests::host_fixture;

@@ -195,7 +195,8 @@ pub async fn find_duplicates<M: Mirror + ?Sized>(
         } else {
             LinkStatus::Suggested
         };
-        let stored = !options.dry_run && store_link(mirror, conn, &a, &b, &v, status, options.now).await?;
+        let stored =
+            !options.dry_run && store_link(mirror, conn, &a, &b, &v, status, options.now).await?;
         report.links.push(FoundLink {
             a_id: a,
             b_id: b,

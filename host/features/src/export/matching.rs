@@ -43,7 +43,9 @@ async fn fresh(
     match writer.get_candidate(id).await {
         Ok(c) => Ok(Some(c)),
         Err(ConnectorError::NotFound { .. }) => {
-            mirror.mark_deleted(conn, RecordKind::Candidate, id, now).await?;
+            mirror
+                .mark_deleted(conn, RecordKind::Candidate, id, now)
+                .await?;
             warnings.push(format!(
                 "candidate {id} was in the mirror but is gone from the ATS; marked deleted"
             ));
@@ -97,7 +99,9 @@ pub(crate) async fn find_existing(
                 .emails
                 .is_disjoint(&keys.emails)
         }) {
-            mirror.upsert_record(conn, AtsRecord::Candidate(c.clone()), now).await?;
+            mirror
+                .upsert_record(conn, AtsRecord::Candidate(c.clone()), now)
+                .await?;
             out.found = Some(Found {
                 candidate: c,
                 rule: MatchRule::Email,
@@ -109,15 +113,27 @@ pub(crate) async fn find_existing(
     // 3. The rest of the ladder on the mirror's blocking keys.
     let mut block = BTreeSet::new();
     for u in &keys.urls {
-        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Url, u, STRONG_KEY_BLOCK).await?);
+        block.extend(
+            mirror
+                .candidates_by_key(conn, DedupeKeyKind::Url, u, STRONG_KEY_BLOCK)
+                .await?,
+        );
     }
     for p in &keys.phones {
-        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Phone, p, STRONG_KEY_BLOCK).await?);
+        block.extend(
+            mirror
+                .candidates_by_key(conn, DedupeKeyKind::Phone, p, STRONG_KEY_BLOCK)
+                .await?,
+        );
     }
     if let Some(k) =
         ats_mirror::normalize::name_key(profile.first_name.as_deref(), profile.last_name.as_deref())
     {
-        block.extend(mirror.candidates_by_key(conn, DedupeKeyKind::Name, &k, NAME_KEY_BLOCK).await?);
+        block.extend(
+            mirror
+                .candidates_by_key(conn, DedupeKeyKind::Name, &k, NAME_KEY_BLOCK)
+                .await?,
+        );
     }
     let mut verdicts = Vec::new();
     for id in block {

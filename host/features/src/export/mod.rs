@@ -117,7 +117,9 @@ pub(crate) async fn prepare<M: Mirror + ?Sized, W: AtsWriter>(
             Some(j) => j,
             None if options.check_job_in_ats => match writer.get_job(job_id).await {
                 Ok(j) => {
-                    mirror.upsert_record(conn, AtsRecord::Job(j.clone()), options.now).await?;
+                    mirror
+                        .upsert_record(conn, AtsRecord::Job(j.clone()), options.now)
+                        .await?;
                     j
                 }
                 Err(ConnectorError::NotFound { .. }) => {

@@ -71,18 +71,21 @@ async fn save(
         report: report.clone(),
     };
     let created_at = mirror
-        .idempotency(conn, &plan.key).await?
+        .idempotency(conn, &plan.key)
+        .await?
         .map_or(opts.now, |r| r.created_at);
-    mirror.idempotency_put(
-        conn,
-        &IdempotencyRecord {
-            key: plan.key.clone(),
-            state: state.to_string(),
-            result: Some(serde_json::to_value(stored).map_err(ats_mirror::MirrorError::from)?),
-            created_at,
-            updated_at: opts.now,
-        },
-    ).await?;
+    mirror
+        .idempotency_put(
+            conn,
+            &IdempotencyRecord {
+                key: plan.key.clone(),
+                state: state.to_string(),
+                result: Some(serde_json::to_value(stored).map_err(ats_mirror::MirrorError::from)?),
+                created_at,
+                updated_at: opts.now,
+            },
+        )
+        .await?;
     Ok(())
 }
 
@@ -97,7 +100,10 @@ async fn claim(
         warnings: plan.warnings.clone(),
         ..ExportReport::default()
     };
-    let Some(existing) = mirror.idempotency_claim(conn, &plan.key, "pending", opts.now).await? else {
+    let Some(existing) = mirror
+        .idempotency_claim(conn, &plan.key, "pending", opts.now)
+        .await?
+    else {
         save(mirror, conn, plan, &fresh, "pending", opts).await?;
         return Ok(Claim::Go(fresh));
     };
@@ -188,7 +194,14 @@ async fn steps(
                         .map_err(at("update-candidate"))?;
                     report.warnings.extend(w.warnings);
                     if !reflected_after_upload {
-                        mirror_io::reflect(mirror, writer.get_candidate(&id), conn, &id, now, &mut report.warnings)
+                        mirror_io::reflect(
+                            mirror,
+                            writer.get_candidate(&id),
+                            conn,
+                            &id,
+                            now,
+                            &mut report.warnings,
+                        )
                         .await?;
                     }
                     PersonAction::Updated
@@ -213,7 +226,14 @@ async fn steps(
                     .map_err(at("create-candidate"))?;
                 report.warnings.extend(w.warnings);
                 if !reflected_after_upload {
-                    mirror_io::reflect(mirror, writer.get_candidate(&w.id), conn, &w.id, now, &mut report.warnings)
+                    mirror_io::reflect(
+                        mirror,
+                        writer.get_candidate(&w.id),
+                        conn,
+                        &w.id,
+                        now,
+                        &mut report.warnings,
+                    )
                     .await?;
                 }
                 PersonOutcome {
@@ -231,7 +251,8 @@ async fn steps(
             &m.suggestions,
             LinkStatus::Suggested,
             now,
-        ).await?;
+        )
+        .await?;
         for (other, v) in &m.suggestions {
             if *other != person.candidate_id {
                 report.suggested_duplicates.push(suggestion(other, v));
@@ -284,7 +305,14 @@ async fn steps(
                 .await
                 .map_err(at("upload-resume"))?;
             report.warnings.extend(w.warnings);
-            mirror_io::reflect(mirror, writer.get_candidate(&candidate_id), conn, &candidate_id, now, &mut report.warnings)
+            mirror_io::reflect(
+                mirror,
+                writer.get_candidate(&candidate_id),
+                conn,
+                &candidate_id,
+                now,
+                &mut report.warnings,
+            )
             .await?;
             ResumeOutcome {
                 file_name: file.file_name.clone(),
@@ -316,8 +344,17 @@ async fn steps(
                     .await
                     .map_err(at("create-application"))?;
                 report.warnings.extend(w.warnings);
-                let known = mirror_io::live::<ats_model::Application>(mirror, conn, &w.id).await?.is_some();
-                mirror_io::reflect(mirror, writer.get_application(&w.id), conn, &w.id, now, &mut report.warnings)
+                let known = mirror_io::live::<ats_model::Application>(mirror, conn, &w.id)
+                    .await?
+                    .is_some();
+                mirror_io::reflect(
+                    mirror,
+                    writer.get_application(&w.id),
+                    conn,
+                    &w.id,
+                    now,
+                    &mut report.warnings,
+                )
                 .await?;
                 let action = if known {
                     ApplicationAction::Existing

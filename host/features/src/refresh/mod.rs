@@ -82,7 +82,10 @@ pub async fn refresh<M: Mirror + ?Sized, W: AtsWriter>(
     options: &RefreshOptions,
 ) -> Result<RefreshReport, FeatureError> {
     let validated = Profile::from_platform(profile, &options.default_region, false)?;
-    if mirror_io::live::<ats_model::Candidate>(mirror, conn, candidate_id).await?.is_none() {
+    if mirror_io::live::<ats_model::Candidate>(mirror, conn, candidate_id)
+        .await?
+        .is_none()
+    {
         return Err(FeatureError::UnknownRecord {
             kind: "candidate",
             id: candidate_id.to_string(),
@@ -102,7 +105,14 @@ pub async fn refresh<M: Mirror + ?Sized, W: AtsWriter>(
     let w = writer.update_candidate(candidate_id, d.input).await?;
     report.warnings.extend(w.warnings);
     report.applied = true;
-    mirror_io::reflect(mirror, writer.get_candidate(candidate_id), conn, candidate_id, options.now, &mut report.warnings)
+    mirror_io::reflect(
+        mirror,
+        writer.get_candidate(candidate_id),
+        conn,
+        candidate_id,
+        options.now,
+        &mut report.warnings,
+    )
     .await?;
     Ok(report)
 }
@@ -121,11 +131,15 @@ async fn current<M: Mirror + ?Sized, W: AtsWriter>(
 ) -> Result<ats_model::Candidate, FeatureError> {
     match writer.get_candidate(candidate_id).await {
         Ok(c) => {
-            mirror.upsert_record(conn, ats_model::AtsRecord::Candidate(c.clone()), now).await?;
+            mirror
+                .upsert_record(conn, ats_model::AtsRecord::Candidate(c.clone()), now)
+                .await?;
             Ok(c)
         }
         Err(e @ ats_model::ConnectorError::NotFound { .. }) => {
-            mirror.mark_deleted(conn, ats_model::RecordKind::Candidate, candidate_id, now).await?;
+            mirror
+                .mark_deleted(conn, ats_model::RecordKind::Candidate, candidate_id, now)
+                .await?;
             Err(e.into())
         }
         Err(e) => Err(e.into()),

@@ -176,7 +176,8 @@ async fn load(
         let t = Instant::now();
         let out = m
             .apply_page(CONN, kind.as_str(), page, &state, NOW)
-            .await.expect("apply_page");
+            .await
+            .expect("apply_page");
         let d = t.elapsed();
         upserted += out.upserted() + out.unchanged;
         total += d;
@@ -247,7 +248,8 @@ async fn main() {
             n,
             |i, rng| AtsRecord::Application(application(i, rng)),
             "applications, first load",
-        ).await;
+        )
+        .await;
     }
     if mode.as_deref() == Some("--load-only") {
         return;
@@ -328,7 +330,12 @@ async fn main() {
         let mut hits = 0;
         for _ in 0..10 {
             let t = Instant::now();
-            hits = m.search_candidates(CONN, &q).await.expect("search").hits.len();
+            hits = m
+                .search_candidates(CONN, &q)
+                .await
+                .expect("search")
+                .hits
+                .len();
             times.push(t.elapsed());
         }
         all.extend(times.iter().copied());

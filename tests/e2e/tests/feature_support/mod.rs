@@ -4,9 +4,9 @@
 //! simulator-side facts the scenarios check (write counters, people, snapshots).
 #![allow(dead_code)]
 
-use ats_features::{ExportOptions, ExportReport, FeatureError, unix_now};
 use ats_app::live_connection::LiveConnection;
 use ats_app::sync_runner::{SyncOptions, sync_connection};
+use ats_features::{ExportOptions, ExportReport, FeatureError, unix_now};
 use ats_sync::NoProgress;
 use e2e_tests::host_fixture::{self, HostEnv};
 use icims_sim::{RecordType, SimConfig, SimState};
