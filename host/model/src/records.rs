@@ -209,15 +209,6 @@ pub struct Folder {
     pub raw: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Note {
-    pub id: String,
-    pub candidate_id: String,
-    pub body: String,
-    pub author: Option<String>,
-    pub created_at: Option<Timestamp>,
-}
-
 /// Any record a read returns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
