@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub const STATUS_MAP: &str = "new=D10100;screening=C2028,C12295;interview=C12296;offer=C22001,C23504;hired=C23505;rejected=C36951;withdrawn=C38354";
-pub const JOB_STATE_MAP: &str = "open=D31001;draft=D31002;on-hold=D31004;closed=D31006,D31007";
 pub const CONN: &str = "acme";
 
 pub fn workspace_root() -> PathBuf {
@@ -29,13 +27,9 @@ pub fn plugin_path() -> PathBuf {
 
 /// A config with one customer, no quota, and the given data set sizes.
 pub fn sim_config(people: u32, jobs: u32, workflows: u32, latency_ms: u64) -> SimConfig {
-    let mut config = SimConfig::default();
+    let mut config = SimConfig::sized(people, jobs, workflows);
     config.quota.enabled = false;
     config.latency_ms = latency_ms;
-    let g = &mut config.customers[0].generator;
-    g.people = people;
-    g.jobs = jobs;
-    g.workflows = workflows;
     config
 }
 
@@ -68,21 +62,9 @@ impl Env {
         self.sim.state().credentials().customer_ids[0]
     }
 
+    /// The connector's settings for the simulator's first customer.
     pub fn settings(&self) -> BTreeMap<String, String> {
-        let creds = self.sim.state().credentials();
-        [
-            ("customer-id", self.customer().to_string()),
-            ("api-base-url", self.sim.api_base_url()),
-            ("login-base-url", self.sim.login_base_url()),
-            ("client-id", creds.client_id.clone()),
-            ("audience", creds.audience.clone()),
-            ("status-map", STATUS_MAP.to_string()),
-            ("job-state-map", JOB_STATE_MAP.to_string()),
-            ("search-staleness-minutes", "0".to_string()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
+        self.sim.connector_settings(self.customer())
     }
 
     /// Saves connection `name` in `host`'s mirror and returns it live.

@@ -37,73 +37,8 @@ fn attachment_kind(k: g::AttachmentKind) -> m::AttachmentKind {
     }
 }
 
-/// The guest's candidate in the host's model (what `ats-runtime`'s converter does for the
-/// component's answer).
+/// The guest's candidate in the host's model, with the converter `ats-runtime` uses for the
+/// component's answer (one field list for both sides of the figure).
 fn from_guest(c: g::Candidate) -> m::Candidate {
-    m::Candidate {
-        id: c.id,
-        first_name: c.first_name,
-        middle_name: c.middle_name,
-        last_name: c.last_name,
-        emails: c
-            .emails
-            .into_iter()
-            .map(|e| m::Email {
-                address: e.address,
-                kind: e.kind,
-                primary: e.primary,
-            })
-            .collect(),
-        phones: c
-            .phones
-            .into_iter()
-            .map(|p| m::Phone {
-                number: p.number,
-                kind: p.kind,
-            })
-            .collect(),
-        addresses: c
-            .addresses
-            .into_iter()
-            .map(|a| m::Address {
-                street: a.street,
-                city: a.city,
-                region: a.region,
-                postal_code: a.postal_code,
-                country: a.country,
-                kind: a.kind,
-            })
-            .collect(),
-        urls: c
-            .urls
-            .into_iter()
-            .map(|u| m::ProfileUrl {
-                url: u.url,
-                kind: url_kind(u.kind),
-            })
-            .collect(),
-        current_title: c.current_title,
-        current_company: c.current_company,
-        skills: c.skills,
-        folder: c.folder.map(|f| m::NamedRef {
-            id: f.id,
-            name: f.name,
-        }),
-        source: c.source,
-        source_detail: c.source_detail,
-        tags: c.tags,
-        attachments: c
-            .attachments
-            .into_iter()
-            .map(|a| m::AttachmentInfo {
-                id: a.id,
-                kind: attachment_kind(a.kind),
-                file_name: a.file_name,
-                content_type: a.content_type,
-            })
-            .collect(),
-        created_at: c.created_at,
-        updated_at: c.updated_at,
-        raw: c.raw,
-    }
+    ats_runtime::candidate_from_bindings!(c, url_kind: url_kind, attachment_kind: attachment_kind)
 }

@@ -2,7 +2,9 @@
 //!
 //! iCIMS writes every DATETIME as `yyyy-mm-dd hh:mm a` in UTC (`2015-09-30 02:07 PM`), minute
 //! precision, 12-hour clock; real integrations also send single-digit hours (`2013-03-25 4:00 AM`).
-//! DATEONLY values are `yyyy-mm-dd` (midnight UTC). icims-api.md §13.
+//! DATEONLY values are `yyyy-mm-dd` (midnight UTC). icims-api.md §13. The calendar is `time`'s.
+
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime};
 
 /// Parses an iCIMS date-time or date (UTC) into unix seconds; `None` when it is not one.
 pub fn parse(text: &str) -> Option<i64> {
@@ -11,22 +13,25 @@ pub fn parse(text: &str) -> Option<i64> {
         Some((date, rest)) => (date, rest.trim()),
         None => (text, ""),
     };
-    let days = parse_date(date)?;
+    let midnight = parse_date(date)?;
     let seconds = if rest.is_empty() {
         0
     } else {
         parse_time(rest)?
     };
-    Some(days * 86_400 + seconds)
+    Some(midnight + seconds)
 }
 
 /// Formats unix seconds as an iCIMS date-time (`2024-01-31 10:00 PM`, UTC), rounding down to
 /// the minute — iCIMS cannot express seconds, so a search from this value never skips a change.
+/// Times beyond the years `time` represents are written as its first or last minute.
 pub fn format(unix_seconds: i64) -> String {
-    let days = unix_seconds.div_euclid(86_400);
-    let minute_of_day = unix_seconds.rem_euclid(86_400) / 60;
-    let (year, month, day) = civil_from_days(days);
-    let (hour24, minute) = (minute_of_day / 60, minute_of_day % 60);
+    const FIRST: i64 = PrimitiveDateTime::MIN.assume_utc().unix_timestamp();
+    const LAST: i64 = PrimitiveDateTime::MAX.assume_utc().unix_timestamp();
+    let t = OffsetDateTime::from_unix_timestamp(unix_seconds.clamp(FIRST, LAST))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let (year, month, day) = (t.year(), u8::from(t.month()), t.day());
+    let (hour24, minute) = (t.hour(), t.minute());
     let hour12 = match hour24 % 12 {
         0 => 12,
         h => h,
@@ -35,20 +40,19 @@ pub fn format(unix_seconds: i64) -> String {
     format!("{year:04}-{month:02}-{day:02} {hour12:02}:{minute:02} {meridiem}")
 }
 
+/// Midnight UTC of a `yyyy-mm-dd` date, in unix seconds.
 fn parse_date(date: &str) -> Option<i64> {
     let mut parts = date.split('-');
     let year: i64 = parts.next()?.parse().ok()?;
     let month: u32 = parts.next()?.parse().ok()?;
     let day: u32 = parts.next()?.parse().ok()?;
-    // iCIMS writes four-digit years; a longer one is not a date, and would overflow the day
-    // count below (a panic natively, a wrapped timestamp in the component).
-    if parts.next().is_some() || !(0..=9999).contains(&year) || !(1..=12).contains(&month) {
+    // iCIMS writes four-digit years; a longer one is not a date.
+    if parts.next().is_some() || !(0..=9999).contains(&year) {
         return None;
     }
-    if day == 0 || day > days_in_month(year, month) {
-        return None;
-    }
-    Some(days_from_civil(year, month, day))
+    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+    let date = Date::from_calendar_date(year as i32, month, u8::try_from(day).ok()?).ok()?;
+    Some(date.midnight().assume_utc().unix_timestamp())
 }
 
 /// `hh:mm a` (12-hour, `AM`/`PM` in any case, space optional); a 24-hour `hh:mm` is accepted too.
@@ -79,43 +83,6 @@ fn parse_time(time: &str) -> Option<i64> {
         None => return None,
     };
     Some(hour24 * 3600 + minute * 60)
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

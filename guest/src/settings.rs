@@ -238,7 +238,7 @@ impl StatusMap {
             }
             StatusTarget::StatusId(id) => Ok(id.trim().to_string()),
             StatusTarget::Stage(stage) => self.first_of(*stage).map(str::to_string).ok_or_else(|| {
-                let name = stage_name(*stage);
+                let name = stage.as_str();
                 ConnectorError::InvalidInput(format!(
                     "no iCIMS status is mapped to stage `{name}`: add one to setting `status-map` (e.g. `{name}=C12345`)"
                 ))
@@ -340,12 +340,7 @@ impl Settings {
             }
             _ => {}
         }
-        let status_map = parse_id_map(
-            get,
-            "status-map",
-            parse_stage,
-            "new, screening, interview, offer, hired, rejected, withdrawn, other",
-        )?;
+        let status_map = parse_id_map(get, "status-map", Stage::parse, &Stage::names())?;
         let job_state_map = parse_id_map(
             get,
             "job-state-map",
@@ -524,33 +519,6 @@ fn parse_id_map<T: Copy + PartialEq>(
         }
     }
     Ok(map)
-}
-
-pub fn parse_stage(name: &str) -> Option<Stage> {
-    Some(match name {
-        "new" => Stage::New,
-        "screening" => Stage::Screening,
-        "interview" => Stage::Interview,
-        "offer" => Stage::Offer,
-        "hired" => Stage::Hired,
-        "rejected" => Stage::Rejected,
-        "withdrawn" => Stage::Withdrawn,
-        "other" => Stage::Other,
-        _ => return None,
-    })
-}
-
-pub fn stage_name(stage: Stage) -> &'static str {
-    match stage {
-        Stage::New => "new",
-        Stage::Screening => "screening",
-        Stage::Interview => "interview",
-        Stage::Offer => "offer",
-        Stage::Hired => "hired",
-        Stage::Rejected => "rejected",
-        Stage::Withdrawn => "withdrawn",
-        Stage::Other => "other",
-    }
 }
 
 fn parse_job_state(name: &str) -> Option<JobState> {

@@ -19,6 +19,7 @@ pub mod error;
 mod exchange;
 pub mod http;
 pub mod log;
+mod stage;
 pub mod storage;
 
 #[doc(hidden)]

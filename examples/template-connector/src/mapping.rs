@@ -134,34 +134,17 @@ fn job_state(status: &str) -> Option<JobState> {
 /// This ATS's statuses are named after the generic stages, so the mapping is one-to-one.
 /// (In iCIMS statuses are per-customer ids and the mapping is a setting: `guest/src/mapping/workflow.rs`.)
 pub fn stage_of(status: &str) -> Option<Stage> {
-    Some(match status {
-        "new" => Stage::New,
-        "screening" => Stage::Screening,
-        "interview" => Stage::Interview,
-        "offer" => Stage::Offer,
-        "hired" => Stage::Hired,
-        "rejected" => Stage::Rejected,
-        "withdrawn" => Stage::Withdrawn,
-        _ => return None,
-    })
+    Stage::parse(status).filter(|stage| *stage != Stage::Other)
 }
 
 /// The ATS status for a generic stage.
 pub fn status_of(stage: Stage) -> ConnectorResult<&'static str> {
-    Ok(match stage {
-        Stage::New => "new",
-        Stage::Screening => "screening",
-        Stage::Interview => "interview",
-        Stage::Offer => "offer",
-        Stage::Hired => "hired",
-        Stage::Rejected => "rejected",
-        Stage::Withdrawn => "withdrawn",
-        Stage::Other => {
-            return Err(ConnectorError::InvalidInput(
-                "stage `other` names no status; pass a status id instead".into(),
-            ));
-        }
-    })
+    if stage == Stage::Other {
+        return Err(ConnectorError::InvalidInput(
+            "stage `other` names no status; pass a status id instead".into(),
+        ));
+    }
+    Ok(stage.as_str())
 }
 
 /// The JSON body of a candidate write, and a warning for each value this ATS cannot store.

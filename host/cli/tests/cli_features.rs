@@ -2,11 +2,9 @@
 //! of a profile file (its resume beside it) and `search --json` finding the exported person;
 //! bad input exits with 2 and one `error:` line.
 
-use icims_sim::{IcimsSim, RecordType, SimConfig};
+use icims_sim::{IcimsSim, RecordType, STATUS_MAP, SimConfig};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-const STATUS_MAP: &str = "new=D10100;screening=C2028,C12295;interview=C12296;offer=C22001,C23504;hired=C23505;rejected=C36951;withdrawn=C38354";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

@@ -4,13 +4,11 @@
 use ats_mirror::MirrorStore;
 use ats_mirror_sqlite::SqliteMirror;
 use ats_model::RecordKind;
-use icims_sim::{IcimsSim, RecordType, SimConfig};
+use icims_sim::{IcimsSim, RecordType, STATUS_MAP, SimConfig};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
-
-const STATUS_MAP: &str = "new=D10100;screening=C2028,C12295;interview=C12296;offer=C22001,C23504;hired=C23505;rejected=C36951;withdrawn=C38354";
 
 fn component() -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

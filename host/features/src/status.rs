@@ -9,14 +9,6 @@ pub fn parse_stage(text: &str) -> Option<Stage> {
     Stage::parse(&text.trim().to_ascii_lowercase())
 }
 
-fn stage_list() -> String {
-    Stage::ALL
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Resolves `text` against the generic stages and the mirror's statuses.
 pub async fn resolve(
     mirror: &(impl Mirror + ?Sized),
@@ -26,7 +18,7 @@ pub async fn resolve(
     let text = text.trim();
     let unknown = |known: String| FeatureError::UnknownStatus {
         status: text.to_string(),
-        stages: stage_list(),
+        stages: Stage::names(),
         known,
     };
     if let Some(stage) = text.strip_prefix("stage:") {

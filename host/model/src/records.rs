@@ -46,49 +46,8 @@ impl std::fmt::Display for RecordKind {
     }
 }
 
-/// The generic stage of an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Stage {
-    New,
-    Screening,
-    Interview,
-    Offer,
-    Hired,
-    Rejected,
-    Withdrawn,
-    Other,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 8] = [
-        Stage::New,
-        Stage::Screening,
-        Stage::Interview,
-        Stage::Offer,
-        Stage::Hired,
-        Stage::Rejected,
-        Stage::Withdrawn,
-        Stage::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::New => "new",
-            Stage::Screening => "screening",
-            Stage::Interview => "interview",
-            Stage::Offer => "offer",
-            Stage::Hired => "hired",
-            Stage::Rejected => "rejected",
-            Stage::Withdrawn => "withdrawn",
-            Stage::Other => "other",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-}
+/// The generic stage of an application; its names are written once, in `ats-vocab`.
+pub use ats_vocab::Stage;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NamedRef {
@@ -248,15 +207,6 @@ pub struct Folder {
     pub name: Option<String>,
     pub kind: FolderKind,
     pub raw: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Note {
-    pub id: String,
-    pub candidate_id: String,
-    pub body: String,
-    pub author: Option<String>,
-    pub created_at: Option<Timestamp>,
 }
 
 /// Any record a read returns.

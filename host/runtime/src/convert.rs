@@ -217,33 +217,11 @@ impl From<w::NamedRef> for m::NamedRef {
     }
 }
 
-impl From<w::Phone> for m::Phone {
-    fn from(p: w::Phone) -> m::Phone {
-        m::Phone {
-            number: p.number,
-            kind: p.kind,
-        }
-    }
-}
-
 impl From<m::Phone> for w::Phone {
     fn from(p: m::Phone) -> w::Phone {
         w::Phone {
             number: p.number,
             kind: p.kind,
-        }
-    }
-}
-
-impl From<w::Address> for m::Address {
-    fn from(a: w::Address) -> m::Address {
-        m::Address {
-            street: a.street,
-            city: a.city,
-            region: a.region,
-            postal_code: a.postal_code,
-            country: a.country,
-            kind: a.kind,
         }
     }
 }
@@ -261,15 +239,6 @@ impl From<m::Address> for w::Address {
     }
 }
 
-impl From<w::ProfileUrl> for m::ProfileUrl {
-    fn from(u: w::ProfileUrl) -> m::ProfileUrl {
-        m::ProfileUrl {
-            url: u.url,
-            kind: u.kind.into(),
-        }
-    }
-}
-
 impl From<m::ProfileUrl> for w::ProfileUrl {
     fn from(u: m::ProfileUrl) -> w::ProfileUrl {
         w::ProfileUrl {
@@ -279,8 +248,17 @@ impl From<m::ProfileUrl> for w::ProfileUrl {
     }
 }
 
-impl From<w::Candidate> for m::Candidate {
-    fn from(c: w::Candidate) -> m::Candidate {
+/// An `ats_model::Candidate` from a candidate of the contract's generated bindings: the host's
+/// (below) or the guest's (the bench's native baseline, `bench/src/native_mapping.rs`, does the
+/// component's work without the component). Both bindings carry the contract's field names, so
+/// the candidate's fields are listed once, here; the two functions convert the bindings' `url-kind`
+/// and `attachment-kind`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! candidate_from_bindings {
+    ($c:expr, url_kind: $url_kind:expr, attachment_kind: $attachment_kind:expr $(,)?) => {{
+        use $crate::__model as m;
+        let c = $c;
         m::Candidate {
             id: c.id,
             first_name: c.first_name,
@@ -295,13 +273,41 @@ impl From<w::Candidate> for m::Candidate {
                     primary: e.primary,
                 })
                 .collect(),
-            phones: list(c.phones),
-            addresses: list(c.addresses),
-            urls: list(c.urls),
+            phones: c
+                .phones
+                .into_iter()
+                .map(|p| m::Phone {
+                    number: p.number,
+                    kind: p.kind,
+                })
+                .collect(),
+            addresses: c
+                .addresses
+                .into_iter()
+                .map(|a| m::Address {
+                    street: a.street,
+                    city: a.city,
+                    region: a.region,
+                    postal_code: a.postal_code,
+                    country: a.country,
+                    kind: a.kind,
+                })
+                .collect(),
+            urls: c
+                .urls
+                .into_iter()
+                .map(|u| m::ProfileUrl {
+                    url: u.url,
+                    kind: $url_kind(u.kind),
+                })
+                .collect(),
             current_title: c.current_title,
             current_company: c.current_company,
             skills: c.skills,
-            folder: c.folder.map(Into::into),
+            folder: c.folder.map(|f| m::NamedRef {
+                id: f.id,
+                name: f.name,
+            }),
             source: c.source,
             source_detail: c.source_detail,
             tags: c.tags,
@@ -310,7 +316,7 @@ impl From<w::Candidate> for m::Candidate {
                 .into_iter()
                 .map(|a| m::AttachmentInfo {
                     id: a.id,
-                    kind: a.kind.into(),
+                    kind: $attachment_kind(a.kind),
                     file_name: a.file_name,
                     content_type: a.content_type,
                 })
@@ -319,6 +325,16 @@ impl From<w::Candidate> for m::Candidate {
             updated_at: c.updated_at,
             raw: c.raw,
         }
+    }};
+}
+
+impl From<w::Candidate> for m::Candidate {
+    fn from(c: w::Candidate) -> m::Candidate {
+        candidate_from_bindings!(
+            c,
+            url_kind: m::UrlKind::from,
+            attachment_kind: m::AttachmentKind::from,
+        )
     }
 }
 

@@ -35,6 +35,8 @@ mod returned;
 mod secrets;
 mod storage;
 
+#[doc(hidden)]
+pub use ats_model as __model; // for `candidate_from_bindings!`
 pub use ats_model::{
     AtsRecord, ConnectionReport, ConnectorError, ConnectorInfo, IdPage, ListRequest, Page,
     RecordKind,

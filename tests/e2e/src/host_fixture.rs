@@ -7,11 +7,6 @@ use ats_mirror::{ConnectionRow, SecretRef};
 use icims_sim::{IcimsSim, SimConfig};
 use std::collections::BTreeMap;
 
-/// The simulator's default statuses by generic stage (see `icims_sim::CustomerConfig`).
-pub const STATUS_MAP: &str = "new=D10100;screening=C2028,C12295;interview=C12296;offer=C22001,C23504;hired=C23505;rejected=C36951;withdrawn=C38354";
-/// The simulator's default job folders by job state.
-pub const JOB_STATE_MAP: &str = "open=D31001;draft=D31002;on-hold=D31004;closed=D31006,D31007";
-
 /// A simulator and a host beside it.
 pub struct HostEnv {
     pub sim: IcimsSim,
@@ -21,12 +16,7 @@ pub struct HostEnv {
 
 /// A simulator config with one customer and the given data set sizes.
 pub fn sim_config(people: u32, jobs: u32, workflows: u32) -> SimConfig {
-    let mut config = SimConfig::default();
-    let g = &mut config.customers[0].generator;
-    g.people = people;
-    g.jobs = jobs;
-    g.workflows = workflows;
-    config
+    SimConfig::sized(people, jobs, workflows)
 }
 
 /// Compiled components are cached once for all tests of a run (the cache is safe to share:
@@ -52,24 +42,6 @@ pub async fn start(config: SimConfig) -> HostEnv {
 }
 
 impl HostEnv {
-    /// The settings that point the iCIMS connector at customer `customer_id` of the simulator.
-    pub fn icims_settings(&self, customer_id: u64) -> BTreeMap<String, String> {
-        let creds = self.sim.state().credentials();
-        [
-            ("customer-id", customer_id.to_string()),
-            ("api-base-url", self.sim.api_base_url()),
-            ("login-base-url", self.sim.login_base_url()),
-            ("client-id", creds.client_id.clone()),
-            ("audience", creds.audience.clone()),
-            ("status-map", STATUS_MAP.to_string()),
-            ("job-state-map", JOB_STATE_MAP.to_string()),
-            ("search-staleness-minutes", "0".to_string()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
-    }
-
     /// Saves a connection named `name` to customer `customer_id` (the secret in a file, by
     /// reference) and returns it live.
     pub async fn connect_icims(&self, name: &str, customer_id: u64) -> LiveConnection {
@@ -83,7 +55,7 @@ impl HostEnv {
         customer_id: u64,
         extra_settings: &[(&str, &str)],
     ) -> LiveConnection {
-        let mut settings = self.icims_settings(customer_id);
+        let mut settings = self.sim.connector_settings(customer_id);
         for (key, value) in extra_settings {
             settings.insert(key.to_string(), value.to_string());
         }

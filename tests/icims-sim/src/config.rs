@@ -49,6 +49,18 @@ impl Default for SimConfig {
     }
 }
 
+impl SimConfig {
+    /// The default config (one customer) with a data set of `people`, `jobs` and `workflows`.
+    pub fn sized(people: u32, jobs: u32, workflows: u32) -> SimConfig {
+        let mut config = SimConfig::default();
+        let g = &mut config.customers[0].generator;
+        g.people = people;
+        g.jobs = jobs;
+        g.workflows = workflows;
+        config
+    }
+}
+
 /// One iCIMS customer (tenant): its own data, quota counter, permissions and status list.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

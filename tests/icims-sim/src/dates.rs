@@ -1,40 +1,30 @@
 //! iCIMS date and time text: `yyyy-mm-dd hh:mm a` (UTC, minute precision) for DATETIME
 //! fields and search filters, `yyyy-mm-dd` for DATEONLY (icims-api.md §3.1, §5.2, §13).
 //!
-//! Hand-rolled civil-date arithmetic (Hinnant's algorithms) rather than `time` formatting:
-//! these run once per rendered field on hot paths and must not allocate more than the output.
+//! The calendar is `time`'s; the text is written by hand rather than through `time`'s format
+//! descriptions: these run once per rendered field on hot paths and must not allocate more than
+//! the output.
 
-/// Days since 1970-01-01 for a proleptic Gregorian date.
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime};
+
+/// The UTC date-time of a unix timestamp, clamped to the years `time` represents.
+fn utc(unix_secs: i64) -> OffsetDateTime {
+    const FIRST: i64 = PrimitiveDateTime::MIN.assume_utc().unix_timestamp();
+    const LAST: i64 = PrimitiveDateTime::MAX.assume_utc().unix_timestamp();
+    OffsetDateTime::from_unix_timestamp(unix_secs.clamp(FIRST, LAST))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// (year, month, day) for days since 1970-01-01.
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+/// The UTC year of a unix timestamp in seconds.
+pub fn year(unix_secs: i64) -> i32 {
+    utc(unix_secs).year()
 }
 
 /// `2024-01-31 10:00 PM` for a unix timestamp in seconds (UTC; seconds are dropped).
 pub fn format_datetime(unix_secs: i64) -> String {
-    let days = unix_secs.div_euclid(86_400);
-    let secs = unix_secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let (h24, min) = (secs / 3600, (secs % 3600) / 60);
+    let t = utc(unix_secs);
+    let (y, m, d) = (t.year(), u8::from(t.month()), t.day());
+    let (h24, min) = (t.hour(), t.minute());
     let (h12, ampm) = match h24 {
         0 => (12, "AM"),
         1..=11 => (h24, "AM"),
@@ -46,7 +36,8 @@ pub fn format_datetime(unix_secs: i64) -> String {
 
 /// `2024-01-31` for a unix timestamp in seconds (UTC).
 pub fn format_date(unix_secs: i64) -> String {
-    let (y, m, d) = civil_from_days(unix_secs.div_euclid(86_400));
+    let t = utc(unix_secs);
+    let (y, m, d) = (t.year(), u8::from(t.month()), t.day());
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -60,13 +51,16 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
         None => (text, None),
     };
     let mut parts = date.split('-');
-    let y: i64 = parse_digits(parts.next()?, 4, 4)?;
-    let m: u32 = parse_digits(parts.next()?, 1, 2)? as u32;
-    let d: u32 = parse_digits(parts.next()?, 1, 2)? as u32;
-    if parts.next().is_some() || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+    let y = parse_digits(parts.next()?, 4, 4)?;
+    let m = parse_digits(parts.next()?, 1, 2)?;
+    let d = parse_digits(parts.next()?, 1, 2)?;
+    if parts.next().is_some() {
         return None;
     }
-    let mut secs = days_from_civil(y, m, d) * 86_400;
+    // Four digits, one or two: each fits; `time` rejects a month or day the calendar lacks.
+    let month = Month::try_from(m as u8).ok()?;
+    let date = Date::from_calendar_date(y as i32, month, d as u8).ok()?;
+    let mut secs = date.midnight().assume_utc().unix_timestamp();
     if let Some(rest) = rest {
         let (clock, ampm) = rest.split_once(' ')?;
         let (h, mi) = clock.split_once(':')?;
@@ -95,23 +89,15 @@ fn parse_digits(s: &str, min: usize, max: usize) -> Option<i64> {
     s.parse().ok()
 }
 
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::datetime;
 
     #[test]
     fn formats_like_icims() {
         // 2024-01-31 22:00 UTC
-        let t = days_from_civil(2024, 1, 31) * 86_400 + 22 * 3600;
+        let t = datetime!(2024-01-31 22:00 UTC).unix_timestamp();
         assert_eq!(format_datetime(t), "2024-01-31 10:00 PM");
         assert_eq!(format_datetime(t - 22 * 3600), "2024-01-31 12:00 AM");
         assert_eq!(
@@ -122,16 +108,17 @@ mod tests {
     }
 
     #[test]
-    fn civil_round_trip() {
+    fn dates_round_trip() {
         for days in [-1000, 0, 59, 60, 11_016, 19_753, 20_000, 40_000] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
+            let t = days * 86_400;
+            assert_eq!(parse_datetime(&format_date(t)), Some(t));
         }
+        assert_eq!(year(-1000 * 86_400), 1967);
     }
 
     #[test]
     fn parses_filter_dates() {
-        let midnight = days_from_civil(2013, 3, 25) * 86_400;
+        let midnight = datetime!(2013-03-25 0:00 UTC).unix_timestamp();
         assert_eq!(parse_datetime("2013-03-25"), Some(midnight));
         assert_eq!(
             parse_datetime("2013-03-25 4:00 AM"),

@@ -35,6 +35,7 @@ mod state;
 mod store;
 mod workflows;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -49,6 +50,12 @@ pub use faults::{FaultKind, FaultMatch, FaultScript};
 pub use quota::QuotaSnapshot;
 pub use record_type::RecordType;
 pub use state::{Credentials, SimState};
+
+/// The default customer's statuses by generic stage, as the iCIMS connector's `status-map`
+/// setting (see [`CustomerConfig`]'s default statuses).
+pub const STATUS_MAP: &str = "new=D10100;screening=C2028,C12295;interview=C12296;offer=C22001,C23504;hired=C23505;rejected=C36951;withdrawn=C38354";
+/// The default customer's job folders by job state, as the connector's `job-state-map` setting.
+pub const JOB_STATE_MAP: &str = "open=D31001;draft=D31002;on-hold=D31004;closed=D31006,D31007";
 
 /// A running simulator. Dropping it stops the listeners (and the background runtime, if any).
 pub struct IcimsSim {
@@ -210,6 +217,27 @@ impl IcimsSim {
             self.api_base_url(),
             self.token_url()
         )
+    }
+
+    /// The settings that point the iCIMS connector at customer `customer_id` of this
+    /// simulator: its URLs, client id and audience, [`STATUS_MAP`], [`JOB_STATE_MAP`], and
+    /// searches that never wait for staleness. The client secret is no setting: it is
+    /// `state().credentials().client_secret`, for the host to hold.
+    pub fn connector_settings(&self, customer_id: u64) -> BTreeMap<String, String> {
+        let creds = self.state.credentials();
+        [
+            ("customer-id", customer_id.to_string()),
+            ("api-base-url", self.api_base_url()),
+            ("login-base-url", self.login_base_url()),
+            ("client-id", creds.client_id),
+            ("audience", creds.audience),
+            ("status-map", STATUS_MAP.to_string()),
+            ("job-state-map", JOB_STATE_MAP.to_string()),
+            ("search-staleness-minutes", "0".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
     }
 
     pub fn admin_base_url(&self) -> String {

@@ -11,8 +11,6 @@ use ats_runtime::{
 };
 use icims_sim::{IcimsSim, SimConfig};
 
-pub use e2e_tests::host_fixture::{JOB_STATE_MAP, STATUS_MAP};
-
 pub struct Env {
     pub sim: IcimsSim,
     pub runtime: Runtime,
@@ -30,22 +28,9 @@ pub fn authority(url: &str) -> String {
         .to_string()
 }
 
-/// Settings that point the connector at `sim`, plus `extra`.
+/// Settings that point the connector at `sim`'s first customer, plus `extra`.
 pub fn settings(sim: &IcimsSim, extra: &[(&str, &str)]) -> BTreeMap<String, String> {
-    let creds = sim.state().credentials();
-    let mut s: BTreeMap<String, String> = [
-        ("customer-id", creds.customer_ids[0].to_string()),
-        ("api-base-url", sim.api_base_url()),
-        ("login-base-url", sim.login_base_url()),
-        ("client-id", creds.client_id.clone()),
-        ("audience", creds.audience.clone()),
-        ("status-map", STATUS_MAP.to_string()),
-        ("job-state-map", JOB_STATE_MAP.to_string()),
-        ("search-staleness-minutes", "0".to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    let mut s = sim.connector_settings(sim.state().credentials().customer_ids[0]);
     for (k, v) in extra {
         s.insert(k.to_string(), v.to_string());
     }
@@ -108,12 +93,7 @@ pub async fn connect(
 
 /// A small deterministic data set.
 pub fn config(people: u32, jobs: u32, workflows: u32) -> SimConfig {
-    let mut config = SimConfig::default();
-    let g = &mut config.customers[0].generator;
-    g.people = people;
-    g.jobs = jobs;
-    g.workflows = workflows;
-    config
+    SimConfig::sized(people, jobs, workflows)
 }
 
 /// Reads a whole stream page by page; returns the pages.

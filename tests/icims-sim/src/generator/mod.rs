@@ -191,7 +191,7 @@ pub fn generate(cfg: &CustomerConfig, clock_start_secs: i64) -> CustomerData {
         };
         let hm = 1 + rng.below(hm_count.min(g.people) as u64) as u32;
         let recruiter = 1 + rng.below(hm_count.min(g.people) as u64) as u32;
-        let (year, _, _) = crate::dates::civil_from_days(created.div_euclid(86_400));
+        let year = crate::dates::year(created);
         let employer = rng.pick(COMPANIES);
         let mut overview = format!(
             "<p>{employer} is hiring a <strong>{title}</strong>.</p><h3>What you will do</h3><ul>"
