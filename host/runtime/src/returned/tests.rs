@@ -282,7 +282,10 @@ fn candidates_found_are_bounded_in_count_and_size() {
 #[test]
 fn ids_must_be_short_non_empty_and_free_of_control_characters() {
     let limits = small();
-    let message = invalid(record(&limits, with_raw(&"9".repeat(MAX_ID_BYTES + 1), 0)));
+    let message = invalid(as_asked(
+        &limits,
+        with_raw(&"9".repeat(MAX_ID_BYTES + 1), 0),
+    ));
     assert!(
         message
             .contains("the id of a candidate, which is 1,025 bytes long (an id is at most 1 KiB)"),
@@ -447,4 +450,76 @@ fn a_description_is_cut_and_its_names_and_lists_are_bounded() {
     let mut control = described();
     control.id = "evil\nid".into();
     assert!(connector_info(&small(), control).is_err());
+}
+
+fn with_events(events: m::EventVerification) -> m::ConnectorInfo {
+    let setting = |key: &str, secret| m::SettingSpec {
+        key: key.into(),
+        description: String::new(),
+        required: false,
+        secret,
+        default_value: None,
+    };
+    m::ConnectorInfo {
+        settings: vec![setting("event-user", false), setting("event-secret", true)],
+        event_verification: Some(events),
+        ..described()
+    }
+}
+
+fn icims_hmac() -> m::EventVerification {
+    m::EventVerification {
+        scheme: m::EventScheme::HmacSha256SignedHeaders,
+        header: "authorization".into(),
+        prefix: "x-icims-v1-hmac-sha256 ".into(),
+        secret_setting: "event-secret".into(),
+        username_setting: Some("event-user".into()),
+        timestamp_header: Some("x-icims-date".into()),
+        body_digest_header: Some("x-icims-content-sha256".into()),
+        signature_encoding: m::SignatureEncoding::Hex,
+    }
+}
+
+#[test]
+fn an_event_verification_is_kept_when_its_names_are_bounded_and_its_key_secret() {
+    let info = connector_info(&small(), with_events(icims_hmac())).unwrap();
+    assert_eq!(info.event_verification, Some(icims_hmac()));
+}
+
+#[test]
+fn an_oversize_or_malformed_event_verification_is_refused() {
+    let refused = |change: &dyn Fn(&mut m::EventVerification)| {
+        let mut events = icims_hmac();
+        change(&mut events);
+        invalid(connector_info(&small(), with_events(events)))
+    };
+    let huge = "x".repeat(MAX_ID_BYTES + 1);
+    let message = refused(&|e| e.prefix = huge.clone());
+    assert!(message.contains("event verification prefix"), "{message}");
+    assert!(message.len() < 300, "shows little of the value: {message}");
+    assert!(refused(&|e| e.header = huge.clone()).contains("event verification header"));
+    assert!(
+        refused(&|e| e.timestamp_header = Some(huge.clone())).contains("event verification header")
+    );
+    assert!(
+        refused(&|e| e.body_digest_header = Some("x-digest\r\nset-cookie: a".into()))
+            .contains("control character")
+    );
+    assert!(refused(&|e| e.header = "X-Signature".into()).contains("not a lowercase HTTP header"));
+    assert!(refused(&|e| e.header = "a b".into()).contains("not a lowercase HTTP header"));
+    assert!(refused(&|e| e.header = String::new()).contains("not a lowercase HTTP header"));
+    assert!(refused(&|e| e.secret_setting = huge.clone()).contains("event verification setting"));
+    // An operator told to put the key into a plain setting would hand it to the plugin.
+    assert!(refused(&|e| e.secret_setting = "event-user".into()).contains("not a secret"));
+    assert!(refused(&|e| e.secret_setting = "nowhere".into()).contains("not declared"));
+    assert!(refused(&|e| e.username_setting = Some("nobody".into())).contains("not declared"));
+    assert!(refused(&|e| e.timestamp_header = None).contains("a timestamp header"));
+    assert!(refused(&|e| e.body_digest_header = None).contains("a body-digest header"));
+    assert!(
+        refused(&|e| {
+            e.scheme = m::EventScheme::HttpBasic;
+            e.username_setting = None;
+        })
+        .contains("a user-name setting")
+    );
 }
