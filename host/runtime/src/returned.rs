@@ -21,6 +21,7 @@
 //! | what `describe` says: names, keys, hosts, URLs | 1 KiB each; descriptions `max_error_text_bytes`, cut | refused / cut |
 //! | settings, permissions, streams, API hosts, scopes in `describe` | 256 of each | refused |
 //! | `describe`'s event verification: header names, prefix, setting keys | 1 KiB each; headers lowercase HTTP tokens; the key's setting a declared secret | refused |
+//! | the record `get` answers | of the kind and with the id asked for | refused |
 //!
 //! A record's **footprint** is the bytes of every text in it (its `raw` payload included) plus
 //! 48 bytes for each field, list item and number. It is counted in one walk over the record,
@@ -331,13 +332,22 @@ pub(crate) fn connection_report(
 
 // ---- records, pages, ids: refused past a bound ----
 
-/// One record (`get`), refused when an id is invalid or its footprint passes
-/// `max_record_bytes`.
+/// The record `get` answered for `kind` and `id`: refused when it is of another kind or has
+/// another id (the host writes it to the mirror under the asked-for reference), when an id is
+/// invalid, or when its footprint passes `max_record_bytes`.
 pub(crate) fn record(
     limits: &PluginLimits,
+    kind: m::RecordKind,
+    id: &str,
     record: m::AtsRecord,
 ) -> Result<m::AtsRecord, CallError> {
     checked_record(limits, &record)?;
+    if record.kind() != kind || record.id() != id {
+        return Err(CallError::ReturnedInvalid {
+            what: format!("the answer to a `get` of {}", named_as(kind, id)),
+            problem: format!("is {}", named(&record)),
+        });
+    }
     Ok(record)
 }
 

@@ -3,6 +3,12 @@
 use super::*;
 use m::ConnectorError as E;
 
+/// `get`'s bounds for an answer of the asked-for kind and id.
+fn as_asked(limits: &PluginLimits, answer: m::AtsRecord) -> Result<m::AtsRecord, CallError> {
+    let (kind, id) = (answer.kind(), answer.id().to_string());
+    record(limits, kind, &id, answer)
+}
+
 fn small() -> PluginLimits {
     PluginLimits {
         max_record_bytes: 3_000,
@@ -209,9 +215,9 @@ fn a_record_past_max_record_bytes_is_refused_naming_its_id_and_the_setting() {
         Amount::Bytes(size)
     );
     assert!(message.starts_with(&expected), "{message}");
-    let (_, setting) = too_large(record(&limits, huge));
+    let (_, setting) = too_large(as_asked(&limits, huge));
     assert_eq!(setting, "max_record_bytes");
-    assert!(record(&limits, with_raw("4711", 1 << 20)).is_ok());
+    assert!(as_asked(&limits, with_raw("4711", 1 << 20)).is_ok());
 }
 
 #[test]
@@ -291,14 +297,14 @@ fn ids_must_be_short_non_empty_and_free_of_control_characters() {
             .contains("the id of a candidate, which is 1,025 bytes long (an id is at most 1 KiB)"),
         "{message}"
     );
-    let message = invalid(record(&limits, with_raw("12\n34", 0)));
+    let message = invalid(as_asked(&limits, with_raw("12\n34", 0)));
     assert!(
         message.contains("holds the control character U+000A at byte 2 (`12\u{FFFD}34`)"),
         "{message}"
     );
-    let message = invalid(record(&limits, with_raw("", 0)));
+    let message = invalid(as_asked(&limits, with_raw("", 0)));
     assert!(message.contains("is empty"), "{message}");
-    assert!(record(&limits, with_raw(&"9".repeat(MAX_ID_BYTES), 0)).is_ok());
+    assert!(as_asked(&limits, with_raw(&"9".repeat(MAX_ID_BYTES), 0)).is_ok());
 
     let application = m::AtsRecord::Application(m::Application {
         id: "5".into(),
@@ -306,7 +312,7 @@ fn ids_must_be_short_non_empty_and_free_of_control_characters() {
         job_id: "2".into(),
         ..Default::default()
     });
-    let message = invalid(record(&limits, application));
+    let message = invalid(as_asked(&limits, application));
     assert!(
         message.contains("the `candidate_id` id of application `5`"),
         "{message}"
@@ -319,7 +325,7 @@ fn ids_must_be_short_non_empty_and_free_of_control_characters() {
         }),
         ..Default::default()
     });
-    assert!(invalid(record(&limits, job)).contains("`recruiter` id of job `8`"));
+    assert!(invalid(as_asked(&limits, job)).contains("`recruiter` id of job `8`"));
 
     let refs = |id: &str| {
         vec![m::RecordRef {
@@ -336,7 +342,7 @@ fn ids_must_be_short_non_empty_and_free_of_control_characters() {
 #[test]
 fn an_error_message_shows_at_most_a_little_of_a_bad_id() {
     let id = format!("{}\u{7}", "a".repeat(MAX_ID_BYTES - 1));
-    let message = invalid(record(&small(), with_raw(&id, 0)));
+    let message = invalid(as_asked(&small(), with_raw(&id, 0)));
     assert!(message.len() < 400, "{message}");
 }
 
@@ -450,6 +456,25 @@ fn a_description_is_cut_and_its_names_and_lists_are_bounded() {
     let mut control = described();
     control.id = "evil\nid".into();
     assert!(connector_info(&small(), control).is_err());
+}
+
+#[test]
+fn a_get_answer_of_another_kind_or_id_is_refused() {
+    let limits = PluginLimits::default();
+    let asked = with_raw("4711", 0);
+    assert!(record(&limits, m::RecordKind::Candidate, "4711", asked.clone()).is_ok());
+    let other_id = invalid(record(
+        &limits,
+        m::RecordKind::Candidate,
+        "4712",
+        asked.clone(),
+    ));
+    assert!(
+        other_id.contains("candidate `4712`") && other_id.contains("is candidate `4711`"),
+        "{other_id}"
+    );
+    let other_kind = invalid(record(&limits, m::RecordKind::Job, "4711", asked));
+    assert!(other_kind.contains("is candidate `4711`"), "{other_kind}");
 }
 
 fn with_events(events: m::EventVerification) -> m::ConnectorInfo {
