@@ -277,4 +277,15 @@ impl RecordSource for NativeIcims {
             ids: ids.iter().map(u64::to_string).collect(),
         })
     }
+
+    async fn get(&self, kind: RecordKind, id: &str) -> Result<AtsRecord, SourceError> {
+        people_only(kind)?;
+        let gone = || {
+            SourceError::Connector(ConnectorError::NotFound {
+                message: format!("no person {id}"),
+            })
+        };
+        let id: u64 = id.parse().map_err(|_| gone())?;
+        self.fetch(&[id]).await?.pop().ok_or_else(gone)
+    }
 }

@@ -1,13 +1,15 @@
 //! `describe`: what the connector is, computed from whatever settings exist (none is fine).
 
 use ats_connector_sdk::{
-    AuthScheme, ConnectorInfo, HttpBasic, Oauth2ClientCredentials, QuotaSpec, RecordKind,
-    SettingSpec, StreamSpec, WriteCapability,
+    AuthScheme, ConnectorInfo, EventScheme, EventVerification, HttpBasic, Oauth2ClientCredentials,
+    QuotaSpec, RecordKind, SettingSpec, SignatureEncoding, StreamSpec, WriteCapability,
 };
 
 use crate::errors::{LIMIT_HEADER, REMAINING_HEADER, RESET_HEADER};
 use crate::permissions;
-use crate::settings::{self, AuthMode, ICIMS_DEFAULT_STALENESS_MINUTES, Lookup, SETTINGS};
+use crate::settings::{
+    self, AuthMode, EventAuth, ICIMS_DEFAULT_STALENESS_MINUTES, Lookup, SETTINGS,
+};
 use crate::urls::authority;
 
 /// The daily request quota of a default iCIMS integration licence (icims-api.md §12).
@@ -96,6 +98,36 @@ pub fn info(get: Lookup) -> ConnectorInfo {
         }),
         list_staleness_seconds: u64::from(staleness_minutes) * 60,
         timestamp_precision_seconds: 60,
+        event_verification: settings::event_auth(get)
+            .ok()
+            .flatten()
+            .map(event_verification),
+    }
+}
+
+/// How the host verifies iCIMS's pushed events (icims-api.md §10, §2.3). iCIMS calls out with
+/// Basic, OAuth 2.0 (a bearer token) or HMAC; which one a customer configured is not in the
+/// API, so it comes from the `event-auth` setting.
+pub fn event_verification(auth: EventAuth) -> EventVerification {
+    let (scheme, prefix) = match auth {
+        EventAuth::Basic => (EventScheme::HttpBasic, "Basic "),
+        EventAuth::Bearer => (EventScheme::SharedToken, "Bearer "),
+        EventAuth::Hmac => (
+            EventScheme::HmacSha256SignedHeaders,
+            "x-icims-v1-hmac-sha256 ",
+        ),
+    };
+    let hmac = auth == EventAuth::Hmac;
+    EventVerification {
+        scheme,
+        header: "authorization".into(),
+        prefix: prefix.into(),
+        secret_setting: "event-secret".into(),
+        username_setting: (auth != EventAuth::Bearer).then(|| "event-username".into()),
+        timestamp_header: hmac.then(|| "x-icims-date".into()),
+        body_digest_header: hmac.then(|| "x-icims-content-sha256".into()),
+        // `signature=<64 lowercase hex>` (icims-api.md §2.3).
+        signature_encoding: SignatureEncoding::Hex,
     }
 }
 
@@ -172,10 +204,56 @@ mod tests {
         assert!(
             matches!(&local.auth, AuthScheme::HttpBasic(b) if b.username_setting == "username" && b.password_setting == "password")
         );
+        assert!(
+            local.event_verification.is_none(),
+            "no events unless configured"
+        );
         // Invalid values fall back to defaults in describe.
         assert_eq!(
             info_with(&[("region", "mars")]).api_hosts,
             vec!["api.icims.com", "login.icims.com"]
+        );
+    }
+
+    #[test]
+    fn declares_how_events_are_verified_from_event_auth() {
+        assert!(info_with(&[]).event_verification.is_none());
+        assert!(
+            info_with(&[("event-auth", "carrier-pigeon")])
+                .event_verification
+                .is_none()
+        );
+        let hmac = info_with(&[("event-auth", "hmac")])
+            .event_verification
+            .unwrap();
+        assert_eq!(hmac.scheme, EventScheme::HmacSha256SignedHeaders);
+        assert_eq!(
+            (hmac.header.as_str(), hmac.prefix.as_str()),
+            ("authorization", "x-icims-v1-hmac-sha256 ")
+        );
+        assert_eq!(hmac.timestamp_header.as_deref(), Some("x-icims-date"));
+        assert_eq!(
+            hmac.body_digest_header.as_deref(),
+            Some("x-icims-content-sha256")
+        );
+        let basic = info_with(&[("event-auth", "basic")])
+            .event_verification
+            .unwrap();
+        assert_eq!(basic.scheme, EventScheme::HttpBasic);
+        assert_eq!(basic.username_setting.as_deref(), Some("event-username"));
+        let bearer = info_with(&[("event-auth", "bearer")])
+            .event_verification
+            .unwrap();
+        assert_eq!(
+            (bearer.scheme, bearer.prefix.as_str()),
+            (EventScheme::SharedToken, "Bearer ")
+        );
+        // The key is always in a declared secret setting.
+        let info = info_with(&[("event-auth", "bearer")]);
+        assert!(
+            info.settings
+                .iter()
+                .any(|s| s.key == bearer.secret_setting && s.secret)
         );
     }
 }

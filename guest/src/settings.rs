@@ -163,7 +163,52 @@ pub const SETTINGS: &[SettingDef] = &[
         "How many record GETs to keep in flight at once (1-64).",
         Some("16"),
     ),
+    def(
+        "event-auth",
+        "How iCIMS authenticates the integration events it pushes (as set on the customer's Event Notifications page): \
+         `basic` (user `event-username`, password `event-secret`), `bearer` (iCIMS's OAuth 2.0 mode: `authorization: Bearer <token>`, the token in `event-secret`) \
+         or `hmac` (`x-icims-v1-hmac-sha256` with `x-icims-date` and `x-icims-content-sha256`, key `event-secret`; iCIMS does not publish the string it signs, \
+         so the host's signed-headers form is assumed and must be confirmed with iCIMS). Absent: the host accepts no events for this connection.",
+        None,
+    ),
+    def(
+        "event-username",
+        "The user name iCIMS sends with its events (`event-auth` `basic`, and the `user=` of `hmac`).",
+        None,
+    ),
+    SettingDef {
+        key: "event-secret",
+        description: "The password, token or HMAC key of iCIMS's events (`event-auth`). Kept by the host; the connector never sees it.",
+        required: false,
+        secret: true,
+        default: None,
+    },
 ];
+
+/// How iCIMS authenticates the events it pushes (setting `event-auth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventAuth {
+    Basic,
+    Bearer,
+    Hmac,
+}
+
+/// The `event-auth` setting; `None` when absent (the connection takes no events).
+pub fn event_auth(get: Lookup) -> Result<Option<EventAuth>, ConnectorError> {
+    match value(get, "event-auth")
+        .map(|m| m.to_ascii_lowercase())
+        .as_deref()
+    {
+        None => Ok(None),
+        Some("basic") => Ok(Some(EventAuth::Basic)),
+        Some("bearer") => Ok(Some(EventAuth::Bearer)),
+        Some("hmac") => Ok(Some(EventAuth::Hmac)),
+        Some(other) => Err(misconfigured(
+            "event-auth",
+            &format!("must be `basic`, `bearer` or `hmac`, got `{other}`"),
+        )),
+    }
+}
 
 /// How the host authenticates requests to iCIMS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -275,6 +320,8 @@ pub struct Settings {
     pub endpoints: Endpoints,
     pub environment: Option<String>,
     pub auth_mode: AuthMode,
+    /// How iCIMS's pushed events are authenticated; `None`: the connection takes none.
+    pub event_auth: Option<EventAuth>,
     pub status_map: StatusMap,
     pub default_status_id: Option<String>,
     pub new_candidate_folder: Option<String>,
@@ -340,6 +387,13 @@ impl Settings {
             }
             _ => {}
         }
+        let event_auth = event_auth(get)?;
+        if event_auth == Some(EventAuth::Basic) && value(get, "event-username").is_none() {
+            return Err(misconfigured(
+                "event-username",
+                "is required when `event-auth` is `basic`",
+            ));
+        }
         let status_map = parse_id_map(get, "status-map", Stage::parse, &Stage::names())?;
         let job_state_map = parse_id_map(
             get,
@@ -373,6 +427,7 @@ impl Settings {
             endpoints: endpoints(get)?,
             environment: value(get, "environment"),
             auth_mode,
+            event_auth,
             status_map,
             default_status_id,
             new_candidate_folder: value(get, "new-candidate-folder"),
@@ -668,7 +723,27 @@ pub mod tests {
                 .filter(|s| s.secret)
                 .map(|s| s.key)
                 .collect::<Vec<_>>(),
-            ["client-secret", "password"]
+            ["client-secret", "password", "event-secret"]
         );
+    }
+
+    #[test]
+    fn event_auth_is_one_of_three_and_basic_needs_a_user() {
+        assert_eq!(event_auth(&|_| None).unwrap(), None);
+        let of = |v: &str| {
+            let v = v.to_string();
+            event_auth(&move |k| (k == "event-auth").then(|| v.clone()))
+        };
+        assert_eq!(of("HMAC").unwrap(), Some(EventAuth::Hmac));
+        assert_eq!(of("bearer").unwrap(), Some(EventAuth::Bearer));
+        let message = format!("{:?}", of("oauth").unwrap_err());
+        assert!(message.contains("event-auth"), "{message}");
+        let message = format!(
+            "{:?}",
+            try_settings(&[("event-auth", "basic")]).unwrap_err()
+        );
+        assert!(message.contains("event-username"), "{message}");
+        let basic = try_settings(&[("event-auth", "basic"), ("event-username", "icims")]);
+        assert_eq!(basic.unwrap().event_auth, Some(EventAuth::Basic));
     }
 }

@@ -47,9 +47,9 @@ pub mod bindings {
 }
 
 pub use bindings::exports::ats::connector::connector::{
-    ApiKey, AuthScheme, ConnectionReport, ConnectorInfo, HttpBasic, Oauth2ClientCredentials,
-    PermissionCheck, PermissionSpec, PermissionState, QuotaSpec, SettingSpec, StreamSpec,
-    WriteCapability,
+    ApiKey, AuthScheme, ConnectionReport, ConnectorInfo, EventScheme, EventVerification, HttpBasic,
+    Oauth2ClientCredentials, PermissionCheck, PermissionSpec, PermissionState, QuotaSpec,
+    SettingSpec, SignatureEncoding, StreamSpec, WriteCapability,
 };
 pub use bindings::exports::ats::connector::types::*;
 pub use error::{ConnectorResult, unsupported};

@@ -97,6 +97,12 @@ impl Connector for TemplateConnector {
             quota: None,
             list_staleness_seconds: 0,
             timestamp_precision_seconds: 1,
+            // This ATS pushes no events. One that does names how the host verifies them, e.g.
+            // `Some(EventVerification { scheme: EventScheme::HmacSha256Body, header:
+            // "signature".into(), prefix: "sha256 ".into(), secret_setting: "webhook-secret"
+            // .into(), .. })` with `webhook-secret` declared as a secret setting, and implements
+            // `parse-event`: the host checks the signature, the plugin never sees the key.
+            event_verification: None,
         }
     }
 

@@ -9,7 +9,7 @@
 use crate::connection_file::ConnectionFile;
 use crate::host::HostError;
 use ats_mirror::PluginDeclared;
-use ats_model::{AuthScheme, ConnectorInfo};
+use ats_model::{AuthScheme, ConnectorInfo, EventScheme, SignatureEncoding};
 use ats_runtime::HostGrant;
 
 /// What `info` declares, as kept with a saved connection.
@@ -74,6 +74,45 @@ pub fn render_grant(grant: &HostGrant) -> String {
         out.push_str("  no destination at all\n");
     }
     out
+}
+
+/// How the host verifies the events the plugin's ATS pushes, in one line for the operator:
+/// which header, and which settings hold the user name and the key.
+pub fn render_event_verification(info: &ConnectorInfo) -> String {
+    let Some(v) = &info.event_verification else {
+        return "Push events: none accepted (the plugin declares no way to verify them)".into();
+    };
+    let how = match v.scheme {
+        EventScheme::HttpBasic => "HTTP Basic".to_string(),
+        EventScheme::SharedToken => "a shared token".to_string(),
+        EventScheme::HmacSha256Body | EventScheme::HmacSha256SignedHeaders => format!(
+            "HMAC-SHA256 ({}) over {}",
+            match v.signature_encoding {
+                SignatureEncoding::Hex => "hex",
+                SignatureEncoding::Base64 => "base64",
+            },
+            if v.scheme == EventScheme::HmacSha256Body {
+                "the body"
+            } else {
+                "the signed headers"
+            }
+        ),
+    };
+    let mut line = format!("Push events: verified by {how} in header `{}`", v.header);
+    if !v.prefix.is_empty() {
+        line.push_str(&format!(" after `{}`", v.prefix.trim_end()));
+    }
+    line.push_str(&format!("; key in secret setting `{}`", v.secret_setting));
+    if let Some(user) = &v.username_setting {
+        line.push_str(&format!(", user name in `{user}`"));
+    }
+    if let Some(header) = &v.timestamp_header {
+        line.push_str(&format!("; sent time in `{header}`"));
+    }
+    if let Some(header) = &v.body_digest_header {
+        line.push_str(&format!("; body SHA-256 in `{header}`"));
+    }
+    line
 }
 
 /// A host entry with its scheme spelled out (a bare host means HTTPS).
@@ -165,6 +204,29 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("permission added: people.write"), "{text}");
+    }
+
+    #[test]
+    fn the_event_verification_reads_as_one_line() {
+        let mut info = ConnectorInfo::default();
+        assert!(render_event_verification(&info).contains("none accepted"));
+        info.event_verification = Some(ats_model::EventVerification {
+            scheme: EventScheme::HmacSha256SignedHeaders,
+            header: "authorization".into(),
+            prefix: "x-icims-v1-hmac-sha256 ".into(),
+            secret_setting: "event-secret".into(),
+            username_setting: Some("event-username".into()),
+            timestamp_header: Some("x-icims-date".into()),
+            body_digest_header: Some("x-icims-content-sha256".into()),
+            signature_encoding: SignatureEncoding::Hex,
+        });
+        assert_eq!(
+            render_event_verification(&info),
+            "Push events: verified by HMAC-SHA256 (hex) over the signed headers in header \
+             `authorization` after `x-icims-v1-hmac-sha256`; key in secret setting \
+             `event-secret`, user name in `event-username`; sent time in `x-icims-date`; \
+             body SHA-256 in `x-icims-content-sha256`"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! the engine's [`RecordSource`] and the features' writer.
 
 use ats_mirror::ConnectionRow;
-use ats_model::{IdPage, ListRequest, Page, RecordKind};
+use ats_model::{AtsRecord, IdPage, ListRequest, Page, RecordKind};
 use ats_runtime::{CallError, Connection};
 use ats_sync::{QuotaMeter, RecordSource, SourceError};
 use std::sync::Arc;
@@ -57,5 +57,9 @@ impl RecordSource for LiveConnection {
             .list_ids(kind, cursor)
             .await
             .map_err(source_error)
+    }
+
+    async fn get(&self, kind: RecordKind, id: &str) -> Result<AtsRecord, SourceError> {
+        self.connection.get(kind, id).await.map_err(source_error)
     }
 }

@@ -35,13 +35,14 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let previous = host.mirror.connection(&file.name).await?;
     let row = host.row_for(&file, &plugin, &info, &grant, previous.as_ref());
     let mut preface = format!(
-        "Plugin {} {} ({}, sha256 {})\nGranted to connection `{}`:\n{}",
+        "Plugin {} {} ({}, sha256 {})\nGranted to connection `{}`:\n{}{}\n",
         info.id,
         info.version,
         file.plugin.display(),
         &row.plugin_hash[..12.min(row.plugin_hash.len())],
         row.name,
-        grant_review::render_grant(&grant)
+        grant_review::render_grant(&grant),
+        grant_review::render_event_verification(&info)
     );
     if let Some(previous) = &previous
         && previous.plugin_hash != row.plugin_hash
@@ -68,6 +69,7 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             "saved": saved,
             "plugin": { "id": info.id, "version": info.version, "sha256": row.plugin_hash },
             "grant": grant,
+            "event_verification": info.event_verification,
             "report": report,
         });
         crate::output(&format!("{}\n", serde_json::to_string_pretty(&value)?))?;

@@ -110,6 +110,11 @@ pub fn render(info: &ConnectorInfo) -> String {
             info.api_hosts.join(", ")
         }
     );
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::grant_review::render_event_verification(info)
+    );
     if let Some(q) = &info.quota {
         let per_day = q
             .requests_per_day

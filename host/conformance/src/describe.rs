@@ -1,6 +1,6 @@
 //! `describe` is valid and complete. Pure: checks a [`ConnectorInfo`], no plugin needed.
 
-use ats_model::{AuthScheme, ConnectorInfo};
+use ats_model::{AuthScheme, ConnectorInfo, WriteCapability};
 use std::collections::BTreeSet;
 
 /// Every problem found, one short sentence each; empty when the description is valid.
@@ -96,6 +96,11 @@ pub fn problems(info: &ConnectorInfo) -> Vec<String> {
     if writes.len() != info.writes.len() {
         problems.push("a write capability is declared twice".into());
     }
+    if info.event_verification.is_some() && !info.writes.contains(&WriteCapability::ParseEvent) {
+        problems.push(
+            "`event-verification` is declared but `parse-event` is not among the writes".into(),
+        );
+    }
     if info.timestamp_precision_seconds == 0 {
         problems.push("`timestamp-precision-seconds` is 0 (use 1 for seconds)".into());
     }
@@ -164,6 +169,7 @@ mod tests {
             quota: None,
             list_staleness_seconds: 0,
             timestamp_precision_seconds: 1,
+            event_verification: None,
         }
     }
 
@@ -188,6 +194,28 @@ mod tests {
         );
         assert!(found.contains("`api-hosts` is empty"), "{found}");
         assert!(found.contains("`read` is declared twice"), "{found}");
+    }
+
+    #[test]
+    fn an_event_verification_needs_parse_event() {
+        let mut info = valid();
+        info.event_verification = Some(ats_model::EventVerification {
+            scheme: ats_model::EventScheme::SharedToken,
+            header: "authorization".into(),
+            prefix: "Bearer ".into(),
+            secret_setting: "api-key".into(),
+            username_setting: None,
+            timestamp_header: None,
+            body_digest_header: None,
+            signature_encoding: ats_model::SignatureEncoding::Hex,
+        });
+        let found = problems(&info).join("\n");
+        assert!(
+            found.contains("`parse-event` is not among the writes"),
+            "{found}"
+        );
+        info.writes.push(WriteCapability::ParseEvent);
+        assert_eq!(problems(&info), Vec::<String>::new());
     }
 
     #[test]

@@ -75,6 +75,72 @@ pub struct QuotaSpec {
     pub reset_header: Option<String>,
 }
 
+/// How a pushed event's credential or signature is carried (see [`EventVerification`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventScheme {
+    /// `authorization: Basic base64(user:password)`.
+    HttpBasic,
+    /// The header's value, after the prefix, is the secret itself (a bearer token).
+    SharedToken,
+    /// HMAC-SHA256 of the body as received, keyed with the secret.
+    HmacSha256Body,
+    /// HMAC-SHA256 over the headers the signature names (iCIMS `x-icims-v1-hmac-sha256`).
+    HmacSha256SignedHeaders,
+}
+
+impl EventScheme {
+    /// True for the schemes that carry an HMAC signature.
+    pub fn is_hmac(self) -> bool {
+        matches!(
+            self,
+            EventScheme::HmacSha256Body | EventScheme::HmacSha256SignedHeaders
+        )
+    }
+}
+
+/// How an HMAC signature is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureEncoding {
+    Hex,
+    Base64,
+}
+
+/// How the host verifies that a pushed event comes from the ATS: where the credential or
+/// signature is, and which secret setting holds the key (see `wit/connector.wit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventVerification {
+    pub scheme: EventScheme,
+    /// The header carrying the credential or signature, lowercase.
+    pub header: String,
+    /// Text before the credential or signature in that header; empty for none.
+    pub prefix: String,
+    /// The secret setting that holds the password, token or HMAC key.
+    pub secret_setting: String,
+    /// The setting that holds the user name, for schemes that have one.
+    pub username_setting: Option<String>,
+    /// The header carrying when the event was sent, when the ATS sends one.
+    pub timestamp_header: Option<String>,
+    /// The header carrying the body's SHA-256, when the ATS sends one.
+    pub body_digest_header: Option<String>,
+    pub signature_encoding: SignatureEncoding,
+}
+
+impl EventVerification {
+    /// Every header name the declaration gives (the credential's, the time's, the digest's).
+    pub fn headers(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.header.as_str())
+            .chain(self.timestamp_header.as_deref())
+            .chain(self.body_digest_header.as_deref())
+    }
+
+    /// Every setting key the declaration names (the secret's, the user name's).
+    pub fn settings(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.secret_setting.as_str()).chain(self.username_setting.as_deref())
+    }
+}
+
 /// `Default` is an empty description (no settings, hosts or streams), for building one in tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectorInfo {
@@ -91,6 +157,9 @@ pub struct ConnectorInfo {
     pub quota: Option<QuotaSpec>,
     pub list_staleness_seconds: u64,
     pub timestamp_precision_seconds: u32,
+    /// How the host verifies events the ATS pushes; `None`: the connection takes no events.
+    #[serde(default)]
+    pub event_verification: Option<EventVerification>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

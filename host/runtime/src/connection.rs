@@ -266,13 +266,13 @@ impl Connection {
         .await
     }
 
-    /// Reads one record (`get`).
+    /// Reads one record (`get`); an answer of another kind or id is refused.
     pub async fn get(&self, kind: m::RecordKind, id: &str) -> Result<m::AtsRecord, CallError> {
-        let id = id.to_string();
+        let asked = id.to_string();
         self.call(
             "get",
-            Box::new(move |g, s| Box::pin(async move { g.call_get(s, kind.into(), &id).await })),
-            |l, r| returned::record(l, r.into()),
+            Box::new(move |g, s| Box::pin(async move { g.call_get(s, kind.into(), &asked).await })),
+            |l, r| returned::record(l, kind, id, r.into()),
         )
         .await
     }

@@ -84,6 +84,13 @@ same_cases!(c::WriteCapability {
     AddTag,
     ParseEvent,
 });
+same_cases!(c::EventScheme {
+    HttpBasic,
+    SharedToken,
+    HmacSha256Body,
+    HmacSha256SignedHeaders,
+});
+same_cases!(c::SignatureEncoding { Hex, Base64 });
 
 fn list<A, B: From<A>>(items: Vec<A>) -> Vec<B> {
     items.into_iter().map(B::from).collect()
@@ -159,6 +166,16 @@ impl From<c::ConnectorInfo> for m::ConnectorInfo {
             }),
             list_staleness_seconds: i.list_staleness_seconds,
             timestamp_precision_seconds: i.timestamp_precision_seconds,
+            event_verification: i.event_verification.map(|v| m::EventVerification {
+                scheme: v.scheme.into(),
+                header: v.header,
+                prefix: v.prefix,
+                secret_setting: v.secret_setting,
+                username_setting: v.username_setting,
+                timestamp_header: v.timestamp_header,
+                body_digest_header: v.body_digest_header,
+                signature_encoding: v.signature_encoding.into(),
+            }),
         }
     }
 }

@@ -20,6 +20,8 @@
 //! | a downloaded file's name and content type | 1 KiB, no control character | refused |
 //! | what `describe` says: names, keys, hosts, URLs | 1 KiB each; descriptions `max_error_text_bytes`, cut | refused / cut |
 //! | settings, permissions, streams, API hosts, scopes in `describe` | 256 of each | refused |
+//! | `describe`'s event verification: header names, prefix, setting keys | 1 KiB each; headers lowercase HTTP tokens; the key's setting a declared secret | refused |
+//! | the record `get` answers | of the kind and with the id asked for | refused |
 //!
 //! A record's **footprint** is the bytes of every text in it (its `raw` payload included) plus
 //! 48 bytes for each field, list item and number. It is counted in one walk over the record,
@@ -122,18 +124,7 @@ pub(crate) fn connector_info(
     limits: &PluginLimits,
     mut info: m::ConnectorInfo,
 ) -> Result<m::ConnectorInfo, CallError> {
-    let name_ok = |what: &str, value: &str| -> Result<(), CallError> {
-        if value.len() > MAX_ID_BYTES || value.chars().any(char::is_control) {
-            return Err(CallError::ReturnedInvalid {
-                what: format!("the {what} in its description"),
-                problem: format!(
-                    "is longer than {MAX_ID_BYTES} bytes or holds a control character (`{}`)",
-                    cut_text(value, SHOWN_ID_BYTES)
-                ),
-            });
-        }
-        Ok(())
-    };
+    let name_ok = described_name_ok;
     let count_ok = |what: &str, count: usize| -> Result<(), CallError> {
         if count > MAX_DESCRIBED_ITEMS {
             return Err(CallError::ReturnedInvalid {
@@ -208,7 +199,93 @@ pub(crate) fn connector_info(
             }
         }
     }
+    if let Some(events) = &info.event_verification {
+        event_verification(&info.settings, events)?;
+    }
     Ok(info)
+}
+
+/// A name, key, host or URL of a description: at most [`MAX_ID_BYTES`], no control character.
+fn described_name_ok(what: &str, value: &str) -> Result<(), CallError> {
+    if value.len() > MAX_ID_BYTES || value.chars().any(char::is_control) {
+        return Err(CallError::ReturnedInvalid {
+            what: format!("the {what} in its description"),
+            problem: format!(
+                "is longer than {MAX_ID_BYTES} bytes or holds a control character (`{}`)",
+                cut_text(value, SHOWN_ID_BYTES)
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// How pushed events are verified: texts bounded like the rest of `describe`; header names
+/// lowercase HTTP tokens (the host looks them up); the key in a declared *secret* setting, so
+/// that an operator following the description never hands the key to the plugin; and the
+/// headers and settings each scheme needs.
+fn event_verification(
+    settings: &[m::SettingSpec],
+    events: &m::EventVerification,
+) -> Result<(), CallError> {
+    let refuse = |problem: String| CallError::ReturnedInvalid {
+        what: "the event verification in its description".into(),
+        problem,
+    };
+    described_name_ok("event verification prefix", &events.prefix)?;
+    let token =
+        |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b);
+    for header in events.headers() {
+        described_name_ok("event verification header", header)?;
+        if header.is_empty() || !header.bytes().all(token) {
+            return Err(refuse(format!(
+                "names header `{}`, which is not a lowercase HTTP header name",
+                shown(header)
+            )));
+        }
+    }
+    for key in events.settings() {
+        described_name_ok("event verification setting", key)?;
+    }
+    let declared = |key: &str| settings.iter().find(|s| s.key == key);
+    match declared(&events.secret_setting) {
+        Some(s) if s.secret => {}
+        found => {
+            return Err(refuse(format!(
+                "keeps its key in setting `{}`, which is {}",
+                shown(&events.secret_setting),
+                if found.is_some() {
+                    "not a secret setting"
+                } else {
+                    "not declared"
+                }
+            )));
+        }
+    }
+    if let Some(user) = &events.username_setting
+        && declared(user).is_none()
+    {
+        return Err(refuse(format!(
+            "names user-name setting `{}`, which is not declared",
+            shown(user)
+        )));
+    }
+    let needs = |present: bool, what: &str| {
+        if present {
+            Ok(())
+        } else {
+            Err(refuse(format!("scheme {:?} needs {what}", events.scheme)))
+        }
+    };
+    match events.scheme {
+        m::EventScheme::HttpBasic => {
+            needs(events.username_setting.is_some(), "a user-name setting")
+        }
+        m::EventScheme::HmacSha256SignedHeaders => {
+            needs(events.timestamp_header.is_some(), "a timestamp header")?;
+            needs(events.body_digest_header.is_some(), "a body-digest header")
+        }
+        m::EventScheme::SharedToken | m::EventScheme::HmacSha256Body => Ok(()),
+    }
 }
 
 /// A failed call's error with the plugin's own words in it (its panic message) cut.
@@ -255,13 +332,22 @@ pub(crate) fn connection_report(
 
 // ---- records, pages, ids: refused past a bound ----
 
-/// One record (`get`), refused when an id is invalid or its footprint passes
-/// `max_record_bytes`.
+/// The record `get` answered for `kind` and `id`: refused when it is of another kind or has
+/// another id (the host writes it to the mirror under the asked-for reference), when an id is
+/// invalid, or when its footprint passes `max_record_bytes`.
 pub(crate) fn record(
     limits: &PluginLimits,
+    kind: m::RecordKind,
+    id: &str,
     record: m::AtsRecord,
 ) -> Result<m::AtsRecord, CallError> {
     checked_record(limits, &record)?;
+    if record.kind() != kind || record.id() != id {
+        return Err(CallError::ReturnedInvalid {
+            what: format!("the answer to a `get` of {}", named_as(kind, id)),
+            problem: format!("is {}", named(&record)),
+        });
+    }
     Ok(record)
 }
 

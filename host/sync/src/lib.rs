@@ -4,6 +4,7 @@
 //!   checkpoint; retries with back-off; pauses for quota.
 //! - [`paging`]: the bounds that stop a connector whose pages never end.
 //! - [`reconcile`]: id scans that find records deleted in the ATS.
+//! - [`reread`]: targeted re-reads of named records (what a pushed event names).
 //! - [`quota`] and [`meter`]: the per-connection request budget, spent by priority lane.
 //! - [`status`]: the words a recruiter's tool shows.
 //!
@@ -16,6 +17,7 @@ pub mod meter;
 pub mod paging;
 pub mod quota;
 pub mod reconcile;
+pub mod reread;
 pub mod source;
 pub mod status;
 
@@ -26,5 +28,6 @@ pub use meter::QuotaMeter;
 pub use paging::PagingError;
 pub use quota::Lane;
 pub use reconcile::ReconcileEnd;
+pub use reread::RereadOutcome;
 pub use source::{RecordSource, SourceError};
 pub use status::SyncStatus;

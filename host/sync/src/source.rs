@@ -1,8 +1,9 @@
-//! What the engine needs from a connector: paged reads. The host implements this for a
-//! connection running in the wasm runtime; tests implement it natively.
+//! What the engine needs from a connector: paged reads and targeted reads of named records. The
+//! host implements this for a connection running in the wasm runtime; tests implement it
+//! natively.
 
 use crate::paging::PagingError;
-use ats_model::{ConnectorError, IdPage, ListRequest, Page, RecordKind};
+use ats_model::{AtsRecord, ConnectorError, IdPage, ListRequest, Page, RecordKind};
 use std::future::Future;
 
 /// Why a read failed.
@@ -26,7 +27,7 @@ pub enum SourceError {
     Paging(#[from] PagingError),
 }
 
-/// Paged reads of one connection.
+/// Reads of one connection: pages, id pages, and single named records.
 pub trait RecordSource: Send + Sync {
     fn list_records(
         &self,
@@ -39,4 +40,14 @@ pub trait RecordSource: Send + Sync {
         kind: RecordKind,
         cursor: Option<String>,
     ) -> impl Future<Output = Result<IdPage, SourceError>> + Send;
+
+    /// Reads the record of `kind` with id `id` as the ATS holds it now (the contract's `get`):
+    /// a record of that kind and id, or `ConnectorError::NotFound` when the ATS says it is
+    /// gone. The engine's [`reread`](crate::Engine::reread) calls it for the records a pushed
+    /// event names.
+    fn get(
+        &self,
+        kind: RecordKind,
+        id: &str,
+    ) -> impl Future<Output = Result<AtsRecord, SourceError>> + Send;
 }

@@ -5,7 +5,9 @@
 
 use ats_mirror::MirrorStore;
 use ats_mirror_sqlite::SqliteMirror;
-use ats_model::{AtsRecord, Candidate, IdPage, ListRequest, Page, RecordKind, StreamSpec};
+use ats_model::{
+    AtsRecord, Candidate, ConnectorError, IdPage, ListRequest, Page, RecordKind, StreamSpec,
+};
 use ats_sync::backoff::BackoffPolicy;
 use ats_sync::{Engine, EngineConfig, RecordSource, SourceError, StreamRun};
 use std::collections::BTreeMap;
@@ -67,6 +69,10 @@ pub struct FakeAts {
     pub faults: Mutex<BTreeMap<u64, Fault>>,
     pub calls: AtomicU64,
     pub records_served: AtomicU64,
+    /// `get` calls answered (faulted ones not counted).
+    pub gets: AtomicU64,
+    /// What `get` of an id answers instead of the person (a misbehaving connector).
+    pub get_answers: Mutex<BTreeMap<String, AtsRecord>>,
 }
 
 impl FakeAts {
@@ -87,6 +93,14 @@ impl FakeAts {
 
     pub fn remove(&self, id: u64) {
         self.people.lock().unwrap().remove(&id);
+    }
+
+    /// Makes `get` of `id` answer `record`.
+    pub fn answer_get_with(&self, id: &str, record: AtsRecord) {
+        self.get_answers
+            .lock()
+            .unwrap()
+            .insert(id.to_string(), record);
     }
 
     pub fn fault_on_call(&self, call: u64, fault: Fault) {
@@ -172,5 +186,26 @@ impl RecordSource for FakeAts {
         let ids: Vec<String> = ids.iter().take(50).map(u64::to_string).collect();
         let next_cursor = if more { ids.last().cloned() } else { None };
         Ok(IdPage { ids, next_cursor })
+    }
+
+    /// A person by id, `not-found` when removed; scripted answers first
+    /// ([`FakeAts::answer_get_with`]).
+    async fn get(&self, kind: RecordKind, id: &str) -> Result<AtsRecord, SourceError> {
+        assert_eq!(kind, RecordKind::Candidate);
+        self.next_call().await?;
+        self.gets.fetch_add(1, Ordering::SeqCst);
+        if let Some(other) = self.get_answers.lock().unwrap().get(id) {
+            return Ok(other.clone());
+        }
+        let person = id
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| self.people.lock().unwrap().get(&n).map(|u| (n, *u)));
+        match person {
+            Some((n, updated_at)) => Ok(Self::candidate(n, updated_at)),
+            None => Err(SourceError::Connector(ConnectorError::NotFound {
+                message: format!("no person {id}"),
+            })),
+        }
     }
 }

@@ -104,6 +104,13 @@ impl RecordSource for BrokenPaging {
         let (ids, next_cursor) = self.next_page();
         Ok(IdPage { ids, next_cursor })
     }
+
+    async fn get(&self, _kind: RecordKind, id: &str) -> Result<AtsRecord, SourceError> {
+        Ok(AtsRecord::Candidate(Candidate {
+            id: id.to_string(),
+            ..Candidate::default()
+        }))
+    }
 }
 
 /// Syncs from `source`; expects a failed run and returns its error, pages and the mirror's ids.

@@ -3,7 +3,7 @@
 
 mod icims_support;
 
-use ats_model::{AuthScheme, PermissionState};
+use ats_model::{AuthScheme, EventScheme, EventVerification, PermissionState, SignatureEncoding};
 use ats_runtime::CallError;
 use icims_support::*;
 
@@ -51,4 +51,48 @@ async fn unknown_customer_is_misconfigured() {
         }
         other => panic!("expected misconfigured, got {other:?}"),
     }
+}
+
+/// The declaration of how pushed events are verified crosses the runtime (converted and
+/// bounded) and reads in `ats describe`; without `event-auth` there is none.
+#[tokio::test(flavor = "multi_thread")]
+async fn describe_declares_how_events_are_verified() {
+    let env = start(config(1, 1, 1), &[]).await;
+    assert_eq!(env.conn.info().event_verification, None);
+    let text = ats_host::cli::describe::render(env.conn.info());
+    assert!(text.contains("Push events: none accepted"), "{text}");
+
+    let settings = [("event-auth".to_string(), "hmac".to_string())].into();
+    let info = env.plugin.describe(&settings).await.unwrap();
+    assert_eq!(
+        info.event_verification,
+        Some(EventVerification {
+            scheme: EventScheme::HmacSha256SignedHeaders,
+            header: "authorization".into(),
+            prefix: "x-icims-v1-hmac-sha256 ".into(),
+            secret_setting: "event-secret".into(),
+            username_setting: Some("event-username".into()),
+            timestamp_header: Some("x-icims-date".into()),
+            body_digest_header: Some("x-icims-content-sha256".into()),
+            signature_encoding: SignatureEncoding::Hex,
+        })
+    );
+    assert!(
+        info.settings
+            .iter()
+            .any(|s| s.key == "event-secret" && s.secret)
+    );
+    let text = ats_host::cli::describe::render(&info);
+    assert!(
+        text.contains("Push events: verified by HMAC-SHA256 (hex) over the signed headers"),
+        "{text}"
+    );
+
+    let settings = [("event-auth".to_string(), "basic".to_string())].into();
+    let basic = env.plugin.describe(&settings).await.unwrap();
+    let basic = basic.event_verification.unwrap();
+    assert_eq!(
+        (basic.scheme, basic.prefix.as_str()),
+        (EventScheme::HttpBasic, "Basic ")
+    );
 }

@@ -454,7 +454,7 @@ proptest! {
     ) {
         let converted = m::AtsRecord::from(record);
         let allowed = record_ids_ok(&converted) && converted.footprint() <= limits.max_record_bytes;
-        match super::record(&limits, converted.clone()) {
+        match super::record(&limits, converted.kind(), converted.id(), converted.clone()) {
             Ok(kept) => {
                 prop_assert!(allowed);
                 prop_assert_eq!(kept, converted);

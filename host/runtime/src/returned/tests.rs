@@ -3,6 +3,12 @@
 use super::*;
 use m::ConnectorError as E;
 
+/// `get`'s bounds for an answer of the asked-for kind and id.
+fn as_asked(limits: &PluginLimits, answer: m::AtsRecord) -> Result<m::AtsRecord, CallError> {
+    let (kind, id) = (answer.kind(), answer.id().to_string());
+    record(limits, kind, &id, answer)
+}
+
 fn small() -> PluginLimits {
     PluginLimits {
         max_record_bytes: 3_000,
@@ -209,9 +215,9 @@ fn a_record_past_max_record_bytes_is_refused_naming_its_id_and_the_setting() {
         Amount::Bytes(size)
     );
     assert!(message.starts_with(&expected), "{message}");
-    let (_, setting) = too_large(record(&limits, huge));
+    let (_, setting) = too_large(as_asked(&limits, huge));
     assert_eq!(setting, "max_record_bytes");
-    assert!(record(&limits, with_raw("4711", 1 << 20)).is_ok());
+    assert!(as_asked(&limits, with_raw("4711", 1 << 20)).is_ok());
 }
 
 #[test]
@@ -282,20 +288,23 @@ fn candidates_found_are_bounded_in_count_and_size() {
 #[test]
 fn ids_must_be_short_non_empty_and_free_of_control_characters() {
     let limits = small();
-    let message = invalid(record(&limits, with_raw(&"9".repeat(MAX_ID_BYTES + 1), 0)));
+    let message = invalid(as_asked(
+        &limits,
+        with_raw(&"9".repeat(MAX_ID_BYTES + 1), 0),
+    ));
     assert!(
         message
             .contains("the id of a candidate, which is 1,025 bytes long (an id is at most 1 KiB)"),
         "{message}"
     );
-    let message = invalid(record(&limits, with_raw("12\n34", 0)));
+    let message = invalid(as_asked(&limits, with_raw("12\n34", 0)));
     assert!(
         message.contains("holds the control character U+000A at byte 2 (`12\u{FFFD}34`)"),
         "{message}"
     );
-    let message = invalid(record(&limits, with_raw("", 0)));
+    let message = invalid(as_asked(&limits, with_raw("", 0)));
     assert!(message.contains("is empty"), "{message}");
-    assert!(record(&limits, with_raw(&"9".repeat(MAX_ID_BYTES), 0)).is_ok());
+    assert!(as_asked(&limits, with_raw(&"9".repeat(MAX_ID_BYTES), 0)).is_ok());
 
     let application = m::AtsRecord::Application(m::Application {
         id: "5".into(),
@@ -303,7 +312,7 @@ fn ids_must_be_short_non_empty_and_free_of_control_characters() {
         job_id: "2".into(),
         ..Default::default()
     });
-    let message = invalid(record(&limits, application));
+    let message = invalid(as_asked(&limits, application));
     assert!(
         message.contains("the `candidate_id` id of application `5`"),
         "{message}"
@@ -316,7 +325,7 @@ fn ids_must_be_short_non_empty_and_free_of_control_characters() {
         }),
         ..Default::default()
     });
-    assert!(invalid(record(&limits, job)).contains("`recruiter` id of job `8`"));
+    assert!(invalid(as_asked(&limits, job)).contains("`recruiter` id of job `8`"));
 
     let refs = |id: &str| {
         vec![m::RecordRef {
@@ -333,7 +342,7 @@ fn ids_must_be_short_non_empty_and_free_of_control_characters() {
 #[test]
 fn an_error_message_shows_at_most_a_little_of_a_bad_id() {
     let id = format!("{}\u{7}", "a".repeat(MAX_ID_BYTES - 1));
-    let message = invalid(record(&small(), with_raw(&id, 0)));
+    let message = invalid(as_asked(&small(), with_raw(&id, 0)));
     assert!(message.len() < 400, "{message}");
 }
 
@@ -447,4 +456,95 @@ fn a_description_is_cut_and_its_names_and_lists_are_bounded() {
     let mut control = described();
     control.id = "evil\nid".into();
     assert!(connector_info(&small(), control).is_err());
+}
+
+#[test]
+fn a_get_answer_of_another_kind_or_id_is_refused() {
+    let limits = PluginLimits::default();
+    let asked = with_raw("4711", 0);
+    assert!(record(&limits, m::RecordKind::Candidate, "4711", asked.clone()).is_ok());
+    let other_id = invalid(record(
+        &limits,
+        m::RecordKind::Candidate,
+        "4712",
+        asked.clone(),
+    ));
+    assert!(
+        other_id.contains("candidate `4712`") && other_id.contains("is candidate `4711`"),
+        "{other_id}"
+    );
+    let other_kind = invalid(record(&limits, m::RecordKind::Job, "4711", asked));
+    assert!(other_kind.contains("is candidate `4711`"), "{other_kind}");
+}
+
+fn with_events(events: m::EventVerification) -> m::ConnectorInfo {
+    let setting = |key: &str, secret| m::SettingSpec {
+        key: key.into(),
+        description: String::new(),
+        required: false,
+        secret,
+        default_value: None,
+    };
+    m::ConnectorInfo {
+        settings: vec![setting("event-user", false), setting("event-secret", true)],
+        event_verification: Some(events),
+        ..described()
+    }
+}
+
+fn icims_hmac() -> m::EventVerification {
+    m::EventVerification {
+        scheme: m::EventScheme::HmacSha256SignedHeaders,
+        header: "authorization".into(),
+        prefix: "x-icims-v1-hmac-sha256 ".into(),
+        secret_setting: "event-secret".into(),
+        username_setting: Some("event-user".into()),
+        timestamp_header: Some("x-icims-date".into()),
+        body_digest_header: Some("x-icims-content-sha256".into()),
+        signature_encoding: m::SignatureEncoding::Hex,
+    }
+}
+
+#[test]
+fn an_event_verification_is_kept_when_its_names_are_bounded_and_its_key_secret() {
+    let info = connector_info(&small(), with_events(icims_hmac())).unwrap();
+    assert_eq!(info.event_verification, Some(icims_hmac()));
+}
+
+#[test]
+fn an_oversize_or_malformed_event_verification_is_refused() {
+    let refused = |change: &dyn Fn(&mut m::EventVerification)| {
+        let mut events = icims_hmac();
+        change(&mut events);
+        invalid(connector_info(&small(), with_events(events)))
+    };
+    let huge = "x".repeat(MAX_ID_BYTES + 1);
+    let message = refused(&|e| e.prefix = huge.clone());
+    assert!(message.contains("event verification prefix"), "{message}");
+    assert!(message.len() < 300, "shows little of the value: {message}");
+    assert!(refused(&|e| e.header = huge.clone()).contains("event verification header"));
+    assert!(
+        refused(&|e| e.timestamp_header = Some(huge.clone())).contains("event verification header")
+    );
+    assert!(
+        refused(&|e| e.body_digest_header = Some("x-digest\r\nset-cookie: a".into()))
+            .contains("control character")
+    );
+    assert!(refused(&|e| e.header = "X-Signature".into()).contains("not a lowercase HTTP header"));
+    assert!(refused(&|e| e.header = "a b".into()).contains("not a lowercase HTTP header"));
+    assert!(refused(&|e| e.header = String::new()).contains("not a lowercase HTTP header"));
+    assert!(refused(&|e| e.secret_setting = huge.clone()).contains("event verification setting"));
+    // An operator told to put the key into a plain setting would hand it to the plugin.
+    assert!(refused(&|e| e.secret_setting = "event-user".into()).contains("not a secret"));
+    assert!(refused(&|e| e.secret_setting = "nowhere".into()).contains("not declared"));
+    assert!(refused(&|e| e.username_setting = Some("nobody".into())).contains("not declared"));
+    assert!(refused(&|e| e.timestamp_header = None).contains("a timestamp header"));
+    assert!(refused(&|e| e.body_digest_header = None).contains("a body-digest header"));
+    assert!(
+        refused(&|e| {
+            e.scheme = m::EventScheme::HttpBasic;
+            e.username_setting = None;
+        })
+        .contains("a user-name setting")
+    );
 }
