@@ -13,6 +13,7 @@
 //! - only secret *references* are stored, never secret values.
 
 mod error;
+pub mod ledger;
 pub mod normalize;
 pub mod queries;
 pub mod sqlite;
@@ -20,6 +21,7 @@ pub mod store;
 mod types;
 
 pub use error::MirrorError;
+pub use ledger::LedgerStore;
 pub use queries::{Applicant, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage, SearchQuery};
 pub use sqlite::SqliteMirror;
 pub use store::{FeatureState, MirrorStore};

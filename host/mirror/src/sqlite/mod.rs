@@ -6,6 +6,7 @@
 
 mod connections;
 mod features;
+pub mod ledger;
 mod migrations;
 pub(crate) mod queries;
 mod reconcile;
