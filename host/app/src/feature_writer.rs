@@ -1,7 +1,7 @@
 //! A live connection as the recruiter features' [`AtsWriter`]: each call runs in the quota's
 //! interactive lane (a person is waiting for it), and host-side failures (trap, call timeout,
 //! out of memory) become `ConnectorError::Internal` with the host's message, so features keep
-//! one error type. Callers save the quota ledger after their writes (`Host::save_ledger`).
+//! one error type. Every request is admitted by, and counted in, the shared quota ledger.
 
 use crate::live_connection::LiveConnection;
 use ats_features::AtsWriter;

@@ -1,9 +1,9 @@
-//! The host as an application: its data folder (mirror, plugin storage, quota ledgers), the
-//! wasm runtime, and live connections built from the connections the mirror records.
+//! The host as an application: its data folder (mirror with the quota ledgers, plugin storage),
+//! the wasm runtime, and live connections built from the connections the mirror records.
 
 use crate::live_connection::LiveConnection;
 use crate::quota_observer::MeteredRequests;
-use ats_mirror::{ConnectionRow, Mirror, MirrorStore};
+use ats_mirror::{ConnectionRow, LedgerStore, Mirror, MirrorStore};
 use ats_runtime::{ConnectionSpec, HostGrant, Runtime, RuntimeConfig, SqliteStorage};
 use ats_sync::QuotaMeter;
 use ats_sync::quota::QuotaLedger;
@@ -37,7 +37,7 @@ pub enum HostError {
 /// Where the host keeps its files.
 #[derive(Debug, Clone)]
 pub struct HostPaths {
-    /// Mirror (by default), plugin storage and quota ledgers.
+    /// Mirror (by default, with the quota ledgers) and plugin storage.
     pub data_dir: PathBuf,
     /// Compiled components.
     pub cache_dir: PathBuf,
@@ -107,13 +107,12 @@ impl Host {
             detail: e.to_string(),
         };
         std::fs::create_dir_all(&paths.data_dir).map_err(|e| dir_error(&paths.data_dir, &e))?;
-        std::fs::create_dir_all(paths.data_dir.join("quota"))
-            .map_err(|e| dir_error(&paths.data_dir, &e))?;
         let mirror = paths
             .store
             .clone()
             .unwrap_or_else(|| StoreUrl::Sqlite(paths.data_dir.join("mirror.sqlite")))
             .open()?;
+        import_json_ledgers(mirror.as_ref(), &paths.data_dir.join("quota"));
         let storage = Arc::new(
             SqliteStorage::open(paths.data_dir.join("plugin-storage.sqlite"))
                 .map_err(|e| dir_error(&paths.data_dir, &e))?,
@@ -170,9 +169,11 @@ impl Host {
             .describe(&row.settings)
             .await
             .map_err(|e| HostError::Invalid(format!("connection `{}`: {e}", row.name)))?;
-        let meter = Arc::new(QuotaMeter::with_ledger(
+        // Shared through the mirror's database with every other process on it.
+        let meter = Arc::new(QuotaMeter::shared(
             info.quota.as_ref(),
-            self.load_ledger(&row.name),
+            self.mirror.clone(),
+            &row.name,
         ));
         let spec = ConnectionSpec {
             name: row.name.clone(),
@@ -231,43 +232,48 @@ impl Host {
         }
     }
 
-    fn ledger_path(&self, connection: &str) -> PathBuf {
-        self.paths
-            .data_dir
-            .join("quota")
-            .join(format!("{connection}.json"))
-    }
-
-    /// The quota ledger a previous process left, so a restart never forgets what was spent.
-    fn load_ledger(&self, connection: &str) -> Option<QuotaLedger> {
-        let text = std::fs::read_to_string(self.ledger_path(connection)).ok()?;
-        serde_json::from_str(&text).ok()
-    }
-
-    /// Saves a connection's quota ledger for the next process.
-    pub fn save_ledger(&self, live: &LiveConnection) {
-        let path = self.ledger_path(live.name());
-        let ledger = live.meter.snapshot();
-        match serde_json::to_string(&ledger) {
-            Ok(text) => {
-                let tmp = path.with_extension("json.tmp");
-                if std::fs::write(&tmp, text)
-                    .and_then(|_| std::fs::rename(&tmp, &path))
-                    .is_err()
-                {
-                    tracing::warn!(connection = live.name(), "could not save the quota ledger");
-                }
+    /// The quota ledger of a connection as the mirror's database holds it, for status displays.
+    pub fn saved_ledger(&self, connection: &str) -> Option<QuotaLedger> {
+        match self.mirror.ledger(connection) {
+            Ok(stored) => stored.as_deref().and_then(ats_sync::meter::decode_ledger),
+            Err(e) => {
+                tracing::warn!(connection, "could not read the quota ledger: {e}");
+                None
             }
-            Err(e) => tracing::warn!(
-                connection = live.name(),
-                "could not encode the quota ledger: {e}"
-            ),
         }
     }
+}
 
-    /// The saved quota ledger of a connection, for status displays.
-    pub fn saved_ledger(&self, connection: &str) -> Option<QuotaLedger> {
-        self.load_ledger(connection)
+/// Ledgers saved as JSON files (`<data>/quota/<connection>.json`) by hosts before the ledger
+/// moved into the mirror's database: each is imported once, when the database has none for its
+/// connection yet, and the files are left where they are.
+fn import_json_ledgers(store: &dyn LedgerStore, dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for path in entries.flatten().map(|e| e.path()) {
+        let (Some(connection), Some("json")) = (
+            path.file_stem().and_then(|s| s.to_str()),
+            path.extension().and_then(|s| s.to_str()),
+        ) else {
+            continue;
+        };
+        let Some(ledger) = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| serde_json::from_str::<QuotaLedger>(&text).ok())
+        else {
+            tracing::warn!(path = %path.display(), "not a quota ledger: left alone");
+            continue;
+        };
+        match ats_sync::meter::import_ledger(store, connection, ledger) {
+            Ok(true) => tracing::info!(
+                connection,
+                "imported the quota ledger from {}",
+                path.display()
+            ),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(connection, "could not import the quota ledger: {e}"),
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod connect;
 pub mod connection_file;
+pub mod describe_text;
 pub mod feature_writer;
 pub mod grant_review;
 pub mod host;

@@ -1,5 +1,5 @@
 //! Syncing one connection: its streams in dependency order (lists first, applications last),
-//! each through the engine, with the quota ledger saved afterwards.
+//! each through the engine.
 
 use crate::host::{Host, HostError};
 use crate::live_connection::LiveConnection;
@@ -118,7 +118,6 @@ pub async fn sync_connection(
         };
         let started = std::time::Instant::now();
         let end = engine.sync_stream(live, &live.meter, &run, progress).await;
-        host.save_ledger(live);
         let mut report = report(&stream, &end?, started.elapsed().as_secs_f64());
         if options.reconcile && stream.lists_ids && report.outcome == "completed" {
             let end =
@@ -140,7 +139,7 @@ pub async fn sync_connection(
 }
 
 /// Scans every id of `stream` to find records deleted in the ATS (see `ats_sync::reconcile`),
-/// then saves the quota ledger the scan spent from.
+/// spending from the connection's quota ledger.
 pub async fn reconcile_stream(
     host: &Host,
     live: &LiveConnection,
@@ -151,7 +150,6 @@ pub async fn reconcile_stream(
     let end = engine
         .reconcile(live, &live.meter, live.name(), stream.kind, grace_seconds)
         .await;
-    host.save_ledger(live);
     Ok(end?)
 }
 

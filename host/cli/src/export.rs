@@ -51,6 +51,5 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         &ExportOptions::at(unix_now()),
     )
     .await;
-    host.save_ledger(&live);
     finish(result, args.json)
 }

@@ -1,5 +1,5 @@
 //! What the recruiter-feature commands share: the saved connection (live when the feature
-//! writes to the ATS), the quota ledger saved after writes, and the output: the feature's
+//! writes to the ATS, spending from its shared quota ledger), and the output: the feature's
 //! table, or JSON with `--json`. Input errors exit with 2 (nothing was written), other errors
 //! with 1.
 

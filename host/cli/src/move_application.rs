@@ -31,6 +31,5 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         unix_now(),
     )
     .await;
-    host.save_ledger(&live);
     finish(result, args.json)
 }

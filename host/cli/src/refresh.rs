@@ -42,6 +42,5 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         &options,
     )
     .await;
-    host.save_ledger(&live);
     finish(result, args.json)
 }

@@ -12,6 +12,7 @@ mod connections;
 mod error;
 mod features;
 mod fts;
+pub mod ledger;
 mod migrations;
 pub(crate) mod queries;
 mod reconcile;

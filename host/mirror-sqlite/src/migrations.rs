@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_candidate_facets.sql"),
     include_str!("migrations/0004_candidate_source_detail.sql"),
     include_str!("migrations/0005_connection_grants.sql"),
+    include_str!("migrations/0006_quota_ledgers.sql"),
 ];
 
 /// The schema version this build writes.

@@ -74,10 +74,11 @@ async fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates()
     .await;
     drop(t.mirror);
     // Take the file back to version 3: no `source_detail` column, the version 3 indexes, none
-    // of version 5's connection columns.
+    // of version 5's connection columns, no version 6 quota ledgers.
     let db = rusqlite::Connection::open(&path).unwrap();
     db.execute_batch(
-        "ALTER TABLE connections DROP COLUMN granted_api_hosts_json;
+        "DROP TABLE quota_ledgers;
+         ALTER TABLE connections DROP COLUMN granted_api_hosts_json;
          ALTER TABLE connections DROP COLUMN granted_token_url;
          ALTER TABLE connections DROP COLUMN limits_json;
          ALTER TABLE connections DROP COLUMN plugin_declared_json;

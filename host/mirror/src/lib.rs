@@ -17,6 +17,7 @@
 
 pub mod derived;
 mod error;
+pub mod ledger;
 pub mod normalize;
 pub mod queries;
 pub mod store;
@@ -25,11 +26,13 @@ pub mod testsuite;
 mod types;
 
 pub use error::MirrorError;
+pub use ledger::LedgerStore;
 pub use queries::{Applicant, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage, SearchQuery};
 pub use store::{FeatureState, MirrorStore};
 pub use types::*;
 
-/// Everything the features and the host need of a mirror: records, feature state and queries.
-/// Any backend implementing the three traits is one; hold it as `Arc<dyn Mirror>`.
-pub trait Mirror: MirrorStore + FeatureState + MirrorQueries {}
-impl<T: MirrorStore + FeatureState + MirrorQueries + ?Sized> Mirror for T {}
+/// Everything the features and the host need of a mirror: records, feature state, queries and
+/// the quota ledgers. Any backend implementing the four traits is one; hold it as
+/// `Arc<dyn Mirror>`.
+pub trait Mirror: MirrorStore + FeatureState + MirrorQueries + LedgerStore {}
+impl<T: MirrorStore + FeatureState + MirrorQueries + LedgerStore + ?Sized> Mirror for T {}

@@ -11,9 +11,23 @@
 use crate::backoff::DAILY_WINDOW;
 use ats_model::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The length of a quota window: the ledger counts a connector's `requests-per-day`.
 const WINDOW_SECONDS: u64 = DAILY_WINDOW.as_secs();
+
+/// How long a sender's in-flight requests count after it last touched the ledger. Every request
+/// is settled when its answer's headers arrive or it fails, within the HTTP client's connect and
+/// first-byte timeouts (a minute or two), so a sender silent for this long has ended (a killed
+/// process) and its requests are over.
+pub const FLIGHT_LEASE_SECONDS: i64 = 15 * 60;
+
+/// Two reset times closer than this belong to the same window (each answer's reset is counted
+/// from the moment it arrived, so they differ by latency and rounding).
+const RESET_SLACK_SECONDS: i64 = 2;
+
+/// The sender of this process when the ledger is not shared.
+const LOCAL: &str = "";
 
 /// Work classes, highest priority first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -85,6 +99,11 @@ pub struct RateLimitHeaders {
 }
 
 /// The quota ledger of one connection.
+///
+/// It may be shared by several processes (the mirror's database keeps it, see
+/// [`QuotaMeter::shared`](crate::QuotaMeter::shared)): requests in flight are then counted per
+/// sender, so a sender that dies with requests in flight stops holding budget back once its lease
+/// ([`FLIGHT_LEASE_SECONDS`]) runs out, while the others' stay counted.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuotaLedger {
     /// Requests per window; `None` while unknown and no default was declared (no quota).
@@ -93,10 +112,20 @@ pub struct QuotaLedger {
     remaining: Option<u64>,
     /// When the current window ends.
     reset_at: Option<Timestamp>,
-    /// Admitted requests whose answer has not come back yet.
-    in_flight: u64,
+    /// Admitted requests whose answer has not come back yet, by sender. (Ledgers saved before
+    /// senders had a single `in_flight` number, which restoring discarded anyway.)
+    #[serde(default)]
+    flights: BTreeMap<String, Flight>,
     /// Requests sent per lane in the current window.
     spent: [u64; 5],
+}
+
+/// One sender's requests in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Flight {
+    requests: u64,
+    /// When the sender last admitted or settled a request.
+    seen_at: Timestamp,
 }
 
 impl QuotaLedger {
@@ -106,15 +135,20 @@ impl QuotaLedger {
             limit: requests_per_day,
             remaining: requests_per_day,
             reset_at: None,
-            in_flight: 0,
+            flights: BTreeMap::new(),
             spent: [0; 5],
         }
     }
 
     /// A ledger saved by an earlier process: requests it had in flight are over by now.
     pub fn restored(mut saved: QuotaLedger) -> Self {
-        saved.in_flight = 0;
+        saved.flights.clear();
         saved
+    }
+
+    /// Requests admitted and not settled yet, by every sender.
+    pub fn in_flight(&self) -> u64 {
+        self.flights.values().map(|f| f.requests).sum()
     }
 
     pub fn limit(&self) -> Option<u64> {
@@ -148,47 +182,107 @@ impl QuotaLedger {
         }
     }
 
+    /// Forgets the flights of senders silent for longer than their lease.
+    fn expire_flights(&mut self, now: Timestamp) {
+        self.flights
+            .retain(|_, f| now.saturating_sub(f.seen_at) < FLIGHT_LEASE_SECONDS);
+    }
+
     /// How many requests `lane` may send now without eating into higher lanes' reserve.
     pub fn available(&mut self, lane: Lane, now: Timestamp) -> Option<u64> {
         self.roll_window(now);
+        self.expire_flights(now);
         let (limit, remaining) = (self.limit?, self.remaining?);
         let floor = (limit as f64 * lane.floor_fraction()).ceil() as u64;
         Some(
             remaining
-                .saturating_sub(self.in_flight)
+                .saturating_sub(self.in_flight())
                 .saturating_sub(floor),
         )
     }
 
     /// Reserves one request for `lane`, or says until when the lane must wait.
     pub fn try_admit(&mut self, lane: Lane, now: Timestamp) -> Result<(), QuotaPause> {
+        self.try_admit_for(LOCAL, lane, now)
+    }
+
+    /// [`try_admit`](Self::try_admit) for one of several senders sharing the ledger.
+    pub fn try_admit_for(
+        &mut self,
+        sender: &str,
+        lane: Lane,
+        now: Timestamp,
+    ) -> Result<(), QuotaPause> {
         match self.available(lane, now) {
             Some(0) => Err(QuotaPause {
                 lane,
                 until: self.reset_at,
             }),
             _ => {
-                self.in_flight += 1;
+                let flight = self.flights.entry(sender.to_string()).or_insert(Flight {
+                    requests: 0,
+                    seen_at: now,
+                });
+                flight.requests += 1;
+                flight.seen_at = flight.seen_at.max(now);
                 self.spent[lane.index()] += 1;
                 Ok(())
             }
         }
     }
 
+    /// Takes one of `sender`'s requests out of flight.
+    fn land(&mut self, sender: &str, now: Option<Timestamp>) {
+        if let Some(flight) = self.flights.get_mut(sender) {
+            flight.requests = flight.requests.saturating_sub(1);
+            if let Some(now) = now {
+                flight.seen_at = flight.seen_at.max(now);
+            }
+            if flight.requests == 0 {
+                self.flights.remove(sender);
+            }
+        }
+    }
+
     /// Settles an admitted request with what its answer said.
     pub fn record_response(&mut self, headers: RateLimitHeaders, now: Timestamp) {
-        self.in_flight = self.in_flight.saturating_sub(1);
+        self.record_response_for(LOCAL, headers, now)
+    }
+
+    /// [`record_response`](Self::record_response) for one of several senders.
+    pub fn record_response_for(&mut self, sender: &str, headers: RateLimitHeaders, now: Timestamp) {
+        self.land(sender, Some(now));
+        let limit_changed = headers.limit.is_some_and(|l| self.limit != Some(l));
         if let Some(limit) = headers.limit {
             self.limit = Some(limit);
         }
-        if let Some(reset) = headers.reset_seconds {
-            // The quota is counted per day, so its window ends within a day, whatever the
-            // header says (an absurd value must not park the connection or overflow).
-            self.reset_at = Some(now.saturating_add(reset.min(WINDOW_SECONDS) as i64));
+        // The quota is counted per day, so its window ends within a day, whatever the header
+        // says (an absurd value must not park the connection or overflow).
+        let reported_reset = headers
+            .reset_seconds
+            .map(|reset| now.saturating_add(reset.min(WINDOW_SECONDS) as i64));
+        // Answers can come back in another order than the ATS counted them (several requests in
+        // flight, several processes): within one window its count only goes down, so an older
+        // answer must not give back budget that a newer one already took. A reset clearly later
+        // than the known one (or the first, or a new limit) starts a new window, whose count is
+        // taken as it is.
+        let same_window = match (self.reset_at, reported_reset) {
+            _ if limit_changed => false,
+            (None, _) => false,
+            (Some(known), Some(reported)) => reported <= known + RESET_SLACK_SECONDS,
+            (Some(_), None) => true,
+        };
+        if reported_reset.is_some() {
+            self.reset_at = reported_reset;
         }
         match headers.remaining {
             // The ATS's count is the truth; requests still in flight are not in it yet.
-            Some(remaining) => self.remaining = Some(remaining),
+            Some(reported) => {
+                self.remaining = Some(match self.remaining {
+                    Some(known) if same_window => known.min(reported),
+                    _ => reported,
+                })
+            }
             None => {
                 if let Some(remaining) = self.remaining.as_mut() {
                     *remaining = remaining.saturating_sub(1);
@@ -199,7 +293,16 @@ impl QuotaLedger {
 
     /// Settles an admitted request that got no answer (connection failed before sending).
     pub fn record_no_response(&mut self) {
-        self.in_flight = self.in_flight.saturating_sub(1);
+        self.settle_unanswered(LOCAL, None)
+    }
+
+    /// [`record_no_response`](Self::record_no_response) for one of several senders.
+    pub fn record_no_response_for(&mut self, sender: &str, now: Timestamp) {
+        self.settle_unanswered(sender, Some(now))
+    }
+
+    fn settle_unanswered(&mut self, sender: &str, now: Option<Timestamp>) {
+        self.land(sender, now);
         // The ATS may still have counted it: assume it did, to stay on the safe side.
         if let Some(remaining) = self.remaining.as_mut() {
             *remaining = remaining.saturating_sub(1);
@@ -372,5 +475,55 @@ mod tests {
             ledger.eta_seconds(Lane::Backfill, 1800, 10.0, 0),
             Some(100 + 86_400 + 10)
         );
+    }
+
+    #[test]
+    fn senders_share_the_budget_and_a_silent_one_stops_holding_it() {
+        let mut ledger = QuotaLedger::new(Some(10));
+        ledger.try_admit_for("a", Lane::Interactive, 0).unwrap();
+        ledger.record_response_for("a", headers(10, 4, 3_600), 0);
+        // Two senders, two requests each in flight: the last four are taken.
+        for sender in ["a", "a", "b", "b"] {
+            ledger.try_admit_for(sender, Lane::Interactive, 1).unwrap();
+        }
+        assert_eq!(ledger.in_flight(), 4);
+        assert!(ledger.try_admit_for("c", Lane::Interactive, 1).is_err());
+        // `a` answers; `b` dies with its two in flight.
+        ledger.record_response_for("a", headers(10, 3, 3_599), 2);
+        ledger.record_no_response_for("a", 2);
+        assert_eq!(ledger.in_flight(), 2);
+        assert_eq!(ledger.available(Lane::Interactive, 3), Some(0));
+        // `b`'s requests are over once its lease ends (they were counted as spent by then).
+        let later = 1 + FLIGHT_LEASE_SECONDS;
+        assert_eq!(ledger.available(Lane::Interactive, later), Some(2));
+        assert_eq!(ledger.in_flight(), 0);
+    }
+
+    #[test]
+    fn an_older_answer_does_not_give_back_budget_within_a_window() {
+        let mut ledger = QuotaLedger::new(Some(10));
+        for _ in 0..2 {
+            ledger.try_admit(Lane::Interactive, 0).unwrap();
+        }
+        // The ATS counted the first (5 left), then the second (4 left); answers come back
+        // the other way round.
+        ledger.record_response(headers(10, 4, 100), 0);
+        ledger.record_response(headers(10, 5, 101), 1);
+        assert_eq!(ledger.remaining(), Some(4));
+        // The next window's first answer is taken as it is.
+        ledger.try_admit(Lane::Interactive, 100).unwrap();
+        ledger.record_response(headers(10, 9, 100), 100);
+        assert_eq!(ledger.remaining(), Some(9));
+        assert_eq!(ledger.reset_at(), Some(200));
+    }
+
+    #[test]
+    fn a_ledger_saved_with_a_single_in_flight_count_still_loads() {
+        let saved =
+            r#"{"limit":10,"remaining":7,"reset_at":null,"in_flight":3,"spent":[3,0,0,0,0]}"#;
+        let mut ledger = QuotaLedger::restored(serde_json::from_str(saved).unwrap());
+        assert_eq!(ledger.in_flight(), 0);
+        assert_eq!(ledger.available(Lane::Interactive, 0), Some(7));
+        assert_eq!(ledger.spent(Lane::Interactive), 3);
     }
 }

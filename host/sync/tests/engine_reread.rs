@@ -31,7 +31,11 @@ async fn named_records_are_written_or_soft_deleted_and_each_read_once() {
         .await
         .unwrap();
     assert!(matches!(end, RunEnd::Completed { .. }), "{end:?}");
-    let state_before = engine.store().stream_state("acme", "candidates").unwrap();
+    let state_before = engine
+        .store()
+        .stream_state("acme", "candidates")
+        .await
+        .unwrap();
 
     ats.touch(3, 1_800_000_000);
     ats.remove(5);
@@ -64,23 +68,29 @@ async fn named_records_are_written_or_soft_deleted_and_each_read_once() {
     );
 
     let store = engine.store();
-    let stored = |id: &str| store.record("acme", RecordKind::Candidate, id).unwrap();
+    let stored = async |id: &str| {
+        store
+            .record("acme", RecordKind::Candidate, id)
+            .await
+            .unwrap()
+    };
     assert_eq!(
-        stored("3").unwrap().record.updated_at(),
+        stored("3").await.unwrap().record.updated_at(),
         Some(1_800_000_000)
     );
-    assert!(stored("21").is_some());
-    let gone = stored("5").expect("kept, soft-deleted");
+    assert!(stored("21").await.is_some());
+    let gone = stored("5").await.expect("kept, soft-deleted");
     assert!(gone.deleted_at.is_some());
-    assert!(stored("99").is_none());
+    assert!(stored("99").await.is_none());
     assert!(
         !store
             .ids("acme", RecordKind::Candidate)
+            .await
             .unwrap()
             .contains(&"5".to_string())
     );
     assert_eq!(
-        store.stream_state("acme", "candidates").unwrap(),
+        store.stream_state("acme", "candidates").await.unwrap(),
         state_before,
         "a re-read is not a run: the stream's checkpoint and high-water mark stay"
     );
@@ -93,7 +103,7 @@ async fn named_records_are_written_or_soft_deleted_and_each_read_once() {
         .unwrap();
     assert_eq!(again.unchanged, people(&[3]));
     assert_eq!(again.upserted, people(&[5]));
-    assert!(stored("5").unwrap().deleted_at.is_none());
+    assert!(stored("5").await.unwrap().deleted_at.is_none());
 }
 
 #[tokio::test]
@@ -149,15 +159,20 @@ async fn a_failed_or_mismatched_read_is_reported_and_the_others_still_written() 
             .contains("answered with candidate `9`")
     );
     assert_eq!(outcome.retries, 0);
-    let stored = |id: &str| {
+    let stored = async |id: &str| {
         engine
             .store()
             .record("acme", RecordKind::Candidate, id)
+            .await
             .unwrap()
             .unwrap()
     };
-    assert_eq!(stored("2").record.updated_at(), Some(1_700_000_002), "kept");
-    match stored("9").record {
+    assert_eq!(
+        stored("2").await.record.updated_at(),
+        Some(1_700_000_002),
+        "kept"
+    );
+    match stored("9").await.record {
         AtsRecord::Candidate(c) => assert_eq!(c.first_name.as_deref(), Some("First9")),
         other => panic!("{other:?}"),
     }

@@ -58,7 +58,6 @@ async fn move_then_reject_an_application() {
     .await
     .expect("reject");
     println!("{rejected}");
-    f.env.host.save_ledger(&f.live);
     assert_eq!(
         f.snapshot(RecordType::Workflows, &w2)["status"]["id"],
         "C36951"

@@ -59,7 +59,7 @@ async fn unknown_customer_is_misconfigured() {
 async fn describe_declares_how_events_are_verified() {
     let env = start(config(1, 1, 1), &[]).await;
     assert_eq!(env.conn.info().event_verification, None);
-    let text = ats_host::cli::describe::render(env.conn.info());
+    let text = ats_app::describe_text::render(env.conn.info());
     assert!(text.contains("Push events: none accepted"), "{text}");
 
     let settings = [("event-auth".to_string(), "hmac".to_string())].into();
@@ -82,7 +82,7 @@ async fn describe_declares_how_events_are_verified() {
             .iter()
             .any(|s| s.key == "event-secret" && s.secret)
     );
-    let text = ats_host::cli::describe::render(&info);
+    let text = ats_app::describe_text::render(&info);
     assert!(
         text.contains("Push events: verified by HMAC-SHA256 (hex) over the signed headers"),
         "{text}"

@@ -2,8 +2,7 @@
 //! from the simulator through the real component (one GET each, no search, no token) and writes
 //! them to the mirror; a person deleted in iCIMS is soft-deleted at once.
 
-use ats_host::sync_runner::{SyncOptions, sync_connection};
-use ats_mirror::MirrorStore;
+use ats_app::sync_runner::{SyncOptions, sync_connection};
 use ats_model::{AtsRecord, RecordKind, RecordRef};
 use ats_sync::{Engine, EngineConfig, Lane, NoProgress};
 use e2e_tests::host_fixture;
@@ -42,12 +41,13 @@ async fn named_records_are_reread_into_the_mirror_with_one_get_each() {
         u64::from(jobs[1]),
     );
     let mirror = &env.host.mirror;
-    let stored = |kind, id: u64| mirror.record("acme", kind, &id.to_string()).unwrap();
-    let AtsRecord::Application(before) = stored(RecordKind::Application, moved).unwrap().record
+    let stored = async |kind, id: u64| mirror.record("acme", kind, &id.to_string()).await.unwrap();
+    let AtsRecord::Application(before) =
+        stored(RecordKind::Application, moved).await.unwrap().record
     else {
         panic!("not an application")
     };
-    let AtsRecord::Job(job_before) = stored(RecordKind::Job, job).unwrap().record else {
+    let AtsRecord::Job(job_before) = stored(RecordKind::Job, job).await.unwrap().record else {
         panic!("not a job")
     };
     // Someone neither the moved application nor the job refers to (the simulator drops
@@ -69,7 +69,10 @@ async fn named_records_are_reread_into_the_mirror_with_one_get_each() {
         .update_person(cid, renamed, &fields(json!({"firstname": "Pushed"})))
         .unwrap();
     state.delete_person(cid, purged).unwrap();
-    let history_before = mirror.status_history("acme", &moved.to_string()).unwrap();
+    let history_before = mirror
+        .status_history("acme", &moved.to_string())
+        .await
+        .unwrap();
     let from = history_before.last().and_then(|c| c.status_id.clone());
     let to = if from.as_deref() == Some("C36951") {
         "C12296"
@@ -120,21 +123,24 @@ async fn named_records_are_reread_into_the_mirror_with_one_get_each() {
     );
     assert_eq!(outcome.requests, 4, "the quota meter counted the same four");
 
-    let AtsRecord::Candidate(person) = stored(RecordKind::Candidate, renamed).unwrap().record
+    let AtsRecord::Candidate(person) = stored(RecordKind::Candidate, renamed).await.unwrap().record
     else {
         panic!("not a candidate")
     };
     assert_eq!(person.first_name.as_deref(), Some("Pushed"));
-    let purged_row = stored(RecordKind::Candidate, purged).expect("kept, soft-deleted");
+    let purged_row = stored(RecordKind::Candidate, purged)
+        .await
+        .expect("kept, soft-deleted");
     assert!(purged_row.deleted_at.is_some());
     assert!(
         !mirror
             .ids("acme", RecordKind::Candidate)
+            .await
             .unwrap()
             .contains(&purged.to_string())
     );
     let AtsRecord::Application(application) =
-        stored(RecordKind::Application, moved).unwrap().record
+        stored(RecordKind::Application, moved).await.unwrap().record
     else {
         panic!("not an application")
     };
@@ -143,7 +149,10 @@ async fn named_records_are_reread_into_the_mirror_with_one_get_each() {
         Some(to),
         "the moved application's new status"
     );
-    let history = mirror.status_history("acme", &moved.to_string()).unwrap();
+    let history = mirror
+        .status_history("acme", &moved.to_string())
+        .await
+        .unwrap();
     assert_eq!(history.len(), history_before.len() + 1, "{history:#?}");
     assert_eq!(history.last().unwrap().status_id.as_deref(), Some(to));
 }

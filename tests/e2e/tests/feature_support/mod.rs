@@ -71,16 +71,14 @@ impl FeatureEnv {
 
     /// Exports a profile given as JSON, as `ats export` does.
     pub async fn export(&self, json: &str) -> Result<ExportReport, FeatureError> {
-        let result = ats_features::export_json(
+        ats_features::export_json(
             self.mirror(),
             &self.live,
             CONN,
             json,
             &ExportOptions::at(unix_now()),
         )
-        .await;
-        self.env.host.save_ledger(&self.live);
-        result
+        .await
     }
 
     /// Requests that change the simulator's data (creates, patches, deletes, file uploads).

@@ -1,0 +1,143 @@
+//! Meters on one stored ledger (separately opened mirrors on one file, as separate processes
+//! have) spend one budget: together they never admit more than the quota, and what each sent is
+//! in the one ledger.
+
+use ats_mirror::LedgerStore;
+use ats_mirror_sqlite::SqliteMirror;
+use ats_model::QuotaSpec;
+use ats_sync::meter::{decode_ledger, import_ledger};
+use ats_sync::quota::QuotaLedger;
+use ats_sync::{Lane, QuotaMeter};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+fn spec(requests_per_day: u64) -> QuotaSpec {
+    QuotaSpec {
+        requests_per_day: Some(requests_per_day),
+        limit_header: Some("x-ratelimit-limit".into()),
+        remaining_header: Some("x-ratelimit-remaining".into()),
+        reset_header: Some("x-ratelimit-reset".into()),
+    }
+}
+
+fn stores(dir: &tempfile::TempDir, count: usize) -> Vec<Arc<SqliteMirror>> {
+    (0..count)
+        .map(|_| Arc::new(SqliteMirror::open(dir.path().join("mirror.sqlite")).unwrap()))
+        .collect()
+}
+
+#[test]
+fn meters_in_several_processes_never_admit_more_than_the_quota() {
+    const QUOTA: u64 = 120;
+    let dir = tempfile::tempdir().unwrap();
+    let meters: Vec<Arc<QuotaMeter>> = stores(&dir, 3)
+        .into_iter()
+        .map(|store| Arc::new(QuotaMeter::shared(Some(&spec(QUOTA)), store, "acme")))
+        .collect();
+    let admitted = Arc::new(AtomicU64::new(0));
+    let threads: Vec<_> = meters
+        .iter()
+        .flat_map(|m| [m.clone(), m.clone()])
+        .map(|meter| {
+            let admitted = admitted.clone();
+            std::thread::spawn(move || {
+                // Admit and settle (answers without rate-limit headers) until refused.
+                while meter.admit().is_ok() {
+                    admitted.fetch_add(1, Ordering::Relaxed);
+                    meter.observe(std::iter::empty());
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(admitted.load(Ordering::Relaxed), QUOTA);
+    let sent: u64 = meters.iter().map(|m| m.counts().0).sum();
+    assert_eq!(sent, QUOTA);
+    let mut ledger = meters[0].snapshot();
+    assert_eq!(ledger.spent(Lane::Interactive), QUOTA);
+    assert_eq!(ledger.in_flight(), 0);
+    assert_eq!(
+        ledger.available(Lane::Interactive, ats_sync::meter::now()),
+        Some(0)
+    );
+    // Every meter reads the same ledger.
+    assert!(
+        meters
+            .iter()
+            .all(|m| m.available(Lane::Interactive) == Some(0))
+    );
+}
+
+#[test]
+fn a_meter_takes_the_ats_headers_into_the_shared_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let [a, b] = <[_; 2]>::try_from(stores(&dir, 2)).ok().unwrap();
+    let first = QuotaMeter::shared(Some(&spec(10_000)), a.clone(), "acme");
+    let second = QuotaMeter::shared(Some(&spec(10_000)), b, "acme");
+    first.admit().unwrap();
+    second.admit().unwrap();
+    first.observe([
+        ("X-RateLimit-Limit", "20000"),
+        ("x-ratelimit-remaining", "19902"),
+        ("x-ratelimit-reset", "9299"),
+    ]);
+    // The other process sees the ATS's count, less its own request still in flight.
+    assert_eq!(second.available(Lane::Interactive), Some(19_901));
+    let stored = decode_ledger(&a.ledger("acme").unwrap().unwrap()).unwrap();
+    assert_eq!(stored.limit(), Some(20_000));
+    assert_eq!(stored.in_flight(), 1);
+    second.observe_failure();
+    assert_eq!(first.snapshot().in_flight(), 0);
+}
+
+#[test]
+fn a_saved_ledger_is_imported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = stores(&dir, 1).remove(0);
+    let mut saved = QuotaLedger::new(Some(100));
+    saved.try_admit(Lane::Backfill, 0).unwrap();
+    assert!(import_ledger(store.as_ref(), "acme", saved.clone()).unwrap());
+    let meter = QuotaMeter::shared(Some(&spec(100)), store.clone(), "acme");
+    assert_eq!(meter.snapshot().spent(Lane::Backfill), 1);
+    assert_eq!(meter.snapshot().in_flight(), 0, "the saved request is over");
+    meter.admit().unwrap();
+    assert!(!import_ledger(store.as_ref(), "acme", saved).unwrap());
+    assert_eq!(meter.snapshot().spent(Lane::Interactive), 1);
+}
+
+/// What admitting and settling one request costs on the shared ledger (two IMMEDIATE
+/// transactions, each a read, a JSON decode and encode, and a write). Run with
+/// `cargo test --workspace --test shared_meter -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn admission_cost() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = stores(&dir, 1).remove(0);
+    let shared = QuotaMeter::shared(Some(&spec(u64::MAX / 2)), store, "acme");
+    let local = QuotaMeter::new(Some(&spec(u64::MAX / 2)));
+    let headers = [
+        ("x-ratelimit-limit", "100000000"),
+        ("x-ratelimit-remaining", "99999999"),
+        ("x-ratelimit-reset", "9299"),
+    ];
+    for (name, meter) in [("shared (SQLite)", &shared), ("in memory", &local)] {
+        let rounds = 10_000;
+        let mut admit = std::time::Duration::ZERO;
+        let mut settle = std::time::Duration::ZERO;
+        for _ in 0..rounds {
+            let t = std::time::Instant::now();
+            meter.admit().unwrap();
+            admit += t.elapsed();
+            let t = std::time::Instant::now();
+            meter.observe(headers);
+            settle += t.elapsed();
+        }
+        println!(
+            "{name}: admit {:?}, settle {:?} per request",
+            admit / rounds,
+            settle / rounds
+        );
+    }
+}
