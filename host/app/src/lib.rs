@@ -5,13 +5,15 @@
 //!   live connections.
 //! - [`connect`], [`connection_file`] and [`grant_review`]: loading a plugin, what the operator
 //!   grants it, and the connection file.
-//! - [`sync_runner`] and [`scheduler`]: syncing connections into the mirror, now or when due.
+//! - [`sync_runner`], [`scheduler`] and [`due`]: syncing connections into the mirror, now or when
+//!   due.
 //! - [`status_view`]: where each connection and stream stands, as data (the CLI renders it).
 //! - [`feature_writer`]: the features' ATS writes through a live connection.
 
 pub mod connect;
 pub mod connection_file;
 pub mod describe_text;
+pub mod due;
 pub mod feature_writer;
 pub mod grant_review;
 pub mod host;

@@ -7,9 +7,9 @@
 //! its own turn ends, never waiting for the others, so one slow or stuck connection (a hanging
 //! ATS, a plugin that takes its time) does not hold up the rest.
 
+use crate::due::{interval_of, next_run_at};
 use crate::host::{Host, HostError};
 use crate::live_connection::LiveConnection;
-use crate::status_view::{interval_of, next_run_at};
 use crate::sync_runner::{StreamReport, SyncOptions, reconcile_stream, sync_connection};
 use ats_model::Timestamp;
 use ats_sync::meter::now;

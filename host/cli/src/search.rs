@@ -3,7 +3,8 @@
 
 use crate::Cli;
 use crate::feature_output::{finish, host_for, invalid};
-use ats_features::{FeatureError, rediscovery, unix_now};
+use ats_features::rediscovery::SearchFilters;
+use ats_features::{FeatureError, unix_now};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -23,8 +24,8 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     pub job: Vec<String>,
     /// Was (`yes`) or was not (`no`) rejected.
-    #[arg(long, value_name = "yes|no")]
-    pub rejected: Option<String>,
+    #[arg(long, value_name = "yes|no", value_parser = yes_or_no)]
+    pub rejected: Option<bool>,
     /// In this folder (repeatable).
     #[arg(long, value_name = "ID")]
     pub folder: Vec<String>,
@@ -46,72 +47,62 @@ pub struct Args {
     pub updated_before: Option<String>,
     /// Page number, from 1.
     #[arg(long, value_name = "N")]
-    pub page: Option<String>,
+    pub page: Option<usize>,
     /// Results per page (at most 500).
     #[arg(long, value_name = "N")]
-    pub per_page: Option<String>,
+    pub per_page: Option<usize>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
 }
 
 impl Args {
-    /// The filters in the words `rediscovery::parse_args` reads.
-    fn words(&self) -> Vec<String> {
-        let mut words = self.query.clone();
-        let mut flag = |name: &str, value: &str| {
-            words.push(format!("--{name}"));
-            words.push(value.to_string());
-        };
-        for (name, values) in [
-            ("status", &self.status),
-            ("stage", &self.stage),
-            ("job", &self.job),
-            ("folder", &self.folder),
-        ] {
-            values.iter().for_each(|v| flag(name, v));
+    /// The request these flags make: the same one the service reads from JSON.
+    fn filters(&self) -> SearchFilters {
+        SearchFilters {
+            text: (!self.query.is_empty()).then(|| self.query.join(" ")),
+            status: self.status.clone(),
+            status_name: None,
+            stage: self.stage.clone(),
+            job: self.job.clone(),
+            rejected: self.rejected,
+            folder: self.folder.clone(),
+            source: self.source.clone(),
+            applied_after: self.applied_after.clone(),
+            applied_before: self.applied_before.clone(),
+            updated_after: self.updated_after.clone(),
+            updated_before: self.updated_before.clone(),
+            page: self.page,
+            per_page: self.per_page,
         }
-        for (name, value) in [
-            ("rejected", &self.rejected),
-            ("source", &self.source),
-            ("applied-from", &self.applied_after),
-            ("applied-to", &self.applied_before),
-            ("updated-from", &self.updated_after),
-            ("updated-to", &self.updated_before),
-            ("page", &self.page),
-            ("per-page", &self.per_page),
-        ] {
-            if let Some(v) = value {
-                flag(name, v);
-            }
-        }
-        words
+    }
+}
+
+fn yes_or_no(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "yes" | "true" => Ok(true),
+        "no" | "false" => Ok(false),
+        _ => Err(format!("`{text}`: use yes or no")),
     }
 }
 
 pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
-    let request = match rediscovery::parse_args(&args.words(), unix_now()) {
+    let request = match args.filters().resolve(unix_now()) {
         Ok(r) => r,
-        Err(e) => return Ok(invalid(flag_names(e).into())),
+        Err(e) => return Ok(invalid(as_flag(e).into())),
     };
     let host = host_for(cli, &args.connection).await?;
     let result = ats_features::rediscover(host.mirror.as_ref(), &args.connection, &request).await;
     finish(result, args.json)
 }
 
-/// An input error named with this command's flags (`--applied-after`, not `applied-from`).
-fn flag_names(error: FeatureError) -> FeatureError {
+/// An input error named as this command's flag: a field `applied_after` is `--applied-after`.
+fn as_flag(error: FeatureError) -> FeatureError {
     match error {
-        FeatureError::InvalidInput { field, message } => {
-            let field = match field.as_str() {
-                "applied-from" => "--applied-after".to_string(),
-                "applied-to" => "--applied-before".to_string(),
-                "updated-from" => "--updated-after".to_string(),
-                "updated-to" => "--updated-before".to_string(),
-                other => format!("--{other}"),
-            };
-            FeatureError::InvalidInput { field, message }
-        }
+        FeatureError::InvalidInput { field, message } => FeatureError::InvalidInput {
+            field: format!("--{}", field.replace('_', "-")),
+            message,
+        },
         other => other,
     }
 }

@@ -18,7 +18,7 @@ const QUOTA: u64 = 400;
 const EXPORTS: usize = 4;
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn component() -> PathBuf {

@@ -15,7 +15,7 @@ const PASSWORD: &str = "cli-hostile-password-0123";
 const BASIC_BASE64: &str = "YW5uOmNsaS1ob3N0aWxlLXBhc3N3b3JkLTAxMjM=";
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn component(name: &str) -> PathBuf {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 fn component() -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/wasm32-wasip2/release/icims_connector.wasm");
+        .join("../../target/wasm32-wasip2/release/icims_connector.wasm");
     assert!(
         path.is_file(),
         "{} is missing: run `cargo xtask build-plugins` first",

@@ -1,15 +1,51 @@
-//! Rediscovery: a thin layer over the mirror's search. Parses CLI-style filters
-//! (`--status`, `--stage`, `--job`, `--rejected`, `--folder`, `--source`, `--applied-from/-to`,
-//! `--updated-from/-to` as `YYYY-MM-DD`, `--page`, `--per-page`; other words are search text)
-//! and returns one result per person (duplicate clusters grouped by the mirror).
+//! Rediscovery: a thin layer over the mirror's search. A [`SearchFilters`] is the request as
+//! the platform sends it (JSON) and as `ats search` builds it from its flags: the same typed
+//! fields, validated once by [`SearchFilters::resolve`]. Results are one per person (duplicate
+//! clusters grouped by the mirror).
 
 use crate::status::parse_stage;
 use crate::{FeatureError, Mirror, table};
 use ats_mirror::SearchQuery;
 use ats_model::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// A parsed search request.
+/// Results per page when the request does not say.
+pub const DEFAULT_PER_PAGE: usize = 20;
+/// The most results one page may hold.
+pub const MAX_PER_PAGE: usize = 500;
+
+/// A search request: free text plus filters, every field optional. Dates are `YYYY-MM-DD`
+/// (UTC days, both ends inclusive). Errors name the field as written here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchFilters {
+    /// Words to find in names, emails, title, company, skills, resume text and location.
+    pub text: Option<String>,
+    /// Has an application in one of these status ids.
+    pub status: Vec<String>,
+    /// Has an application in the status of this name (any case).
+    pub status_name: Option<String>,
+    /// Has an application at one of these stages (`new`, `screening`, …).
+    pub stage: Vec<String>,
+    /// Applied to one of these jobs.
+    pub job: Vec<String>,
+    /// Was (`true`) or was not (`false`) rejected.
+    pub rejected: Option<bool>,
+    /// In one of these folders.
+    pub folder: Vec<String>,
+    /// The ATS's source or its detail, any case.
+    pub source: Option<String>,
+    pub applied_after: Option<String>,
+    pub applied_before: Option<String>,
+    pub updated_after: Option<String>,
+    pub updated_before: Option<String>,
+    /// From 1.
+    pub page: Option<usize>,
+    /// At most [`MAX_PER_PAGE`] (larger asks are cut to it).
+    pub per_page: Option<usize>,
+}
+
+/// A validated search request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RediscoveryRequest {
     pub query: SearchQuery,
@@ -18,69 +54,85 @@ pub struct RediscoveryRequest {
     pub per_page: usize,
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// `YYYY-MM-DD` as the UTC midnight starting that day.
-pub fn parse_date(flag: &str, text: &str) -> Result<Timestamp, FeatureError> {
-    let bad = || {
+pub fn parse_date(field: &str, text: &str) -> Result<Timestamp, FeatureError> {
+    let day = time::Date::parse(
+        text.trim(),
+        time::macros::format_description!("[year repr:full]-[month]-[day]"),
+    )
+    .map_err(|_| {
         FeatureError::invalid(
-            flag,
+            field,
             format!("`{text}` is not a date; write it as YYYY-MM-DD, e.g. 2024-03-31"),
         )
-    };
-    let parts: Vec<&str> = text.trim().split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return Err(bad());
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(bad());
-    }
-    let (y, m, d): (i64, i64, i64) = (
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
-    );
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in_month = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&m) || d < 1 || d > days_in_month[(m - 1) as usize] {
-        return Err(bad());
-    }
-    Ok(days_from_civil(y, m, d) * 86_400)
+    })?;
+    Ok(day.midnight().assume_utc().unix_timestamp())
 }
 
-/// Parses CLI-style arguments. `--flag value` and `--flag=value` both work; `--*-to` dates are
-/// inclusive (to the end of that day).
+impl SearchFilters {
+    /// Checks every field and builds the mirror's query; `now` is the reference time of the
+    /// recency score.
+    pub fn resolve(&self, now: Timestamp) -> Result<RediscoveryRequest, FeatureError> {
+        let stages = self
+            .stage
+            .iter()
+            .map(|s| {
+                parse_stage(s).ok_or_else(|| {
+                    FeatureError::invalid(
+                        "stage",
+                        format!("`{s}` is not a stage; use {}", ats_model::Stage::names()),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let day = |field: &str, text: &Option<String>| {
+            text.as_deref().map(|t| parse_date(field, t)).transpose()
+        };
+        // The `…_before` days are inclusive: to the end of that day.
+        let end_of = |field: &str, text: &Option<String>| {
+            Ok::<_, FeatureError>(day(field, text)?.map(|t| t + 86_399))
+        };
+        let positive = |field: &str, n: Option<usize>, default: usize| match n {
+            Some(0) => Err(FeatureError::invalid(field, "`0` is not a positive number")),
+            Some(n) => Ok(n),
+            None => Ok(default),
+        };
+        let text = self
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        Ok(RediscoveryRequest {
+            query: SearchQuery {
+                text: text.map(str::to_string),
+                status_ids: self.status.clone(),
+                stages,
+                status_name: self.status_name.clone(),
+                job_ids: self.job.clone(),
+                rejected: self.rejected,
+                folder_ids: self.folder.clone(),
+                source: self.source.clone(),
+                applied_from: day("applied_after", &self.applied_after)?,
+                applied_to: end_of("applied_before", &self.applied_before)?,
+                updated_from: day("updated_after", &self.updated_after)?,
+                updated_to: end_of("updated_before", &self.updated_before)?,
+                now,
+                ..SearchQuery::default()
+            },
+            page: positive("page", self.page, 1)?,
+            per_page: positive("per_page", self.per_page, DEFAULT_PER_PAGE)?.min(MAX_PER_PAGE),
+        })
+    }
+}
+
+/// Parses CLI-style words (tests and scripts): `--flag value` or `--flag=value` for each
+/// field of [`SearchFilters`] (`--applied-from`/`--applied-to`/`--updated-from`/`--updated-to`
+/// for the dates, `--rejected yes|no`); other words are search text.
 pub fn parse_args<S: AsRef<str>>(
     args: &[S],
     now: Timestamp,
 ) -> Result<RediscoveryRequest, FeatureError> {
-    let mut q = SearchQuery {
-        now,
-        ..SearchQuery::default()
-    };
-    let (mut page, mut per_page) = (1usize, 20usize);
+    let mut f = SearchFilters::default();
     let mut words = Vec::new();
     let mut it = args.iter().map(AsRef::as_ref);
     while let Some(arg) = it.next() {
@@ -104,32 +156,31 @@ pub fn parse_args<S: AsRef<str>>(
                 FeatureError::invalid(flag, format!("`{v}` is not a positive number"))
             })
         };
-        let end_of = |v: &str| parse_date(flag, v).map(|t| t + 86_399);
         match flag {
-            "status" => q.status_ids.push(value),
-            "status-name" => q.status_name = Some(value),
-            "stage" => q.stages.push(parse_stage(&value).ok_or_else(|| {
-                FeatureError::invalid(
-                    "stage",
-                    format!("`{value}` is not a stage; use new, screening, interview, offer, hired, rejected, withdrawn or other"),
-                )
-            })?),
-            "job" => q.job_ids.push(value),
+            "status" => f.status.push(value),
+            "status-name" => f.status_name = Some(value),
+            "stage" => f.stage.push(value),
+            "job" => f.job.push(value),
             "rejected" => {
-                q.rejected = Some(match value.to_ascii_lowercase().as_str() {
+                f.rejected = Some(match value.to_ascii_lowercase().as_str() {
                     "yes" | "true" => true,
                     "no" | "false" => false,
-                    _ => return Err(FeatureError::invalid("rejected", format!("`{value}`: use yes or no"))),
+                    _ => {
+                        return Err(FeatureError::invalid(
+                            "rejected",
+                            format!("`{value}`: use yes or no"),
+                        ));
+                    }
                 })
             }
-            "folder" => q.folder_ids.push(value),
-            "source" => q.source = Some(value),
-            "applied-from" => q.applied_from = Some(parse_date(flag, &value)?),
-            "applied-to" => q.applied_to = Some(end_of(&value)?),
-            "updated-from" => q.updated_from = Some(parse_date(flag, &value)?),
-            "updated-to" => q.updated_to = Some(end_of(&value)?),
-            "page" => page = number(&value)?,
-            "per-page" => per_page = number(&value)?.min(500),
+            "folder" => f.folder.push(value),
+            "source" => f.source = Some(value),
+            "applied-from" => f.applied_after = Some(value),
+            "applied-to" => f.applied_before = Some(value),
+            "updated-from" => f.updated_after = Some(value),
+            "updated-to" => f.updated_before = Some(value),
+            "page" => f.page = Some(number(&value)?),
+            "per-page" => f.per_page = Some(number(&value)?),
             other => {
                 return Err(FeatureError::invalid(
                     other,
@@ -138,12 +189,8 @@ pub fn parse_args<S: AsRef<str>>(
             }
         }
     }
-    q.text = (!words.is_empty()).then(|| words.join(" "));
-    Ok(RediscoveryRequest {
-        query: q,
-        page,
-        per_page,
-    })
+    f.text = (!words.is_empty()).then(|| words.join(" "));
+    f.resolve(now)
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -42,7 +42,9 @@ pub trait AtsWriter: Send + Sync {
         input: CandidateInput,
     ) -> impl Future<Output = Result<WriteResult, ConnectorError>> + Send;
 
-    /// Writes the fields that are `Some`; lists replace the ATS's list.
+    /// Writes the fields that are `Some`; a list is the whole list wanted (the ATS's entries,
+    /// then additions, main first): the connector adds what the ATS lacks and erases nothing
+    /// (see `candidate-input` in `wit/types.wit`).
     fn update_candidate(
         &self,
         id: &str,

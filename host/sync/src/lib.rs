@@ -8,7 +8,7 @@
 //! - [`quota`] and [`meter`]: the per-connection request budget, spent by priority lane.
 //! - [`status`]: the words a recruiter's tool shows.
 //!
-//! Which stream runs when is the host's scheduler (`host/src/scheduler.rs`).
+//! Which stream runs when is the host's scheduler (`ats_app::scheduler`, with `ats_app::due`).
 
 pub mod backoff;
 pub mod engine;

@@ -1,9 +1,9 @@
 //! Finding the existing person before a write: the mirror by email, then the ATS by email, then
 //! the rest of the ladder on the mirror (URL, phone: act on them; similar names: suggest only).
 
-use super::profile::Profile;
 use super::report::SuggestedDuplicate;
 use crate::dedupe::{Certainty, MatchRule, PersonKeys, Verdict, compare};
+use crate::profile::Profile;
 use crate::{AtsWriter, FeatureError, Mirror, mirror_io};
 use ats_mirror::DedupeKeyKind;
 use ats_model::{AtsRecord, Candidate, ConnectorError, MatchQuery, RecordKind, Timestamp};

@@ -8,14 +8,13 @@
 
 mod matching;
 mod pipeline;
-mod profile;
 mod report;
 pub mod resume;
 
-pub use profile::{Location, PlatformCandidate, Profile, ResumeInput, parse_json};
+pub use crate::profile::{Location, PlatformCandidate, Profile, ResumeInput, parse_json};
 pub use report::*;
 
-use crate::refresh::NamePolicy;
+use crate::profile::NamePolicy;
 use crate::{AtsWriter, FeatureError, Mirror, mirror_io, status};
 use ats_model::{AtsRecord, ConnectorError, JobState, Timestamp};
 use pipeline::Plan;

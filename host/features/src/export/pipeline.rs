@@ -4,10 +4,10 @@
 
 use super::ExportOptions;
 use super::matching::{find_existing, suggestion};
-use super::profile::Profile;
 use super::report::*;
 use crate::dedupe::store_links;
-use crate::refresh::{NamePolicy, diff};
+use crate::profile::Profile;
+use crate::profile::{NamePolicy, diff};
 use crate::{AtsWriter, FeatureError, Mirror, mirror_io, status};
 use ats_mirror::{IdempotencyRecord, LinkStatus};
 use ats_model::{ApplicationInput, AttachmentUpload, ConnectorError, StatusTarget};

@@ -1,7 +1,7 @@
 //! What an export (or reply) did, for `--json` and for people.
 
 use crate::dedupe::MatchRule;
-use crate::refresh::FieldChange;
+use crate::profile::FieldChange;
 use crate::table;
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,8 @@
 //! Resume checks: a document by content type *and* by its first bytes, within a size limit,
 //! loaded before anything is written to the ATS.
 
-use super::profile::ResumeInput;
 use crate::FeatureError;
+use crate::profile::ResumeInput;
 use ats_model::{AttachmentKind, AttachmentUpload};
 use base64::Engine;
 

@@ -4,11 +4,9 @@
 //! neither missed nor reverted); nothing the ATS holds is erased. `dry_run` shows the diff; applying sends
 //! exactly that diff with `update_candidate` and updates the mirror.
 
-mod diff;
+pub use crate::profile::{CandidateDiff, FieldChange, NamePolicy, diff};
 
-pub use diff::{CandidateDiff, FieldChange, NamePolicy, diff};
-
-use crate::export::{PlatformCandidate, Profile};
+use crate::profile::{PlatformCandidate, Profile};
 use crate::{AtsWriter, FeatureError, Mirror, mirror_io, table};
 use ats_model::Timestamp;
 use serde::Serialize;

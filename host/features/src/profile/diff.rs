@@ -2,7 +2,7 @@
 //! on the platform side and differ count; lists are sent as the union, so nothing the ATS holds
 //! is ever erased.
 
-use crate::export::Profile;
+use super::Profile;
 use crate::normalize;
 use ats_model::{Candidate, CandidateInput, Phone};
 use serde::{Deserialize, Serialize};
