@@ -4,7 +4,7 @@
 use crate::live_connection::LiveConnection;
 use crate::quota_observer::MeteredRequests;
 use ats_mirror::{ConnectionRow, LedgerStore, Mirror, MirrorStore};
-use ats_runtime::{ConnectionSpec, HostGrant, Runtime, RuntimeConfig, SqliteStorage};
+use ats_runtime::{ConnectionSpec, HostGrant, PluginStorage, Runtime, RuntimeConfig, StorageError};
 use ats_sync::QuotaMeter;
 use ats_sync::quota::QuotaLedger;
 use std::path::{Path, PathBuf};
@@ -92,7 +92,7 @@ pub struct Host {
     pub runtime: Runtime,
     /// The mirror, whichever backend the store URL chose.
     pub mirror: Arc<dyn Mirror>,
-    pub storage: Arc<SqliteStorage>,
+    pub storage: Arc<dyn PluginStorage>,
     paths: HostPaths,
 }
 
@@ -113,10 +113,8 @@ impl Host {
             .unwrap_or_else(|| StoreUrl::Sqlite(paths.data_dir.join("mirror.sqlite")))
             .open()?;
         import_json_ledgers(mirror.as_ref(), &paths.data_dir.join("quota"));
-        let storage = Arc::new(
-            SqliteStorage::open(paths.data_dir.join("plugin-storage.sqlite"))
-                .map_err(|e| dir_error(&paths.data_dir, &e))?,
-        );
+        let storage =
+            plugin_storage(&paths.data_dir).map_err(|e| dir_error(&paths.data_dir, &e))?;
         let config = runtime_config.unwrap_or_else(|| RuntimeConfig::new(&paths.cache_dir));
         let runtime = Runtime::new(config)?;
         Ok(Host {
@@ -275,6 +273,13 @@ fn import_json_ledgers(store: &dyn LedgerStore, dir: &Path) {
             Err(e) => tracing::warn!(connection, "could not import the quota ledger: {e}"),
         }
     }
+}
+
+/// The durable plugin storage of a data folder (a file beside the default mirror).
+pub fn plugin_storage(data_dir: &Path) -> Result<Arc<dyn PluginStorage>, StorageError> {
+    Ok(Arc::new(ats_mirror_sqlite::SqliteStorage::open(
+        data_dir.join("plugin-storage.sqlite"),
+    )?))
 }
 
 /// The first 12 hex digits of a content hash, enough to tell two plugins apart.

@@ -6,7 +6,7 @@ use crate::Cli;
 use anyhow::Context;
 use ats_app::connection_file::ConnectionFile;
 use ats_model::{ConnectionReport, PermissionState};
-use ats_runtime::{NoObserver, SqliteStorage};
+use ats_runtime::NoObserver;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -31,11 +31,10 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let runtime = ats_runtime::Runtime::new(cli.runtime_config())?;
     let plugin = ats_app::connect::load_plugin(&runtime, &file.plugin).await?;
     let spec = ats_app::connect::spec_for(&file, &plugin, &runtime, args.grant_declared).await?;
-    let storage_path = cli.data_dir.join("plugin-storage.sqlite");
-    let storage = SqliteStorage::open(&storage_path)
-        .with_context(|| format!("opening plugin storage {}", storage_path.display()))?;
+    let storage = ats_app::host::plugin_storage(&cli.data_dir)
+        .with_context(|| format!("opening plugin storage in {}", cli.data_dir.display()))?;
     let connection = runtime
-        .connect(&plugin, spec, Arc::new(storage), Arc::new(NoObserver))
+        .connect(&plugin, spec, storage, Arc::new(NoObserver))
         .await?;
     let report = connection.check_connection().await?;
     if args.json {

@@ -14,6 +14,7 @@ mod features;
 mod fts;
 pub mod ledger;
 mod migrations;
+mod plugin_storage;
 pub(crate) mod queries;
 mod reconcile;
 mod records;
@@ -22,6 +23,7 @@ mod sync_state;
 
 pub use error::Error;
 pub use migrations::SCHEMA_VERSION;
+pub use plugin_storage::SqliteStorage;
 pub use queries::{BROAD_MATCHES, BROAD_WINDOW, SearchPlan, SearchSql, choose_plan, search_sql};
 
 use ats_mirror::MirrorError;

@@ -19,6 +19,7 @@ pub mod derived;
 mod error;
 pub mod ledger;
 pub mod normalize;
+pub mod plugin_storage;
 pub mod queries;
 pub mod store;
 #[cfg(feature = "testsuite")]

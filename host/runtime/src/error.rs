@@ -150,19 +150,6 @@ fn grouped(n: usize) -> String {
     out
 }
 
-/// The plugin storage backend failed.
-#[derive(Debug, thiserror::Error)]
-pub enum StorageError {
-    #[error("storage backend: {0}")]
-    Backend(String),
-}
-
-impl From<rusqlite::Error> for StorageError {
-    fn from(e: rusqlite::Error) -> StorageError {
-        StorageError::Backend(e.to_string())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,7 +37,7 @@ impl HasData for KeyValue {
     type Data<'a> = KeyValueView<'a>;
 }
 
-fn backend(e: crate::error::StorageError) -> Error {
+fn backend(e: crate::storage::StorageError) -> Error {
     Error::Other(e.to_string())
 }
 

@@ -43,7 +43,7 @@ pub use ats_model::{
 };
 pub use connection::{Connection, ConnectionSpec};
 pub use engine::{Runtime, RuntimeConfig};
-pub use error::{Amount, CallError, RuntimeError, StorageError};
+pub use error::{Amount, CallError, RuntimeError};
 pub use limits::{PluginLimits, cut_text};
 pub use outbound_http::grant::HostGrant;
 pub use outbound_http::{
@@ -51,4 +51,4 @@ pub use outbound_http::{
 };
 pub use plugin::{IdleInstance, Plugin};
 pub use secrets::Secret;
-pub use storage::{MemoryStorage, PluginStorage, SqliteStorage};
+pub use storage::{MemoryStorage, PluginStorage, StorageError};

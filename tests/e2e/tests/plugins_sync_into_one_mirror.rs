@@ -84,7 +84,6 @@ async fn icims_and_template_sync_side_by_side_into_one_mirror() {
     assert!(t.by_host.keys().all(|h| *h == ats.host()), "{t:?}");
     assert!(!i.by_host.contains_key(&ats.host()), "{i:?}");
     // The iCIMS connector cached status names in its own storage scope; the template's is empty.
-    use ats_runtime::PluginStorage;
     assert!(!env.host.storage.list_keys("icims-acme").unwrap().is_empty());
     assert!(
         env.host

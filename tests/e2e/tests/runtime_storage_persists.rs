@@ -1,7 +1,8 @@
 //! Plugin storage persists across calls and across runtimes over the same SQLite file, and
 //! each connection has its own keys.
 
-use ats_runtime::{NoObserver, PluginStorage, SqliteStorage};
+use ats_mirror_sqlite::SqliteStorage;
+use ats_runtime::{NoObserver, PluginStorage};
 use e2e_tests::runtime_fixtures::*;
 use std::sync::Arc;
 
