@@ -6,8 +6,8 @@
 use crate::live_connection::LiveConnection;
 use ats_features::AtsWriter;
 use ats_model::{
-    Application, ApplicationInput, AtsRecord, AttachmentUpload, Candidate, CandidateInput,
-    ConnectorError, Job, MatchQuery, RecordKind, RejectResult, StatusTarget, WriteResult,
+    Application, ApplicationInput, AttachmentUpload, Candidate, CandidateInput, ConnectorError,
+    Job, MatchQuery, RejectResult, StatusTarget, TypedRecord, WriteResult,
 };
 use ats_runtime::CallError;
 use ats_sync::Lane;
@@ -34,18 +34,17 @@ async fn interactive<T>(
 }
 
 impl LiveConnection {
-    /// Reads one record and checks it is of the kind asked for.
-    async fn get_record(&self, kind: RecordKind, id: &str) -> Result<AtsRecord, ConnectorError> {
-        let record = interactive(self.connection.get(kind, id)).await?;
-        if record.kind() != kind {
-            return Err(ConnectorError::Internal {
-                message: format!(
-                    "asked for {kind} `{id}`, the connector answered with a {}",
-                    record.kind()
-                ),
-            });
-        }
-        Ok(record)
+    /// Reads one record of the asked type. (The runtime already refuses an answer of another
+    /// kind or id; this keeps the type system honest without a panic.)
+    async fn get_typed<T: TypedRecord>(&self, id: &str) -> Result<T, ConnectorError> {
+        let record = interactive(self.connection.get(T::KIND, id)).await?;
+        let found = record.kind();
+        T::from_record(record).ok_or_else(|| ConnectorError::Internal {
+            message: format!(
+                "asked for {} `{id}`, the connector answered with a {found}",
+                T::KIND
+            ),
+        })
     }
 }
 
@@ -55,24 +54,15 @@ impl AtsWriter for LiveConnection {
     }
 
     async fn get_candidate(&self, id: &str) -> Result<Candidate, ConnectorError> {
-        match self.get_record(RecordKind::Candidate, id).await? {
-            AtsRecord::Candidate(c) => Ok(c),
-            _ => unreachable!("kind checked by get_record"),
-        }
+        self.get_typed(id).await
     }
 
     async fn get_application(&self, id: &str) -> Result<Application, ConnectorError> {
-        match self.get_record(RecordKind::Application, id).await? {
-            AtsRecord::Application(a) => Ok(a),
-            _ => unreachable!("kind checked by get_record"),
-        }
+        self.get_typed(id).await
     }
 
     async fn get_job(&self, id: &str) -> Result<Job, ConnectorError> {
-        match self.get_record(RecordKind::Job, id).await? {
-            AtsRecord::Job(j) => Ok(j),
-            _ => unreachable!("kind checked by get_record"),
-        }
+        self.get_typed(id).await
     }
 
     async fn create_candidate(&self, input: CandidateInput) -> Result<WriteResult, ConnectorError> {
