@@ -51,15 +51,14 @@ impl SqliteStorage {
 
 impl PluginStorage for SqliteStorage {
     fn get(&self, scope: &str, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
-        Ok(self
-            .db()?
+        self.db()?
             .query_row(
                 "SELECT value FROM plugin_storage WHERE scope = ?1 AND key = ?2",
                 (scope, key),
                 |row| row.get(0),
             )
             .optional()
-            .map_err(backend)?)
+            .map_err(backend)
     }
 
     fn set(&self, scope: &str, key: &str, value: &[u8]) -> Result<(), StorageError> {

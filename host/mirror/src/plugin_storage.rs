@@ -90,18 +90,9 @@ impl PluginStorage for MemoryStorage {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn memory_storage_scopes() {
-        scopes_are_separate(&MemoryStorage::new());
-    }
-}
-
 /// What every plugin storage must do: keep scopes apart, replace on set, count its bytes.
-/// Backends call it from their tests.
+/// Backends call it from their tests (feature `testsuite`).
+#[cfg(any(test, feature = "testsuite"))]
 pub fn scopes_are_separate(storage: &dyn PluginStorage) {
     storage.set("a", "k", b"1").unwrap();
     storage.set("b", "k", b"2").unwrap();
@@ -113,4 +104,14 @@ pub fn scopes_are_separate(storage: &dyn PluginStorage) {
     storage.delete("a", "k").unwrap();
     assert_eq!(storage.get("a", "k").unwrap(), None);
     assert!(storage.list_keys("c").unwrap().is_empty());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_storage_scopes() {
+        scopes_are_separate(&MemoryStorage::new());
+    }
 }
