@@ -33,17 +33,20 @@ pub(crate) async fn live_for(
 }
 
 /// Prints a feature's answer, or its error as one line with the right exit code.
-pub(crate) fn finish<T: std::fmt::Display + serde::Serialize>(
+pub(crate) fn finish<T: serde::Serialize>(
     result: Result<T, FeatureError>,
     json: bool,
-) -> anyhow::Result<ExitCode> {
+) -> anyhow::Result<ExitCode>
+where
+    for<'a> crate::shown::Shown<'a, T>: std::fmt::Display,
+{
     match result {
         Ok(report) if json => {
             crate::output(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
             Ok(ExitCode::SUCCESS)
         }
         Ok(report) => {
-            crate::output(&report.to_string())?;
+            crate::output(&crate::shown::Shown(&report).to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) if e.is_input_error() => Ok(invalid(e.into())),

@@ -21,6 +21,7 @@ mod reply;
 mod review;
 mod run;
 mod search;
+mod shown;
 mod status;
 mod sync;
 

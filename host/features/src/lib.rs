@@ -29,7 +29,6 @@ pub mod refresh;
 pub mod reply;
 pub mod review;
 pub mod status;
-pub mod table;
 mod terms;
 mod writer;
 

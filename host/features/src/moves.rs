@@ -20,24 +20,6 @@ pub struct MoveReport {
     pub warnings: Vec<String>,
 }
 
-impl std::fmt::Display for MoveReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "application {} moved to {}",
-            self.application_id, self.requested
-        )?;
-        if let Some(s) = &self.status {
-            write!(f, " (now: {s})")?;
-        }
-        writeln!(f)?;
-        for w in &self.warnings {
-            writeln!(f, "warning: {w}")?;
-        }
-        Ok(())
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct RejectReport {
     pub application_id: String,
@@ -49,19 +31,6 @@ pub struct RejectReport {
     /// Plain words about where the reason lives, when it matters.
     pub note: Option<String>,
     pub warnings: Vec<String>,
-}
-
-impl std::fmt::Display for RejectReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "application {} rejected", self.application_id)?;
-        if let Some(n) = &self.note {
-            writeln!(f, "{n}")?;
-        }
-        for w in &self.warnings {
-            writeln!(f, "warning: {w}")?;
-        }
-        Ok(())
-    }
 }
 
 async fn known_application(

@@ -4,7 +4,7 @@
 //! clusters grouped by the mirror).
 
 use crate::status::parse_stage;
-use crate::{FeatureError, Mirror, table};
+use crate::{FeatureError, Mirror};
 use ats_mirror::SearchQuery;
 use ats_model::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -212,36 +212,6 @@ pub struct RediscoveryPage {
     pub per_page: usize,
     pub hits: Vec<RediscoveryHit>,
     pub more: bool,
-}
-
-impl std::fmt::Display for RediscoveryPage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let rows: Vec<Vec<String>> = self
-            .hits
-            .iter()
-            .map(|h| {
-                vec![
-                    h.candidate_id.clone(),
-                    h.name.clone().unwrap_or_default(),
-                    h.title.clone().unwrap_or_default(),
-                    h.company.clone().unwrap_or_default(),
-                    h.email.clone().unwrap_or_default(),
-                    h.duplicates.join(" "),
-                    format!("{:.2}", h.score),
-                ]
-            })
-            .collect();
-        f.write_str(&table::render(
-            &["id", "name", "title", "company", "email", "also", "score"],
-            &rows,
-        ))?;
-        let more = if self.more {
-            "; more on the next page"
-        } else {
-            ""
-        };
-        writeln!(f, "page {} ({} people){more}", self.page, self.hits.len())
-    }
 }
 
 /// Runs a search.

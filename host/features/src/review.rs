@@ -9,7 +9,7 @@
 //! - **stage**: new +10, screening +8, interview +5, offer/hired 0, withdrawn -40, rejected -50.
 
 use crate::terms::tokens;
-use crate::{FeatureError, Mirror, mirror_io, table};
+use crate::{FeatureError, Mirror, mirror_io};
 use ats_mirror::Applicant;
 use ats_model::{Stage, Timestamp};
 use serde::Serialize;
@@ -53,42 +53,6 @@ pub struct ReviewReport {
     pub job_id: String,
     pub job_title: Option<String>,
     pub applicants: Vec<ReviewedApplicant>,
-}
-
-impl std::fmt::Display for ReviewReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(
-            f,
-            "job {} {}",
-            self.job_id,
-            self.job_title.as_deref().unwrap_or("")
-        )?;
-        let rows: Vec<Vec<String>> = self
-            .applicants
-            .iter()
-            .map(|a| {
-                let why = a
-                    .parts
-                    .iter()
-                    .filter(|p| p.points != 0.0)
-                    .map(|p| format!("{} ({:+.0})", p.reason, p.points))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                vec![
-                    a.rank.to_string(),
-                    format!("{:.1}", a.score),
-                    a.application_id.clone(),
-                    a.name.clone().unwrap_or_default(),
-                    a.stage.map(|s| s.as_str().to_string()).unwrap_or_default(),
-                    why,
-                ]
-            })
-            .collect();
-        f.write_str(&table::render(
-            &["#", "score", "application", "name", "stage", "why"],
-            &rows,
-        ))
-    }
 }
 
 /// What the job asks for, tokenised once.

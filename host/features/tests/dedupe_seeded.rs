@@ -120,7 +120,7 @@ async fn seeded_duplicates_precision_and_recall() {
     let report = find_duplicates(&t.mirror, CONN, &DedupeOptions::at(NOW))
         .await
         .unwrap();
-    println!("{report}");
+    println!("{report:?}");
     let pr = precision_recall(report.pairs(), truth.iter().cloned());
     println!("seeded set: {pr}");
     assert!(pr.precision >= 0.99, "{pr}");

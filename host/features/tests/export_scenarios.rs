@@ -53,7 +53,7 @@ async fn export_without_job_creates_person_and_mirrors_it() {
             .unwrap(),
         vec![person.candidate_id.clone()]
     );
-    println!("{r}");
+    println!("{r:?}");
 }
 
 #[tokio::test]
@@ -93,7 +93,7 @@ async fn export_with_job_resume_and_status_creates_application() {
             .unwrap()
             .is_some()
     );
-    println!("{r}");
+    println!("{r:?}");
 }
 
 #[tokio::test]

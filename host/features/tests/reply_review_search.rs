@@ -136,7 +136,7 @@ async fn review_ranks_and_explains() {
     let r = review(&t.mirror, CONN, "J1", &ReviewOptions::at(NOW))
         .await
         .unwrap();
-    println!("{r}");
+    println!("{r:?}");
     let order: Vec<&str> = r
         .applicants
         .iter()
@@ -217,7 +217,7 @@ async fn search_with_each_filter_and_grouping() {
         .unwrap();
     let req = parse_args(&["backend"], NOW).unwrap();
     let page = rediscover(&t.mirror, CONN, &req).await.unwrap();
-    assert_eq!(page.hits.len(), 1, "{page}");
+    assert_eq!(page.hits.len(), 1, "{page:?}");
     assert_eq!(page.hits[0].duplicates.len(), 1);
 }
 
@@ -257,7 +257,7 @@ async fn refresh_changes_one_field_and_leaves_the_rest() {
     let done = refresh(&t.mirror, &ats, CONN, "1", &profile, &opts)
         .await
         .unwrap();
-    println!("{done}");
+    println!("{done:?}");
     assert!(done.applied);
     let p = ats.people().into_iter().find(|p| p.id == "1").unwrap();
     assert_eq!(p.current_title.as_deref(), Some("Principal Engineer"));
@@ -301,7 +301,7 @@ async fn reject_keeps_the_reason_in_the_mirror_when_the_ats_cannot() {
     )
     .await
     .unwrap();
-    println!("{r}");
+    println!("{r:?}");
     assert!(!r.reason_stored_in_ats);
     assert!(r.note.unwrap().contains("cannot store rejection reasons"));
     assert_eq!(

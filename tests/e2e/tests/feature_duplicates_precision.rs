@@ -27,7 +27,7 @@ async fn duplicates_found_across_the_generated_set() {
     let report = ats_features::find_duplicates(f.mirror(), CONN, &DedupeOptions::at(unix_now()))
         .await
         .expect("dedupe pass");
-    println!("{report}");
+    println!("{report:?}");
     assert_eq!(
         f.state().counters().total,
         0,

@@ -28,7 +28,7 @@ async fn export_of_a_known_person_matches_by_email() {
         "current_title": "Mathematician",
     });
     let report = f.export(&profile.to_string()).await.expect("export");
-    println!("{report}");
+    println!("{report:?}");
     let person = report.person.as_ref().expect("a person");
     assert_eq!(person.candidate_id, known.to_string());
     assert_eq!(person.action, PersonAction::Updated, "{report:?}");
@@ -53,7 +53,7 @@ async fn export_of_a_known_person_matches_by_email() {
         "emails": ["dorothy.vaughan@example.com"],
     });
     let again = f.export(&same.to_string()).await.expect("export again");
-    println!("{again}");
+    println!("{again:?}");
     assert!(!again.replayed);
     let person = again.person.as_ref().unwrap();
     assert_eq!(person.candidate_id, known.to_string());

@@ -30,7 +30,7 @@ async fn export_creates_the_person_resume_and_application() {
         "resume": {"file_name": "grace.pdf", "content_type": "application/pdf", "base64": pdf_base64("COBOL compilers")}
     });
     let report = f.export(&profile.to_string()).await.expect("export");
-    println!("{report}");
+    println!("{report:?}");
     let person = report.person.as_ref().expect("a person");
     assert_eq!(person.action, PersonAction::Created);
     assert!(report.application.is_none());
@@ -116,7 +116,7 @@ async fn export_creates_the_person_resume_and_application() {
         .export(&profile.to_string())
         .await
         .expect("export with a job");
-    println!("{report}");
+    println!("{report:?}");
     let person = report.person.as_ref().expect("a person");
     assert_eq!(person.action, PersonAction::Created);
     let app = report.application.as_ref().expect("an application");

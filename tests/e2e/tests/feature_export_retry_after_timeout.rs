@@ -42,13 +42,13 @@ async fn export_retried_after_a_timeout_creates_one_person_and_one_application()
         Err(FeatureError::Interrupted { step, .. }) => {
             assert_eq!(*step, "create-application", "{first:?}")
         }
-        Ok(report) => panic!("the timeout was not seen: {report}"),
+        Ok(report) => panic!("the timeout was not seen: {report:?}"),
         Err(e) => panic!("unexpected error: {e}"),
     }
     assert_eq!(f.ids(RecordType::People).len(), people_before + 1);
 
     let retry = f.export(&profile).await.expect("the retry completes");
-    println!("{retry}");
+    println!("{retry:?}");
     assert!(
         retry.resumed,
         "the retry resumes the first attempt: {retry:?}"

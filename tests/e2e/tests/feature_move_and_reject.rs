@@ -20,7 +20,7 @@ async fn move_then_reject_an_application() {
         ats_features::move_application(f.mirror(), &f.live, CONN, &w1, "interview", unix_now())
             .await
             .expect("move");
-    println!("{moved}");
+    println!("{moved:?}");
     assert_eq!(
         f.snapshot(RecordType::Workflows, &w1)["status"]["id"],
         "C12296"
@@ -57,7 +57,7 @@ async fn move_then_reject_an_application() {
     )
     .await
     .expect("reject");
-    println!("{rejected}");
+    println!("{rejected:?}");
     assert_eq!(
         f.snapshot(RecordType::Workflows, &w2)["status"]["id"],
         "C36951"

@@ -44,7 +44,7 @@ async fn refresh_changes_one_field_and_leaves_the_rest() {
 
     f.state().reset_counters();
     let dry = run(true).await.expect("dry run");
-    println!("{dry}");
+    println!("{dry:?}");
     assert!(!dry.applied);
     assert_eq!(
         dry.changes
@@ -56,7 +56,7 @@ async fn refresh_changes_one_field_and_leaves_the_rest() {
     assert_eq!(f.writes(), 0, "a dry run writes nothing");
 
     let applied = run(false).await.expect("refresh");
-    println!("{applied}");
+    println!("{applied:?}");
     assert!(applied.applied);
     assert_eq!(f.state().counters().endpoint("patch.people"), 1);
     let after = f.snapshot(RecordType::People, &id);
@@ -73,7 +73,7 @@ async fn refresh_changes_one_field_and_leaves_the_rest() {
     // Refreshing again finds nothing to do.
     f.state().reset_counters();
     let again = run(false).await.expect("refresh again");
-    assert!(again.changes.is_empty(), "{again}");
+    assert!(again.changes.is_empty(), "{again:?}");
     assert_eq!(f.writes(), 0);
 }
 
@@ -116,7 +116,7 @@ async fn refresh_keeps_an_edit_made_in_the_ats_after_the_last_sync() {
     )
     .await
     .expect("refresh");
-    println!("{report}");
+    println!("{report:?}");
     let emails = report
         .changes
         .iter()

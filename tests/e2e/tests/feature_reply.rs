@@ -43,7 +43,7 @@ async fn reply_creates_a_new_sender_and_matches_a_known_one() {
     })
     .await
     .expect("reply from a new sender");
-    println!("{report}");
+    println!("{report:?}");
     let person = report.person.as_ref().unwrap();
     assert_eq!(person.action, PersonAction::Created);
     assert_eq!(f.ids(RecordType::People).len(), people_before + 1);
@@ -65,7 +65,7 @@ async fn reply_creates_a_new_sender_and_matches_a_known_one() {
     })
     .await
     .expect("reply from a known sender");
-    println!("{report}");
+    println!("{report:?}");
     let person = report.person.as_ref().unwrap();
     assert_eq!(person.candidate_id, known.to_string());
     assert_ne!(person.action, PersonAction::Created);

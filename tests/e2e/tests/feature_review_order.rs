@@ -44,7 +44,7 @@ async fn review_ranks_a_jobs_applicants_and_explains_why() {
     )
     .await
     .expect("review");
-    println!("{report}");
+    println!("{report:?}");
     let order: Vec<&str> = report
         .applicants
         .iter()

@@ -3,7 +3,7 @@
 
 use super::ladder::{Certainty, MatchRule, PersonKeys, compare};
 use super::metrics::pair;
-use crate::{FeatureError, Mirror, table};
+use crate::{FeatureError, Mirror};
 use ats_mirror::{DedupeKeyKind, DuplicateLink, LinkStatus};
 use ats_model::{AtsRecord, RecordKind, Timestamp};
 use serde::Serialize;
@@ -59,39 +59,6 @@ impl DedupeReport {
             .iter()
             .map(|l| (l.a_id.clone(), l.b_id.clone()))
             .collect()
-    }
-}
-
-impl std::fmt::Display for DedupeReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let rows: Vec<Vec<String>> = self
-            .links
-            .iter()
-            .map(|l| {
-                vec![
-                    l.a_id.clone(),
-                    l.b_id.clone(),
-                    l.rule.to_string(),
-                    l.status.to_string(),
-                    format!("{:.2}", l.confidence),
-                    l.reason.clone(),
-                ]
-            })
-            .collect();
-        f.write_str(&table::render(
-            &["a", "b", "rule", "status", "conf", "reason"],
-            &rows,
-        ))?;
-        writeln!(
-            f,
-            "{} links from {} compared pairs",
-            self.links.len(),
-            self.pairs_compared
-        )?;
-        for w in &self.warnings {
-            writeln!(f, "warning: {w}")?;
-        }
-        Ok(())
     }
 }
 

@@ -2,7 +2,6 @@
 
 use crate::dedupe::MatchRule;
 use crate::profile::FieldChange;
-use crate::table;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,85 +69,4 @@ pub struct ExportReport {
     pub replayed: bool,
     /// Continued an earlier interrupted call with the same key.
     pub resumed: bool,
-}
-
-impl std::fmt::Display for ExportReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut rows = Vec::new();
-        if let Some(p) = &self.person {
-            let how = match (p.action, p.matched_by) {
-                (PersonAction::Created, _) => "created".to_string(),
-                (a, Some(rule)) => format!(
-                    "{} (matched by {rule})",
-                    if a == PersonAction::Updated {
-                        "updated"
-                    } else {
-                        "matched, unchanged"
-                    }
-                ),
-                (_, None) => "matched".to_string(),
-            };
-            rows.push(vec!["person".into(), p.candidate_id.clone(), how]);
-            for c in &p.changed_fields {
-                rows.push(vec![
-                    String::new(),
-                    c.field.clone(),
-                    format!(
-                        "{} -> {}",
-                        c.ats.as_deref().unwrap_or("(empty)"),
-                        c.platform
-                    ),
-                ]);
-            }
-        }
-        if let Some(r) = &self.resume {
-            let what = match (&r.attachment_id, &r.skipped_because) {
-                (Some(id), _) => format!("uploaded as {id}"),
-                (None, Some(why)) => format!("skipped: {why}"),
-                (None, None) => "skipped".into(),
-            };
-            rows.push(vec!["resume".into(), r.file_name.clone(), what]);
-        }
-        if let Some(a) = &self.application {
-            let what = match a.action {
-                ApplicationAction::Created => "created",
-                ApplicationAction::Existing => "already existed",
-            };
-            let status = a
-                .status
-                .as_deref()
-                .map(|s| format!(" in {s}"))
-                .unwrap_or_default();
-            rows.push(vec![
-                "application".into(),
-                a.application_id.clone(),
-                format!("{what} on job {}{status}", a.job_id),
-            ]);
-        }
-        for d in &self.suggested_duplicates {
-            rows.push(vec![
-                "possible duplicate".into(),
-                d.candidate_id.clone(),
-                format!("{} ({:.2}); review it", d.reason, d.confidence),
-            ]);
-        }
-        f.write_str(&table::render(&["step", "id", "result"], &rows))?;
-        if self.replayed {
-            writeln!(
-                f,
-                "(answered from an earlier export with key {}; nothing written now)",
-                self.idempotency_key
-            )?;
-        } else if self.resumed {
-            writeln!(
-                f,
-                "(resumed an interrupted export with key {})",
-                self.idempotency_key
-            )?;
-        }
-        for w in &self.warnings {
-            writeln!(f, "warning: {w}")?;
-        }
-        Ok(())
-    }
 }

@@ -7,7 +7,7 @@
 pub use crate::profile::{CandidateDiff, FieldChange, NamePolicy, diff};
 
 use crate::profile::{PlatformCandidate, Profile};
-use crate::{AtsWriter, FeatureError, Mirror, mirror_io, table};
+use crate::{AtsWriter, FeatureError, Mirror, mirror_io};
 use ats_model::Timestamp;
 use serde::Serialize;
 
@@ -37,37 +37,6 @@ pub struct RefreshReport {
     /// True when the changes were sent to the ATS.
     pub applied: bool,
     pub warnings: Vec<String>,
-}
-
-impl std::fmt::Display for RefreshReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.changes.is_empty() {
-            writeln!(f, "candidate {}: nothing to refresh", self.candidate_id)?;
-        } else {
-            let rows: Vec<Vec<String>> = self
-                .changes
-                .iter()
-                .map(|c| {
-                    vec![
-                        c.field.clone(),
-                        c.ats.clone().unwrap_or_else(|| "(empty)".into()),
-                        c.platform.clone(),
-                    ]
-                })
-                .collect();
-            f.write_str(&table::render(&["field", "ATS now", "platform"], &rows))?;
-            let verb = if self.applied {
-                "sent to the ATS"
-            } else {
-                "not sent (dry run)"
-            };
-            writeln!(f, "{} changes {verb}", self.changes.len())?;
-        }
-        for w in &self.warnings {
-            writeln!(f, "warning: {w}")?;
-        }
-        Ok(())
-    }
 }
 
 /// Refreshes mirrored candidate `candidate_id` from `profile`.
