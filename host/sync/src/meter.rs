@@ -13,6 +13,9 @@ use ats_model::{QuotaSpec, Timestamp};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// How long a lane waits when the shared ledger could not be updated.
+const STORE_RETRY_SECONDS: i64 = 5;
+
 /// Counts a connection's requests and decides whether the next one may leave.
 pub struct QuotaMeter {
     /// The ledger as this process last saw it: the ledger itself when nothing is shared, and
@@ -140,10 +143,23 @@ impl QuotaMeter {
     }
 
     /// Runs `f` on the ledger: in one atomic update of the stored ledger when shared (then
-    /// remembered locally), on the local ledger otherwise or when the store fails.
+    /// remembered locally), on the local ledger otherwise or when the store fails (for
+    /// bookkeeping; admission uses [`QuotaMeter::try_update`], which fails closed).
     fn update<T>(&self, mut f: impl FnMut(&mut QuotaLedger, &str) -> T) -> T {
+        match self.try_update(&mut f) {
+            Some(out) => out,
+            None => {
+                let sender = self.shared.as_ref().map_or("", |s| s.sender.as_str());
+                f(&mut self.local(), sender)
+            }
+        }
+    }
+
+    /// As [`QuotaMeter::update`], but `None` when the shared ledger could not be updated (`f`'s
+    /// change is then lost with the failed transaction).
+    fn try_update<T>(&self, mut f: impl FnMut(&mut QuotaLedger, &str) -> T) -> Option<T> {
         let Some(shared) = &self.shared else {
-            return f(&mut self.local(), "");
+            return Some(f(&mut self.local(), ""));
         };
         let mut out = None;
         let mut seen = None;
@@ -172,16 +188,16 @@ impl QuotaMeter {
                 if let Some(ledger) = seen {
                     *self.local() = ledger;
                 }
-                out
+                Some(out)
             }
             (result, _) => {
                 if let Err(e) = result {
                     tracing::warn!(
                         connection = %shared.connection,
-                        "the shared quota ledger could not be updated, deciding on this process's copy: {e}"
+                        "the shared quota ledger could not be updated: {e}"
                     );
                 }
-                f(&mut self.local(), &shared.sender)
+                None
             }
         }
     }
@@ -211,7 +227,15 @@ impl QuotaMeter {
     pub fn admit(&self) -> Result<(), QuotaPause> {
         let lane = current_lane();
         let now = now();
-        let result = self.update(|ledger, sender| ledger.try_admit_for(sender, lane, now));
+        // Fail closed: a request the shared ledger did not count must not leave, since another
+        // process may have spent the budget this process's copy still shows. The lane waits a
+        // moment and asks again.
+        let result = self
+            .try_update(|ledger, sender| ledger.try_admit_for(sender, lane, now))
+            .unwrap_or(Err(QuotaPause {
+                lane,
+                until: Some(now.saturating_add(STORE_RETRY_SECONDS)),
+            }));
         let counter = if result.is_ok() {
             &self.sent
         } else {

@@ -141,3 +141,36 @@ fn admission_cost() {
         );
     }
 }
+
+/// A store that always fails, as a locked or lost database would.
+struct BrokenStore;
+
+impl LedgerStore for BrokenStore {
+    fn update_ledger(
+        &self,
+        _connection: &str,
+        _update: &mut dyn FnMut(Option<&str>) -> Option<String>,
+    ) -> Result<(), ats_mirror::MirrorError> {
+        Err(ats_mirror::MirrorError::NotFound(
+            "the database is gone".into(),
+        ))
+    }
+
+    fn ledger(&self, _connection: &str) -> Result<Option<String>, ats_mirror::MirrorError> {
+        Err(ats_mirror::MirrorError::NotFound(
+            "the database is gone".into(),
+        ))
+    }
+}
+
+#[test]
+fn a_meter_whose_shared_ledger_fails_admits_nothing() {
+    let meter = QuotaMeter::shared(Some(&spec(1_000)), Arc::new(BrokenStore), "acme");
+    let pause = meter
+        .admit()
+        .expect_err("a request the shared ledger did not count must not leave");
+    assert!(pause.until.is_some(), "the lane is told when to ask again");
+    assert_eq!(meter.counts(), (0, 1));
+    // Settling still works on this process's copy (nothing to send, nothing lost).
+    meter.observe_failure();
+}
