@@ -2,41 +2,18 @@
 
 pub use ats_app::when::{duration, maybe_timestamp, timestamp};
 
-/// Renders rows as a plain table with aligned columns.
+/// Renders rows as a plain table with aligned columns (two spaces apart, padded to the widest
+/// cell in characters, trailing spaces trimmed).
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            if i < widths.len() {
-                widths[i] = widths[i].max(cell.chars().count());
-            }
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut out = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                out.push_str("  ");
-            }
-            out.push_str(cell);
-            if i + 1 < cells.len() {
-                out.push_str(&" ".repeat(widths[i].saturating_sub(cell.chars().count())));
-            }
-        }
-        out.trim_end().to_string()
-    };
-    let mut out = line(headers.to_vec());
-    out.push('\n');
-    for row in rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
-        out.push('\n');
-    }
-    out
+    render(headers, rows, false)
 }
 
-/// Renders `rows` under `headers`, columns padded to their widest cell (in characters), two
-/// spaces apart, with a dashed rule under the header. Trailing spaces are trimmed.
+/// As [`table`], with a dashed rule under the header (the features' answers).
 pub fn ruled_table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    render(headers, rows, true)
+}
+
+fn render(headers: &[&str], rows: &[Vec<String>], rule: bool) -> String {
     let columns = headers.len();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
@@ -58,9 +35,11 @@ pub fn ruled_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     };
     let mut out = line(&mut headers.iter().copied());
     out.push('\n');
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    out.push_str(&line(&mut rule.iter().map(String::as_str)));
-    out.push('\n');
+    if rule {
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        out.push_str(&line(&mut rule.iter().map(String::as_str)));
+        out.push('\n');
+    }
     for row in rows {
         out.push_str(&line(&mut row.iter().map(String::as_str)));
         out.push('\n');

@@ -3,7 +3,7 @@
 
 use crate::Cli;
 use crate::feature_output::{finish, host_for, invalid};
-use ats_features::rediscovery::SearchFilters;
+use ats_features::rediscovery::{SearchFilters, yes_or_no};
 use ats_features::{FeatureError, unix_now};
 use std::process::ExitCode;
 
@@ -75,14 +75,6 @@ impl Args {
             page: self.page,
             per_page: self.per_page,
         }
-    }
-}
-
-fn yes_or_no(text: &str) -> Result<bool, String> {
-    match text.to_ascii_lowercase().as_str() {
-        "yes" | "true" => Ok(true),
-        "no" | "false" => Ok(false),
-        _ => Err(format!("`{text}`: use yes or no")),
     }
 }
 

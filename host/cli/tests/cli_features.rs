@@ -2,7 +2,7 @@
 //! of a profile file (its resume beside it) and `search --json` finding the exported person;
 //! bad input exits with 2 and one `error:` line.
 
-use icims_sim::{IcimsSim, RecordType, STATUS_MAP, SimConfig};
+use icims_sim::{IcimsSim, RecordType, SimConfig};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -58,13 +58,12 @@ async fn export_then_search_from_the_command_line() {
     let file = dir.path().join("acme.toml");
     std::fs::write(
         &file,
-        format!(
-            "name = \"acme\"\nplugin = \"{}\"\n{}[settings]\ncustomer-id = \"{cid}\"\napi-base-url = \"{}\"\nlogin-base-url = \"{}\"\nclient-id = \"{}\"\nstatus-map = \"{STATUS_MAP}\"\nsearch-staleness-minutes = \"0\"\ntitle-field = \"field51027\"\n[secrets]\nclient-secret = {{ file = \"secret\" }}\n",
-            component().display(),
-            sim.grant_toml(),
-            sim.api_base_url(),
-            sim.login_base_url(),
-            creds.client_id,
+        sim.connection_toml(
+            "acme",
+            &component(),
+            cid,
+            "secret",
+            &[("title-field", "field51027")],
         ),
     )
     .unwrap();

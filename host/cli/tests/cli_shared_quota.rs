@@ -13,7 +13,6 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 use tokio::process::Command;
 
-const STATUS_MAP: &str = "new=D10100;screening=C2028,C12295;interview=C12296;offer=C22001,C23504;hired=C23505;rejected=C36951;withdrawn=C38354";
 const QUOTA: u64 = 400;
 const EXPORTS: usize = 4;
 
@@ -80,14 +79,7 @@ async fn a_sync_and_exports_in_two_processes_spend_one_ledger_and_never_overrun(
     let file = dir.path().join("acme.toml");
     std::fs::write(
         &file,
-        format!(
-            "name = \"acme\"\nplugin = \"{}\"\n{}[settings]\ncustomer-id = \"{cid}\"\napi-base-url = \"{}\"\nlogin-base-url = \"{}\"\nclient-id = \"{}\"\nstatus-map = \"{STATUS_MAP}\"\nsearch-staleness-minutes = \"0\"\n[secrets]\nclient-secret = {{ file = \"secret\" }}\n",
-            component().display(),
-            sim.grant_toml(),
-            sim.api_base_url(),
-            sim.login_base_url(),
-            creds.client_id,
-        ),
+        sim.connection_toml("acme", &component(), cid, "secret", &[]),
     )
     .unwrap();
     let connect = ats(&data, &["connect", file.to_str().unwrap()])

@@ -4,7 +4,7 @@
 use ats_mirror::MirrorStore;
 use ats_mirror_sqlite::SqliteMirror;
 use ats_model::RecordKind;
-use icims_sim::{IcimsSim, RecordType, STATUS_MAP, SimConfig};
+use icims_sim::{IcimsSim, RecordType, SimConfig};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -64,14 +64,7 @@ async fn sigkill_at_random_points_loses_and_doubles_nothing() {
     let file = dir.path().join("acme.toml");
     std::fs::write(
         &file,
-        format!(
-            "name = \"acme\"\nplugin = \"{}\"\n{}[settings]\ncustomer-id = \"{cid}\"\napi-base-url = \"{}\"\nlogin-base-url = \"{}\"\nclient-id = \"{}\"\nstatus-map = \"{STATUS_MAP}\"\nsearch-staleness-minutes = \"0\"\n[secrets]\nclient-secret = {{ file = \"secret\" }}\n",
-            component().display(),
-            sim.grant_toml(),
-            sim.api_base_url(),
-            sim.login_base_url(),
-            creds.client_id,
-        ),
+        sim.connection_toml("acme", &component(), cid, "secret", &[]),
     )
     .unwrap();
     let connect = ats(&data, &cache, &["connect", file.to_str().unwrap()])

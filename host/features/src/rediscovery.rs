@@ -125,6 +125,15 @@ impl SearchFilters {
     }
 }
 
+/// `yes`/`true` or `no`/`false`, any case, as people write the `rejected` filter.
+pub fn yes_or_no(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "yes" | "true" => Ok(true),
+        "no" | "false" => Ok(false),
+        _ => Err(format!("`{text}`: use yes or no")),
+    }
+}
+
 /// Parses CLI-style words (tests and scripts): `--flag value` or `--flag=value` for each
 /// field of [`SearchFilters`] (`--applied-from`/`--applied-to`/`--updated-from`/`--updated-to`
 /// for the dates, `--rejected yes|no`); other words are search text.
@@ -162,16 +171,10 @@ pub fn parse_args<S: AsRef<str>>(
             "stage" => f.stage.push(value),
             "job" => f.job.push(value),
             "rejected" => {
-                f.rejected = Some(match value.to_ascii_lowercase().as_str() {
-                    "yes" | "true" => true,
-                    "no" | "false" => false,
-                    _ => {
-                        return Err(FeatureError::invalid(
-                            "rejected",
-                            format!("`{value}`: use yes or no"),
-                        ));
-                    }
-                })
+                f.rejected = Some(
+                    yes_or_no(&value)
+                        .map_err(|message| FeatureError::invalid("rejected", message))?,
+                )
             }
             "folder" => f.folder.push(value),
             "source" => f.source = Some(value),

@@ -35,8 +35,6 @@ pub const MAX_PAGE_SIZE: u32 = 1_000;
 pub enum SyncError {
     #[error("the mirror failed: {0}")]
     Mirror(#[from] MirrorError),
-    #[error("a background task failed: {0}")]
-    Task(String),
 }
 
 /// Settings of the engine that apply to every stream.

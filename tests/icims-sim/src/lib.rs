@@ -240,6 +240,31 @@ impl IcimsSim {
         .collect()
     }
 
+    /// A connection file (`ats connect FILE`) for customer `customer_id`: `name`, the plugin at
+    /// `plugin`, [`IcimsSim::grant_toml`], [`IcimsSim::connector_settings`] plus `extra`
+    /// settings, and the client secret read from `secret_file` (relative to the file).
+    pub fn connection_toml(
+        &self,
+        name: &str,
+        plugin: &std::path::Path,
+        customer_id: u64,
+        secret_file: &str,
+        extra: &[(&str, &str)],
+    ) -> String {
+        let mut settings = self.connector_settings(customer_id);
+        settings.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        // Debug quoting escapes what a TOML basic string needs escaped.
+        let settings: String = settings
+            .iter()
+            .map(|(k, v)| format!("{k} = {v:?}\n"))
+            .collect();
+        format!(
+            "name = {name:?}\nplugin = {:?}\n{}[settings]\n{settings}[secrets]\nclient-secret = {{ file = {secret_file:?} }}\n",
+            plugin.display().to_string(),
+            self.grant_toml(),
+        )
+    }
+
     pub fn admin_base_url(&self) -> String {
         format!("http://{}", self.admin)
     }
