@@ -24,20 +24,23 @@ pub fn connector_error(error: CallError) -> ConnectorError {
     }
 }
 
-/// Runs `call` in the interactive lane and maps its error.
-async fn interactive<T>(
-    call: impl Future<Output = Result<T, CallError>>,
-) -> Result<T, ConnectorError> {
-    with_lane(Lane::Interactive, call)
-        .await
-        .map_err(connector_error)
-}
-
 impl LiveConnection {
+    /// Runs `call` in the interactive lane and maps its error. A person's call is a few
+    /// requests: what the meter reserved and learnt for it goes to the shared ledger when it
+    /// ends, not with whatever comes next.
+    async fn interactive<T>(
+        &self,
+        call: impl Future<Output = Result<T, CallError>>,
+    ) -> Result<T, ConnectorError> {
+        let result = with_lane(Lane::Interactive, call).await;
+        self.meter.flush();
+        result.map_err(connector_error)
+    }
+
     /// Reads one record of the asked type. (The runtime already refuses an answer of another
     /// kind or id; this keeps the type system honest without a panic.)
     async fn get_typed<T: TypedRecord>(&self, id: &str) -> Result<T, ConnectorError> {
-        let record = interactive(self.connection.get(T::KIND, id)).await?;
+        let record = self.interactive(self.connection.get(T::KIND, id)).await?;
         let found = record.kind();
         T::from_record(record).ok_or_else(|| ConnectorError::Internal {
             message: format!(
@@ -50,7 +53,8 @@ impl LiveConnection {
 
 impl AtsWriter for LiveConnection {
     async fn find_candidates(&self, query: MatchQuery) -> Result<Vec<Candidate>, ConnectorError> {
-        interactive(self.connection.find_candidates(query)).await
+        self.interactive(self.connection.find_candidates(query))
+            .await
     }
 
     async fn get_candidate(&self, id: &str) -> Result<Candidate, ConnectorError> {
@@ -66,7 +70,8 @@ impl AtsWriter for LiveConnection {
     }
 
     async fn create_candidate(&self, input: CandidateInput) -> Result<WriteResult, ConnectorError> {
-        interactive(self.connection.create_candidate(input)).await
+        self.interactive(self.connection.create_candidate(input))
+            .await
     }
 
     async fn update_candidate(
@@ -74,14 +79,16 @@ impl AtsWriter for LiveConnection {
         id: &str,
         input: CandidateInput,
     ) -> Result<WriteResult, ConnectorError> {
-        interactive(self.connection.update_candidate(id, input)).await
+        self.interactive(self.connection.update_candidate(id, input))
+            .await
     }
 
     async fn create_application(
         &self,
         input: ApplicationInput,
     ) -> Result<WriteResult, ConnectorError> {
-        interactive(self.connection.create_application(input)).await
+        self.interactive(self.connection.create_application(input))
+            .await
     }
 
     async fn move_application(
@@ -89,7 +96,8 @@ impl AtsWriter for LiveConnection {
         id: &str,
         target: StatusTarget,
     ) -> Result<WriteResult, ConnectorError> {
-        interactive(self.connection.move_application(id, target)).await
+        self.interactive(self.connection.move_application(id, target))
+            .await
     }
 
     async fn reject_application(
@@ -97,7 +105,8 @@ impl AtsWriter for LiveConnection {
         id: &str,
         reason: Option<String>,
     ) -> Result<RejectResult, ConnectorError> {
-        interactive(self.connection.reject_application(id, reason)).await
+        self.interactive(self.connection.reject_application(id, reason))
+            .await
     }
 
     async fn upload_attachment(
@@ -105,6 +114,7 @@ impl AtsWriter for LiveConnection {
         candidate_id: &str,
         file: AttachmentUpload,
     ) -> Result<WriteResult, ConnectorError> {
-        interactive(self.connection.upload_attachment(candidate_id, file)).await
+        self.interactive(self.connection.upload_attachment(candidate_id, file))
+            .await
     }
 }

@@ -99,6 +99,18 @@ pub async fn sync_connection(
     options: &SyncOptions,
     progress: &dyn Progress,
 ) -> Result<Vec<StreamReport>, HostError> {
+    let reports = sync_streams(host, live, options, progress).await;
+    // The shared ledger shows exactly what the run sent once it ends.
+    live.meter.flush();
+    reports
+}
+
+async fn sync_streams(
+    host: &Host,
+    live: &LiveConnection,
+    options: &SyncOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<StreamReport>, HostError> {
     let streams = select_streams(&live.connection.info().streams, options)?;
     let mut config = EngineConfig {
         wait_for_quota: options.wait_for_quota,
@@ -150,6 +162,7 @@ pub async fn reconcile_stream(
     let end = engine
         .reconcile(live, &live.meter, live.name(), stream.kind, grace_seconds)
         .await;
+    live.meter.flush();
     Ok(end?)
 }
 

@@ -3,8 +3,12 @@
 //!
 //! The ledger lives either in this process (tests, tools without a database) or in a
 //! [`LedgerStore`] (the mirror's database), where every process on that database spends from
-//! the same one: each admission and each settled answer is one atomic update of the stored
-//! ledger, so two processes can never both take the last request.
+//! the same one. A shared meter does not write every request to the store: it *reserves* a few
+//! requests of a lane at once (one atomic update, so two processes can never both take the last
+//! request), admits them from memory, and writes the answers' facts back in batches (with the
+//! next reservation, every [`SETTLE_BATCH`] answers or [`SETTLE_INTERVAL`], and on
+//! [`QuotaMeter::flush`]). Until written, reserved and answered requests count in the store as
+//! this meter's requests in flight, so every other process sees less budget, never more.
 
 use crate::lane_context::current_lane;
 use crate::quota::{Lane, QuotaLedger, QuotaPause, RateLimitHeaders};
@@ -12,9 +16,27 @@ use ats_mirror::LedgerStore;
 use ats_model::{QuotaSpec, Timestamp};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// How long a lane waits when the shared ledger could not be updated.
 const STORE_RETRY_SECONDS: i64 = 5;
+
+/// The most requests one reservation asks for. Reservations start at one and double while a
+/// lane keeps spending them, so a burst costs a store update per 32 requests and a lone request
+/// reserves only itself.
+pub const MAX_RESERVATION: u64 = 32;
+
+/// How long a reservation may be spent from. Older, it is given back and a new one taken, so
+/// that what a meter holds in the store is never older than this (other processes stop counting
+/// a silent sender's requests only after [`FLIGHT_LEASE_SECONDS`](crate::quota::FLIGHT_LEASE_SECONDS)).
+const RESERVATION_SECONDS: u64 = 10;
+
+/// Answers kept before they are written to the shared ledger without waiting for a reservation.
+pub const SETTLE_BATCH: usize = 64;
+
+/// The longest an answer waits before it is written to the shared ledger (checked as requests
+/// are admitted and settled).
+pub const SETTLE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Counts a connection's requests and decides whether the next one may leave.
 pub struct QuotaMeter {
@@ -35,6 +57,91 @@ struct Shared {
     sender: String,
     /// The ledger a connection starts with, before any is stored.
     initial: QuotaLedger,
+    /// What this meter holds of the stored ledger that the store does not know yet.
+    held: Mutex<Held>,
+}
+
+/// A shared meter's reservations and answers not yet written to the store.
+#[derive(Debug, Default)]
+struct Held {
+    /// Requests reserved in the store and not admitted yet, by lane.
+    reserved: [u64; 5],
+    /// When each lane's reservation was taken.
+    reserved_at: [Option<Instant>; 5],
+    /// What each lane's next reservation asks for (0: one).
+    next_reservation: [u64; 5],
+    /// Answers not written yet, in the order they came.
+    settled: Vec<Settlement>,
+    /// When answers were last written (or the meter made).
+    written_at: Option<Instant>,
+}
+
+/// How one admitted request ended.
+#[derive(Debug, Clone, Copy)]
+enum Settlement {
+    Answered(RateLimitHeaders, Timestamp),
+    Unanswered(Timestamp),
+}
+
+impl Settlement {
+    fn apply(self, ledger: &mut QuotaLedger, sender: &str) {
+        match self {
+            Settlement::Answered(facts, at) => ledger.record_response_for(sender, facts, at),
+            Settlement::Unanswered(at) => ledger.record_no_response_for(sender, at),
+        }
+    }
+}
+
+impl Held {
+    /// Writes what this meter holds into `ledger`: its answers, and (with `give_back`) its
+    /// unspent reservations.
+    fn apply(&self, ledger: &mut QuotaLedger, sender: &str, give_back: bool, now: Timestamp) {
+        for settlement in &self.settled {
+            settlement.apply(ledger, sender);
+        }
+        if give_back {
+            for lane in Lane::ALL {
+                ledger.give_back_for(sender, lane, self.reserved[lane.index()], now);
+            }
+        }
+    }
+
+    /// Forgets what [`Held::apply`] wrote.
+    fn written(&mut self, gave_back: bool) {
+        self.settled.clear();
+        self.written_at = Some(Instant::now());
+        if gave_back {
+            *self = Held {
+                written_at: self.written_at,
+                ..Held::default()
+            };
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.settled.is_empty() && self.reserved.iter().all(|&r| r == 0)
+    }
+
+    fn settling_is_due(&self) -> bool {
+        !self.settled.is_empty()
+            && (self.settled.len() >= SETTLE_BATCH
+                || self
+                    .written_at
+                    .is_none_or(|at| at.elapsed() >= SETTLE_INTERVAL))
+    }
+
+    /// Takes one request from `lane`'s reservation when it has one that is fresh enough.
+    fn take(&mut self, lane: Lane) -> bool {
+        let i = lane.index();
+        let fresh =
+            self.reserved_at[i].is_some_and(|at| at.elapsed().as_secs() < RESERVATION_SECONDS);
+        if self.reserved[i] > 0 && fresh {
+            self.reserved[i] -= 1;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 impl std::fmt::Debug for QuotaMeter {
@@ -129,6 +236,7 @@ impl QuotaMeter {
                 connection: connection.to_string(),
                 sender: new_sender(),
                 initial,
+                held: Mutex::new(Held::default()),
             }),
             headers: HeaderNames::of(spec),
             sent: Default::default(),
@@ -143,20 +251,8 @@ impl QuotaMeter {
     }
 
     /// Runs `f` on the ledger: in one atomic update of the stored ledger when shared (then
-    /// remembered locally), on the local ledger otherwise or when the store fails (for
-    /// bookkeeping; admission uses [`QuotaMeter::try_update`], which fails closed).
-    fn update<T>(&self, mut f: impl FnMut(&mut QuotaLedger, &str) -> T) -> T {
-        match self.try_update(&mut f) {
-            Some(out) => out,
-            None => {
-                let sender = self.shared.as_ref().map_or("", |s| s.sender.as_str());
-                f(&mut self.local(), sender)
-            }
-        }
-    }
-
-    /// As [`QuotaMeter::update`], but `None` when the shared ledger could not be updated (`f`'s
-    /// change is then lost with the failed transaction).
+    /// remembered locally), on the local ledger otherwise. `None` when the shared ledger could
+    /// not be updated (`f`'s change is then lost with the failed transaction).
     fn try_update<T>(&self, mut f: impl FnMut(&mut QuotaLedger, &str) -> T) -> Option<T> {
         let Some(shared) = &self.shared else {
             return Some(f(&mut self.local(), ""));
@@ -202,40 +298,42 @@ impl QuotaMeter {
         }
     }
 
-    /// The ledger as it stands now (read from the store when shared), for decisions that do
-    /// not spend and for displays.
+    /// The ledger as it stands now (read from the store when shared, with what this meter
+    /// holds written in), for decisions that do not spend and for displays.
     pub fn snapshot(&self) -> QuotaLedger {
-        if let Some(shared) = &self.shared {
-            match shared.store.ledger(&shared.connection) {
-                Ok(Some(stored)) => {
-                    if let Some(ledger) = decode_ledger(&stored) {
-                        *self.local() = ledger.clone();
-                        return ledger;
-                    }
+        let Some(shared) = &self.shared else {
+            return self.local().clone();
+        };
+        let mut ledger = match shared.store.ledger(&shared.connection) {
+            Ok(Some(stored)) => match decode_ledger(&stored) {
+                Some(ledger) => {
+                    *self.local() = ledger.clone();
+                    ledger
                 }
-                Ok(None) => return shared.initial.clone(),
-                Err(e) => tracing::warn!(
+                None => self.local().clone(),
+            },
+            Ok(None) => shared.initial.clone(),
+            Err(e) => {
+                tracing::warn!(
                     connection = %shared.connection,
                     "the shared quota ledger could not be read, using this process's copy: {e}"
-                ),
+                );
+                self.local().clone()
             }
-        }
-        self.local().clone()
+        };
+        shared
+            .held()
+            .apply(&mut ledger, &shared.sender, true, now());
+        ledger
     }
 
     /// Admits one request of the current task's lane, or says why not.
     pub fn admit(&self) -> Result<(), QuotaPause> {
         let lane = current_lane();
-        let now = now();
-        // Fail closed: a request the shared ledger did not count must not leave, since another
-        // process may have spent the budget this process's copy still shows. The lane waits a
-        // moment and asks again.
-        let result = self
-            .try_update(|ledger, sender| ledger.try_admit_for(sender, lane, now))
-            .unwrap_or(Err(QuotaPause {
-                lane,
-                until: Some(now.saturating_add(STORE_RETRY_SECONDS)),
-            }));
+        let result = match &self.shared {
+            None => self.local().try_admit(lane, now()),
+            Some(shared) => self.admit_shared(shared, lane),
+        };
         let counter = if result.is_ok() {
             &self.sent
         } else {
@@ -243,6 +341,86 @@ impl QuotaMeter {
         };
         counter.fetch_add(1, Ordering::Relaxed);
         result
+    }
+
+    /// Admits from the lane's reservation, or takes a new one (writing this meter's answers in
+    /// the same update).
+    fn admit_shared(&self, shared: &Shared, lane: Lane) -> Result<(), QuotaPause> {
+        let mut held = shared.held();
+        if held.take(lane) {
+            if held.settling_is_due() {
+                self.write_held(&mut held, false);
+            }
+            return Ok(());
+        }
+        let now = now();
+        let i = lane.index();
+        let wanted = held.next_reservation[i].clamp(1, MAX_RESERVATION);
+        let stale = held.reserved[i];
+        let result = self.try_update(|ledger, sender| {
+            held.apply(ledger, sender, false, now);
+            ledger.give_back_for(sender, lane, stale, now);
+            ledger.reserve_for(sender, lane, wanted, now)
+        });
+        match result {
+            Some(Ok(granted)) => {
+                held.written(false);
+                held.reserved[i] = granted - 1;
+                held.reserved_at[i] = Some(Instant::now());
+                held.next_reservation[i] = (wanted * 2).min(MAX_RESERVATION);
+                Ok(())
+            }
+            Some(Err(pause)) => {
+                held.written(false);
+                held.reserved[i] = 0;
+                held.next_reservation[i] = 1;
+                Err(pause)
+            }
+            // Fail closed: a request the shared ledger did not count must not leave, since
+            // another process may have spent the budget this process's copy still shows. The
+            // lane waits a moment and asks again.
+            None => Err(QuotaPause {
+                lane,
+                until: Some(now.saturating_add(STORE_RETRY_SECONDS)),
+            }),
+        }
+    }
+
+    /// Writes what `held` holds to the shared ledger; kept for the next try when the store
+    /// fails (the store still counts those requests in flight, so nothing is over-spent).
+    fn write_held(&self, held: &mut Held, give_back: bool) {
+        let now = now();
+        if self
+            .try_update(|ledger, sender| held.apply(ledger, sender, give_back, now))
+            .is_some()
+        {
+            held.written(give_back);
+        }
+    }
+
+    /// Writes this meter's answers and gives back its unspent reservations, so that the shared
+    /// ledger shows exactly what was sent. Called when a run or a feature call ends, and when
+    /// the meter is dropped.
+    pub fn flush(&self) {
+        if let Some(shared) = &self.shared {
+            let mut held = shared.held();
+            if !held.is_empty() {
+                self.write_held(&mut held, true);
+            }
+        }
+    }
+
+    fn settle(&self, settlement: Settlement) {
+        match &self.shared {
+            None => settlement.apply(&mut self.local(), ""),
+            Some(shared) => {
+                let mut held = shared.held();
+                held.settled.push(settlement);
+                if held.settling_is_due() {
+                    self.write_held(&mut held, false);
+                }
+            }
+        }
     }
 
     /// Settles an admitted request with its response headers (`name`, `value`, any case).
@@ -263,14 +441,12 @@ impl QuotaMeter {
                 facts.reset_seconds = number;
             }
         }
-        let now = now();
-        self.update(|ledger, sender| ledger.record_response_for(sender, facts, now));
+        self.settle(Settlement::Answered(facts, now()));
     }
 
     /// Settles an admitted request that got no response.
     pub fn observe_failure(&self) {
-        let now = now();
-        self.update(|ledger, sender| ledger.record_no_response_for(sender, now));
+        self.settle(Settlement::Unanswered(now()));
     }
 
     /// Requests `lane` may still send now (`None`: no quota known).
@@ -289,6 +465,19 @@ impl QuotaMeter {
             self.sent.load(Ordering::Relaxed),
             self.refused.load(Ordering::Relaxed),
         )
+    }
+}
+
+impl Drop for QuotaMeter {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+impl Shared {
+    fn held(&self) -> std::sync::MutexGuard<'_, Held> {
+        // As for the local ledger: a few integer updates, usable after a panic.
+        self.held.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

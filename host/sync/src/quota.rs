@@ -26,6 +26,9 @@ pub const FLIGHT_LEASE_SECONDS: i64 = 15 * 60;
 /// from the moment it arrived, so they differ by latency and rounding).
 const RESET_SLACK_SECONDS: i64 = 2;
 
+/// A reservation takes at most this share (1/N) of what the lane may still send.
+pub const RESERVE_SHARE: u64 = 8;
+
 /// The sender of this process when the ledger is not shared.
 const LOCAL: &str = "";
 
@@ -76,7 +79,7 @@ impl Lane {
         }
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -213,22 +216,56 @@ impl QuotaLedger {
         lane: Lane,
         now: Timestamp,
     ) -> Result<(), QuotaPause> {
-        match self.available(lane, now) {
-            Some(0) => Err(QuotaPause {
-                lane,
-                until: self.reset_at,
-            }),
-            _ => {
-                let flight = self.flights.entry(sender.to_string()).or_insert(Flight {
-                    requests: 0,
-                    seen_at: now,
+        self.reserve_for(sender, lane, 1, now).map(|_| ())
+    }
+
+    /// Reserves up to `wanted` requests of `lane` for `sender` at once, so that it can admit
+    /// them without asking the ledger again; returns how many (at least one), or until when the
+    /// lane must wait. Fewer are given when little is left ([`RESERVE_SHARE`]), so that one
+    /// sender's reserve never holds back much of what others could spend. Reserved requests
+    /// count as the sender's requests in flight and as spent until each is settled or
+    /// [given back](Self::give_back_for).
+    pub fn reserve_for(
+        &mut self,
+        sender: &str,
+        lane: Lane,
+        wanted: u64,
+        now: Timestamp,
+    ) -> Result<u64, QuotaPause> {
+        let granted = match self.available(lane, now) {
+            Some(0) => {
+                return Err(QuotaPause {
+                    lane,
+                    until: self.reset_at,
                 });
-                flight.requests += 1;
-                flight.seen_at = flight.seen_at.max(now);
-                self.spent[lane.index()] += 1;
-                Ok(())
+            }
+            Some(available) => wanted.min(available / RESERVE_SHARE).max(1),
+            None => wanted.max(1),
+        };
+        let flight = self.flights.entry(sender.to_string()).or_insert(Flight {
+            requests: 0,
+            seen_at: now,
+        });
+        flight.requests += granted;
+        flight.seen_at = flight.seen_at.max(now);
+        self.spent[lane.index()] += granted;
+        Ok(granted)
+    }
+
+    /// Gives back `unused` requests `sender` reserved for `lane` and did not send.
+    pub fn give_back_for(&mut self, sender: &str, lane: Lane, unused: u64, now: Timestamp) {
+        if unused == 0 {
+            return;
+        }
+        if let Some(flight) = self.flights.get_mut(sender) {
+            flight.requests = flight.requests.saturating_sub(unused);
+            flight.seen_at = flight.seen_at.max(now);
+            if flight.requests == 0 {
+                self.flights.remove(sender);
             }
         }
+        let spent = &mut self.spent[lane.index()];
+        *spent = spent.saturating_sub(unused);
     }
 
     /// Takes one of `sender`'s requests out of flight.
@@ -515,6 +552,34 @@ mod tests {
         ledger.record_response(headers(10, 9, 100), 100);
         assert_eq!(ledger.remaining(), Some(9));
         assert_eq!(ledger.reset_at(), Some(200));
+    }
+
+    #[test]
+    fn a_reservation_takes_a_share_of_what_is_left_and_gives_back_what_it_did_not_use() {
+        let mut ledger = QuotaLedger::new(Some(1000));
+        ledger.try_admit(Lane::Interactive, 0).unwrap();
+        ledger.record_response(headers(1000, 400, 3600), 0);
+        // Backfill may send 250 (400 less its 150 floor): a reservation takes at most 1/8.
+        assert_eq!(ledger.reserve_for("a", Lane::Backfill, 100, 1), Ok(31));
+        assert_eq!(ledger.reserve_for("a", Lane::Backfill, 10, 1), Ok(10));
+        assert_eq!(ledger.in_flight(), 41);
+        assert_eq!(ledger.available(Lane::Backfill, 1), Some(250 - 41));
+        // Near the end one at a time, then none.
+        let mut ledger = QuotaLedger::new(Some(100));
+        ledger.try_admit(Lane::Interactive, 0).unwrap();
+        ledger.record_response(headers(100, 3, 3600), 0);
+        for _ in 0..3 {
+            assert_eq!(ledger.reserve_for("b", Lane::Interactive, 32, 1), Ok(1));
+        }
+        assert!(ledger.reserve_for("c", Lane::Interactive, 32, 1).is_err());
+        // Two of the three were not sent: given back, they are free again and not spent.
+        ledger.give_back_for("b", Lane::Interactive, 2, 2);
+        assert_eq!(ledger.in_flight(), 1);
+        assert_eq!(ledger.spent(Lane::Interactive), 2);
+        assert_eq!(ledger.available(Lane::Interactive, 2), Some(2));
+        // Without a known quota everything asked for is given.
+        let mut open = QuotaLedger::new(None);
+        assert_eq!(open.reserve_for("a", Lane::Backfill, 32, 0), Ok(32));
     }
 
     #[test]
