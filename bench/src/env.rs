@@ -78,6 +78,7 @@ impl Env {
             .to_string();
         let row = ConnectionRow {
             name: name.to_string(),
+            tenant: ats_mirror::DEFAULT_TENANT.into(),
             plugin_path: plugin_path().display().to_string(),
             plugin_hash,
             granted_api_hosts: vec![self.sim.api_base_url()],

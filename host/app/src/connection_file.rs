@@ -36,6 +36,8 @@ pub struct ConnectionFile {
     /// Where the file was read from.
     pub path: PathBuf,
     pub name: String,
+    /// Who owns the connection in the service: only this tenant's API tokens see it.
+    pub tenant: String,
     /// The plugin component, resolved against the file's folder.
     pub plugin: PathBuf,
     /// What the operator grants; `None` when the file has no `[grant]`.
@@ -82,6 +84,8 @@ pub enum ConnectionFileError {
 #[serde(deny_unknown_fields)]
 struct Raw {
     name: Spanned<String>,
+    /// The owner in the service (`default` when absent).
+    tenant: Option<Spanned<String>>,
     plugin: Spanned<String>,
     /// Older files: hosts without credentials (now `[grant] other_hosts`).
     #[serde(default)]
@@ -144,6 +148,14 @@ impl ConnectionFile {
             return Err(at(raw.plugin.span(), "`plugin` is empty".into()));
         }
         let plugin = folder.join(raw.plugin.get_ref().trim());
+        let tenant = match &raw.tenant {
+            Some(tenant) => {
+                let name = tenant.get_ref().trim().to_string();
+                ats_mirror::check_tenant(&name).map_err(|m| at(tenant.span(), m))?;
+                name
+            }
+            None => ats_mirror::DEFAULT_TENANT.to_string(),
+        };
 
         let mut settings = BTreeMap::new();
         for (key, value) in raw.settings {
@@ -238,6 +250,7 @@ impl ConnectionFile {
         Ok(ConnectionFile {
             path: path.to_path_buf(),
             name,
+            tenant,
             plugin,
             grant,
             limits,

@@ -213,6 +213,7 @@ impl Host {
         let now = ats_sync::meter::now();
         ConnectionRow {
             name: file.name.clone(),
+            tenant: file.tenant.clone(),
             plugin_path: file.plugin.display().to_string(),
             plugin_hash: plugin.content_hash().to_string(),
             plugin_declared: crate::grant_review::declared(info),

@@ -142,9 +142,9 @@ where
     }
 }
 
-/// Runs the streams of one connection that are due now; returns their reports and when the
-/// next one is due.
-async fn run_due(
+/// Runs the streams of one connection that are due now (and its id scans); returns their
+/// reports and when the next one is due. The scheduler's turn, and the service worker's.
+pub async fn run_due(
     host: &Host,
     live: &LiveConnection,
     options: &SchedulerOptions,

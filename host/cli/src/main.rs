@@ -21,9 +21,11 @@ mod reply;
 mod review;
 mod run;
 mod search;
+mod serve;
 mod shown;
 mod status;
 mod sync;
+mod token;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -85,6 +87,10 @@ pub enum Command {
     Reject(reject::Args),
     /// Find duplicate people in the mirror and link them (never merged in the ATS).
     Duplicates(duplicates::Args),
+    /// Run the host as a service: the tenant-scoped JSON API and every connection's syncs.
+    Serve(serve::Args),
+    /// Make, list and revoke the service's API tokens.
+    Token(token::Args),
 }
 
 impl Cli {
@@ -134,6 +140,8 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Move(args) => move_application::run(cli, args).await,
         Command::Reject(args) => reject::run(cli, args).await,
         Command::Duplicates(args) => duplicates::run(cli, args).await,
+        Command::Serve(args) => serve::run(cli, args).await,
+        Command::Token(args) => token::run(cli, args).await,
     }
 }
 

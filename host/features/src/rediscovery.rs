@@ -17,6 +17,7 @@ pub const MAX_PER_PAGE: usize = 500;
 /// A search request: free text plus filters, every field optional. Dates are `YYYY-MM-DD`
 /// (UTC days, both ends inclusive). Errors name the field as written here.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchFilters {
     /// Words to find in names, emails, title, company, skills, resume text and location.

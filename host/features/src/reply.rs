@@ -10,6 +10,7 @@ use ats_model::Timestamp;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplyEvent {
     pub sender_address: String,
     /// The display name of the `From:` header, if any (`Jane Doe`, `Doe, Jane`).

@@ -8,8 +8,8 @@ pub(crate) fn upsert(db: &Connection, c: &ConnectionRow) -> Result<(), Error> {
     db.prepare_cached(
         "INSERT INTO connections (name, plugin_path, plugin_hash, settings_json, secret_refs_json, \
          stream_intervals_json, created_at, updated_at, extra_allowed_hosts_json, \
-         granted_api_hosts_json, granted_token_url, limits_json, plugin_declared_json) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+         granted_api_hosts_json, granted_token_url, limits_json, plugin_declared_json, tenant) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
          ON CONFLICT (name) DO UPDATE SET plugin_path = excluded.plugin_path, \
          plugin_hash = excluded.plugin_hash, settings_json = excluded.settings_json, \
          secret_refs_json = excluded.secret_refs_json, \
@@ -17,7 +17,7 @@ pub(crate) fn upsert(db: &Connection, c: &ConnectionRow) -> Result<(), Error> {
          extra_allowed_hosts_json = excluded.extra_allowed_hosts_json, \
          granted_api_hosts_json = excluded.granted_api_hosts_json, \
          granted_token_url = excluded.granted_token_url, limits_json = excluded.limits_json, \
-         plugin_declared_json = excluded.plugin_declared_json",
+         plugin_declared_json = excluded.plugin_declared_json, tenant = excluded.tenant",
     )?
     .execute(params![
         c.name,
@@ -33,13 +33,14 @@ pub(crate) fn upsert(db: &Connection, c: &ConnectionRow) -> Result<(), Error> {
         c.granted_token_url,
         serde_json::to_string(&c.limits)?,
         serde_json::to_string(&c.plugin_declared)?,
+        c.tenant,
     ])?;
     Ok(())
 }
 
 const SELECT: &str = "SELECT name, plugin_path, plugin_hash, settings_json, secret_refs_json, \
      stream_intervals_json, created_at, updated_at, extra_allowed_hosts_json, \
-     granted_api_hosts_json, granted_token_url, limits_json, plugin_declared_json FROM connections";
+     granted_api_hosts_json, granted_token_url, limits_json, plugin_declared_json, tenant FROM connections";
 
 /// The columns as stored: text, JSON text and times.
 struct RawRow {
@@ -56,6 +57,7 @@ struct RawRow {
     token_url: Option<String>,
     limits: String,
     declared: String,
+    tenant: String,
 }
 
 fn raw_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
@@ -73,6 +75,7 @@ fn raw_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
         token_url: r.get(10)?,
         limits: r.get(11)?,
         declared: r.get(12)?,
+        tenant: r.get(13)?,
     })
 }
 
@@ -92,6 +95,7 @@ fn decode(raw: RawRow) -> Result<ConnectionRow, Error> {
     };
     Ok(ConnectionRow {
         name: raw.name,
+        tenant: raw.tenant,
         plugin_path: raw.plugin_path,
         plugin_hash: raw.plugin_hash,
         plugin_declared: declared,

@@ -20,6 +20,7 @@ mod reconcile;
 mod records;
 mod store;
 mod sync_state;
+mod tokens;
 
 pub use error::Error;
 pub use migrations::SCHEMA_VERSION;

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_candidate_source_detail.sql"),
     include_str!("migrations/0005_connection_grants.sql"),
     include_str!("migrations/0006_quota_ledgers.sql"),
+    include_str!("migrations/0007_tenants.sql"),
 ];
 
 /// The schema version this build writes.

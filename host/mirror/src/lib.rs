@@ -24,16 +24,21 @@ pub mod queries;
 pub mod store;
 #[cfg(feature = "testsuite")]
 pub mod testsuite;
+pub mod tokens;
 mod types;
 
 pub use error::MirrorError;
 pub use ledger::LedgerStore;
 pub use queries::{Applicant, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage, SearchQuery};
 pub use store::{FeatureState, MirrorStore};
+pub use tokens::{ApiToken, DEFAULT_TENANT, TokenStore, check_tenant};
 pub use types::*;
 
-/// Everything the features and the host need of a mirror: records, feature state, queries and
-/// the quota ledgers. Any backend implementing the four traits is one; hold it as
-/// `Arc<dyn Mirror>`.
-pub trait Mirror: MirrorStore + FeatureState + MirrorQueries + LedgerStore {}
-impl<T: MirrorStore + FeatureState + MirrorQueries + LedgerStore + ?Sized> Mirror for T {}
+/// Everything the features and the host need of a mirror: records, feature state, queries,
+/// the quota ledgers and the service's API tokens. Any backend implementing the five traits is
+/// one; hold it as `Arc<dyn Mirror>`.
+pub trait Mirror: MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore {}
+impl<T: MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore + ?Sized> Mirror
+    for T
+{
+}

@@ -30,6 +30,10 @@ pub struct PluginDeclared {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConnectionRow {
     pub name: String,
+    /// Who owns the connection: the service shows it only to that tenant's API tokens.
+    /// Connections made with the CLI belong to [`DEFAULT_TENANT`](crate::DEFAULT_TENANT) unless
+    /// their file says otherwise.
+    pub tenant: String,
     /// Path of the connector component.
     pub plugin_path: String,
     /// Content hash of the component (hex) the operator connected: a plugin with another hash

@@ -73,6 +73,7 @@ impl HostEnv {
         let grant = crate::sim_grant(&self.sim);
         let row = ConnectionRow {
             name: name.to_string(),
+            tenant: ats_mirror::DEFAULT_TENANT.into(),
             plugin_path: plugin_path.display().to_string(),
             plugin_hash,
             granted_api_hosts: grant.api_hosts,

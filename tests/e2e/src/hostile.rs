@@ -140,6 +140,7 @@ impl Hostile {
             .to_string();
         let row = ConnectionRow {
             name: name.to_string(),
+            tenant: ats_mirror::DEFAULT_TENANT.into(),
             plugin_path: path.display().to_string(),
             plugin_hash: hash,
             settings: self.settings(mode, auth),

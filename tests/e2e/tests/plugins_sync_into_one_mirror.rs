@@ -25,6 +25,7 @@ async fn icims_and_template_sync_side_by_side_into_one_mirror() {
     let template_path = e2e_tests::plugin_path("template_connector");
     let row = ConnectionRow {
         name: "template-acme".into(),
+        tenant: ats_mirror::DEFAULT_TENANT.into(),
         plugin_path: template_path.display().to_string(),
         plugin_hash: env
             .host

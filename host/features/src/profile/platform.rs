@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// A person as the platform holds it. Unknown fields are refused (a misspelt `frist_name`
 /// would otherwise be silently dropped).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PlatformCandidate {
     pub first_name: Option<String>,
@@ -33,6 +34,7 @@ pub struct PlatformCandidate {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     pub city: Option<String>,
@@ -43,6 +45,7 @@ pub struct Location {
 
 /// A resume file: inline (`base64`) or on the host's disk (`path`), exactly one of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResumeInput {
     pub file_name: String,

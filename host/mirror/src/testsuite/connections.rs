@@ -1,7 +1,7 @@
 //! Connections keep their configuration, and their secrets only as references.
 
 use super::fixtures::*;
-use crate::{Mirror, SecretRef};
+use crate::{ApiToken, Mirror, SecretRef};
 
 /// What the mirror gives back of a connection is exactly what it was given: secrets as
 /// [`SecretRef`]s (the type has no variant for a value), which every reader resolves itself.
@@ -25,4 +25,64 @@ pub async fn only_secret_references_are_stored(m: &dyn Mirror) {
         all[0].secrets.get("private-key"),
         Some(&SecretRef::File("/run/secrets/icims.pem".into()))
     );
+}
+
+/// A connection's tenant is kept and can be changed (the service scopes every call by it).
+pub async fn a_connection_keeps_its_tenant(m: &dyn Mirror) {
+    let mut c = connection_row();
+    m.upsert_connection(&c).await.unwrap();
+    let mut other = connection_row();
+    other.name = "beta-ats".into();
+    other.tenant = "beta".into();
+    m.upsert_connection(&other).await.unwrap();
+    assert_eq!(
+        m.connection(CONN).await.unwrap().unwrap().tenant,
+        "acme-corp"
+    );
+    let tenants: Vec<_> = m
+        .connections()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.name, c.tenant))
+        .collect();
+    assert_eq!(
+        tenants,
+        vec![
+            (CONN.to_string(), "acme-corp".to_string()),
+            ("beta-ats".to_string(), "beta".to_string()),
+        ]
+    );
+    c.tenant = "acme-holding".into();
+    m.upsert_connection(&c).await.unwrap();
+    assert_eq!(
+        m.connection(CONN).await.unwrap().unwrap().tenant,
+        "acme-holding"
+    );
+}
+
+/// A token is found by its hash until revoked; revoking twice, or an unknown id, says so.
+pub async fn api_tokens_are_found_by_hash_until_revoked(m: &dyn Mirror) {
+    let token = |id: &str, tenant: &str| ApiToken {
+        id: id.into(),
+        tenant: tenant.into(),
+        hash: format!("hash-of-{id}"),
+        label: Some(format!("{tenant} web app")),
+        created_at: 10,
+    };
+    let (a, b) = (token("tok_a", "acme"), token("tok_b", "beta"));
+    m.save_api_token(&b).await.unwrap();
+    m.save_api_token(&a).await.unwrap();
+    assert!(m.save_api_token(&a).await.is_err(), "ids are unique");
+    assert_eq!(
+        m.api_token_by_hash("hash-of-tok_a").await.unwrap(),
+        Some(a.clone())
+    );
+    assert_eq!(m.api_token_by_hash("tok_a").await.unwrap(), None);
+    assert_eq!(m.api_tokens().await.unwrap(), vec![a.clone(), b.clone()]);
+    assert!(m.revoke_api_token("tok_a").await.unwrap());
+    assert!(!m.revoke_api_token("tok_a").await.unwrap());
+    assert!(!m.revoke_api_token("tok_unknown").await.unwrap());
+    assert_eq!(m.api_token_by_hash("hash-of-tok_a").await.unwrap(), None);
+    assert_eq!(m.api_tokens().await.unwrap(), vec![b]);
 }

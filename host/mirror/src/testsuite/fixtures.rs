@@ -22,6 +22,7 @@ pub const NOW: i64 = 1_700_000_000;
 pub fn connection_row() -> ConnectionRow {
     ConnectionRow {
         name: CONN.into(),
+        tenant: "acme-corp".into(),
         plugin_path: "plugins/icims.wasm".into(),
         plugin_hash: "ab12".into(),
         settings: BTreeMap::from([("customer-id".to_string(), "1234".to_string())]),

@@ -89,6 +89,8 @@ macro_rules! backend_suite {
             }
             connections {
                 only_secret_references_are_stored,
+                a_connection_keeps_its_tenant,
+                api_tokens_are_found_by_hash_until_revoked,
             }
         );
     };

@@ -1,0 +1,173 @@
+//! `/v1/connections`: the tenant's connections, their status in `ats status`'s words, and
+//! syncs on demand.
+
+use crate::api_error::{ApiError, ApiResult, ErrorBody};
+use crate::auth::Tenant;
+use crate::body::OptionalJsonBody;
+use crate::service::{Service, SyncRequest};
+use ats_app::status_view::{ConnectionStatus, connection_status};
+use ats_mirror::ConnectionRow;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// A connection as the platform sees it: what it is and where it stands, never a secret.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConnectionView {
+    pub name: String,
+    pub tenant: String,
+    /// The connector's name and version as it declared them.
+    pub connector: String,
+    /// The pinned plugin's content hash (first 12 hex digits).
+    pub plugin: String,
+    /// The streams the connector declared.
+    pub streams: Vec<String>,
+    /// Hosts granted the connection's credentials.
+    pub granted_api_hosts: Vec<String>,
+    /// Overall sync status: `ok`, `syncing`, `paused-for-quota`, `needs-attention`, `failed`, …
+    pub status: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+async fn view(service: &Service, row: ConnectionRow) -> ApiResult<ConnectionView> {
+    let status = connection_status(&service.host, &row).await?;
+    let words = serde_json::to_value(status.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    Ok(ConnectionView {
+        connector: format!("{} {}", row.plugin_declared.id, row.plugin_declared.version),
+        plugin: row.plugin_hash.chars().take(12).collect(),
+        streams: status.streams.into_iter().map(|s| s.stream).collect(),
+        granted_api_hosts: row.granted_api_hosts.clone(),
+        status: words,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        name: row.name,
+        tenant: row.tenant,
+    })
+}
+
+/// The tenant's connections.
+#[utoipa::path(get, path = "/v1/connections", tag = "connections",
+    responses((status = 200, body = [ConnectionView]), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(service): State<Arc<Service>>,
+    tenant: Tenant,
+) -> ApiResult<Json<Vec<ConnectionView>>> {
+    let mut out = Vec::new();
+    for row in service.host.mirror.connections().await? {
+        if row.tenant == tenant.0 {
+            out.push(view(&service, row).await?);
+        }
+    }
+    Ok(Json(out))
+}
+
+/// One connection.
+#[utoipa::path(get, path = "/v1/connections/{connection}", tag = "connections",
+    params(("connection" = String, Path, description = "The connection's name")),
+    responses((status = 200, body = ConnectionView), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(service): State<Arc<Service>>,
+    tenant: Tenant,
+    Path(name): Path<String>,
+) -> ApiResult<Json<ConnectionView>> {
+    let row = service.connection_of(&tenant, &name).await?;
+    Ok(Json(view(&service, row).await?))
+}
+
+/// Status per stream (with the last error and what to do), mirror counts, and the request
+/// quota by lane: what `ats status --json` prints.
+#[utoipa::path(get, path = "/v1/connections/{connection}/status", tag = "connections",
+    params(("connection" = String, Path, description = "The connection's name")),
+    responses((status = 200, description = "As `ats status --json` prints one connection", body = Object),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn status(
+    State(service): State<Arc<Service>>,
+    tenant: Tenant,
+    Path(name): Path<String>,
+) -> ApiResult<Json<ConnectionStatus>> {
+    let row = service.connection_of(&tenant, &name).await?;
+    Ok(Json(connection_status(&service.host, &row).await?))
+}
+
+/// Which streams to sync now.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyncBody {
+    /// Stream names; empty or absent: every stream.
+    pub streams: Vec<String>,
+    /// Read everything again, ignoring high-water marks.
+    pub full: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SyncAccepted {
+    pub connection: String,
+    pub streams: Vec<String>,
+    /// Follow it on `GET /v1/connections/{connection}/status`.
+    pub status_url: String,
+}
+
+/// Runs a sync now, after what the connection is running (answers at once; the status shows
+/// it).
+#[utoipa::path(post, path = "/v1/connections/{connection}/sync", tag = "connections",
+    params(("connection" = String, Path, description = "The connection's name")),
+    request_body = SyncBody,
+    responses((status = 202, body = SyncAccepted), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn sync(
+    State(service): State<Arc<Service>>,
+    tenant: Tenant,
+    Path(name): Path<String>,
+    OptionalJsonBody(body): OptionalJsonBody<SyncBody>,
+) -> ApiResult<(StatusCode, Json<SyncAccepted>)> {
+    let row = service.connection_of(&tenant, &name).await?;
+    let live = service.live(&row).await?;
+    let declared: Vec<String> = live
+        .connection
+        .info()
+        .streams
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    if let Some(unknown) = body.streams.iter().find(|s| !declared.contains(s)) {
+        return Err(ApiError::invalid(
+            "streams",
+            format!(
+                "the connection has no stream `{unknown}`; it has: {}",
+                declared.join(", ")
+            ),
+        ));
+    }
+    let streams = if body.streams.is_empty() {
+        declared
+    } else {
+        body.streams.clone()
+    };
+    service
+        .ask_sync(
+            &row,
+            SyncRequest {
+                streams: body.streams,
+                full: body.full,
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(SyncAccepted {
+            status_url: format!("/v1/connections/{name}/status"),
+            connection: name,
+            streams,
+        }),
+    ))
+}

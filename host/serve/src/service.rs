@@ -1,0 +1,239 @@
+//! The service's state: the host, a started plugin instance per connection for the features,
+//! and one worker per connection that runs its syncs (what `ats run` does, plus syncs the API
+//! asks for), so that a connection's streams never run twice at once.
+
+use crate::api_error::{ApiError, ApiResult};
+use crate::auth::Tenant;
+use ats_app::host::Host;
+use ats_app::live_connection::LiveConnection;
+use ats_app::scheduler::{SchedulerOptions, run_due};
+use ats_app::sync_runner::{SyncOptions, sync_connection};
+use ats_mirror::ConnectionRow;
+use ats_sync::NoProgress;
+use ats_sync::meter::now;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+
+/// How the service runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Run the scheduler (every connection's due streams). Off, syncs run only when asked.
+    pub schedule: bool,
+    pub scheduler: SchedulerOptions,
+    /// Longest a request may take before it is answered 503 (a sync asked for runs on).
+    pub request_timeout: Duration,
+    /// Largest request body, bytes (a profile with an inline resume is the largest).
+    pub body_limit: usize,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            schedule: true,
+            scheduler: SchedulerOptions::default(),
+            request_timeout: Duration::from_secs(60),
+            body_limit: 16 << 20,
+        }
+    }
+}
+
+/// A sync the API asked for.
+#[derive(Debug, Clone, Default)]
+pub struct SyncRequest {
+    pub streams: Vec<String>,
+    pub full: bool,
+}
+
+struct Worker {
+    asks: mpsc::UnboundedSender<SyncRequest>,
+    /// The connection row the worker started from; a changed row restarts it.
+    updated_at: i64,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Everything a request handler can reach.
+pub struct Service {
+    pub host: Host,
+    pub options: ServeOptions,
+    lives: tokio::sync::Mutex<HashMap<String, LiveConnection>>,
+    workers: Mutex<HashMap<String, Worker>>,
+    stopping: watch::Sender<bool>,
+    scheduler_running: AtomicBool,
+}
+
+impl Service {
+    pub fn new(host: Host, options: ServeOptions) -> Arc<Service> {
+        Arc::new(Service {
+            host,
+            options,
+            lives: Default::default(),
+            workers: Default::default(),
+            stopping: watch::channel(false).0,
+            scheduler_running: AtomicBool::new(false),
+        })
+    }
+
+    /// `name`'s row when it belongs to `tenant`; otherwise the same 404 as for a name that does
+    /// not exist.
+    pub async fn connection_of(&self, tenant: &Tenant, name: &str) -> ApiResult<ConnectionRow> {
+        match self.host.mirror.connection(name).await? {
+            Some(row) if row.tenant == tenant.0 => Ok(row),
+            _ => Err(ApiError::unknown_connection(name)),
+        }
+    }
+
+    /// A started instance of `row`'s plugin for the features (kept between requests, made again
+    /// when the row changed).
+    pub async fn live(&self, row: &ConnectionRow) -> ApiResult<LiveConnection> {
+        let mut lives = self.lives.lock().await;
+        if let Some(live) = lives.get(&row.name)
+            && live.row.updated_at == row.updated_at
+            && live.row.plugin_hash == row.plugin_hash
+        {
+            return Ok(live.clone());
+        }
+        let live = self.host.live_from_row(row.clone()).await?;
+        lives.insert(row.name.clone(), live.clone());
+        Ok(live)
+    }
+
+    /// Forgets what the service holds of a removed connection.
+    pub async fn forget(&self, name: &str) {
+        self.lives.lock().await.remove(name);
+        if let Some(worker) = self.workers().remove(name) {
+            worker.task.abort();
+        }
+    }
+
+    fn workers(&self) -> std::sync::MutexGuard<'_, HashMap<String, Worker>> {
+        self.workers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Asks `row`'s worker to run a sync now (starting the worker when it is not running).
+    pub async fn ask_sync(
+        self: &Arc<Self>,
+        row: &ConnectionRow,
+        ask: SyncRequest,
+    ) -> ApiResult<()> {
+        self.ensure_worker(row).await?;
+        let workers = self.workers();
+        let worker = workers
+            .get(&row.name)
+            .ok_or_else(|| ApiError::internal("the connection's worker did not start"))?;
+        worker
+            .asks
+            .send(ask)
+            .map_err(|_| ApiError::internal("the connection's worker has stopped"))
+    }
+
+    /// Starts a worker for `row` unless one runs for this version of it.
+    pub async fn ensure_worker(self: &Arc<Self>, row: &ConnectionRow) -> ApiResult<()> {
+        {
+            let workers = self.workers();
+            if let Some(w) = workers.get(&row.name)
+                && w.updated_at == row.updated_at
+                && !w.task.is_finished()
+            {
+                return Ok(());
+            }
+        }
+        let live = self.live(row).await?;
+        let (asks, asked) = mpsc::unbounded_channel();
+        let task = tokio::spawn(run_worker(self.clone(), live, asked));
+        if let Some(old) = self.workers().insert(
+            row.name.clone(),
+            Worker {
+                asks,
+                updated_at: row.updated_at,
+                task,
+            },
+        ) {
+            old.task.abort();
+        }
+        Ok(())
+    }
+
+    /// Starts a worker for every saved connection.
+    pub async fn start_workers(self: &Arc<Self>) -> anyhow::Result<()> {
+        for row in self.host.mirror.connections().await? {
+            if let Err(e) = self.ensure_worker(&row).await {
+                tracing::error!(connection = %row.name, "cannot start the connection: {}", e.message);
+            }
+        }
+        self.scheduler_running.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub fn scheduler_running(&self) -> bool {
+        self.scheduler_running.load(Ordering::Relaxed) && !*self.stopping.borrow()
+    }
+
+    /// Stops taking work: workers finish the page in flight's transaction (a page is written
+    /// whole or not at all) and stop at the next await.
+    pub async fn stop(&self) {
+        self.stopping.send_replace(true);
+        let tasks: Vec<_> = self.workers().drain().map(|(_, w)| w.task).collect();
+        for task in tasks {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+/// One connection's syncs: what the API asked for first, then whatever is due; sleeps until the
+/// next is due or something is asked.
+async fn run_worker(
+    service: Arc<Service>,
+    live: LiveConnection,
+    mut asked: mpsc::UnboundedReceiver<SyncRequest>,
+) {
+    let host = &service.host;
+    let options = &service.options;
+    let mut pending: Vec<SyncRequest> = Vec::new();
+    loop {
+        while let Ok(ask) = asked.try_recv() {
+            pending.push(ask);
+        }
+        let mut next_wake = now().saturating_add(options.scheduler.max_sleep.as_secs() as i64);
+        for ask in pending.drain(..) {
+            let sync = SyncOptions {
+                streams: ask.streams,
+                full: ask.full,
+                ..SyncOptions::default()
+            };
+            match sync_connection(host, &live, &sync, &NoProgress).await {
+                Ok(reports) => {
+                    for r in reports {
+                        tracing::info!(connection = live.name(), stream = %r.stream, outcome = %r.outcome, "asked sync ended");
+                    }
+                }
+                Err(e) => tracing::error!(connection = live.name(), "asked sync failed: {e}"),
+            }
+        }
+        if options.schedule {
+            match run_due(host, &live, &options.scheduler, now(), &NoProgress).await {
+                Ok((reports, wake)) => {
+                    if !reports.is_empty() {
+                        continue;
+                    }
+                    next_wake = next_wake.min(wake);
+                }
+                Err(e) => {
+                    tracing::error!(connection = live.name(), "scheduled sync failed: {e}");
+                    next_wake = next_wake.min(now().saturating_add(30));
+                }
+            }
+        }
+        let wait = Duration::from_secs(next_wake.saturating_sub(now()).clamp(1, i64::MAX) as u64);
+        tokio::select! {
+            ask = asked.recv() => match ask {
+                Some(ask) => pending.push(ask),
+                None => return,
+            },
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+}
