@@ -74,10 +74,13 @@ async fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates()
     .await;
     drop(t.mirror);
     // Take the file back to version 3: no `source_detail` column, the version 3 indexes, none
-    // of version 5's connection columns, no version 6 quota ledgers.
+    // of version 5's connection columns, no version 6 quota ledgers, no version 7 tenants.
     let db = rusqlite::Connection::open(&path).unwrap();
     db.execute_batch(
-        "DROP TABLE quota_ledgers;
+        "DROP TABLE api_tokens;
+         DROP INDEX connections_by_tenant;
+         ALTER TABLE connections DROP COLUMN tenant;
+         DROP TABLE quota_ledgers;
          ALTER TABLE connections DROP COLUMN granted_api_hosts_json;
          ALTER TABLE connections DROP COLUMN granted_token_url;
          ALTER TABLE connections DROP COLUMN limits_json;
