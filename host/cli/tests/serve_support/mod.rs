@@ -1,0 +1,229 @@
+//! An `ats serve` process on an ephemeral port over a data folder with two tenants' connections
+//! to one simulator, and a small HTTP client for it.
+
+#![allow(dead_code)]
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use icims_sim::{IcimsSim, SimConfig};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn component() -> PathBuf {
+    let path = workspace().join("target/wasm32-wasip2/release/icims_connector.wasm");
+    assert!(
+        path.is_file(),
+        "{} is missing: run `cargo xtask build-plugins` first",
+        path.display()
+    );
+    path
+}
+
+/// An `ats` command on `data`.
+pub fn ats(data: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ats"));
+    command
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--cache-dir")
+        .arg(workspace().join("target/e2e-component-cache"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+pub async fn ok(mut command: Command) -> String {
+    let out = command.output().await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "{}: not JSON ({e}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The error's `code` (panics on a success).
+    pub fn code(&self) -> String {
+        let v = self.json();
+        v["error"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}: not an error: {v}", self.status))
+            .to_string()
+    }
+}
+
+pub const CLIENT_SECRET_MARK: &str = "client secret";
+
+/// Two tenants (`acme`, `beta`), each with one connection (`acme-icims`, `beta-icims`) to the
+/// simulator's customer, both synced; a token for each; `ats serve` running.
+pub struct Served {
+    pub sim: IcimsSim,
+    pub dir: tempfile::TempDir,
+    pub data: PathBuf,
+    pub url: String,
+    pub acme: String,
+    pub beta: String,
+    pub secret: String,
+    pub server: Child,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+impl Served {
+    pub async fn start(config: SimConfig, serve_args: &[&str]) -> Served {
+        let sim = IcimsSim::start(config).await.unwrap();
+        let creds = sim.state().credentials();
+        let cid = creds.customer_ids[0];
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::write(dir.path().join("secret"), &creds.client_secret).unwrap();
+        for (name, tenant) in [("acme-icims", "acme"), ("beta-icims", "beta")] {
+            let file = dir.path().join(format!("{name}.toml"));
+            let toml = sim.connection_toml(name, &component(), cid, "secret", &[]);
+            std::fs::write(&file, format!("tenant = {tenant:?}\n{toml}")).unwrap();
+            ok(ats(&data, &["connect", file.to_str().unwrap()])).await;
+            ok(ats(&data, &["sync", name])).await;
+        }
+        let token = |tenant: &'static str| {
+            let data = data.clone();
+            async move {
+                ok(ats(&data, &["token", "create", "--tenant", tenant]))
+                    .await
+                    .trim()
+                    .to_string()
+            }
+        };
+        let (acme, beta) = (token("acme").await, token("beta").await);
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+        args.extend_from_slice(serve_args);
+        let mut server = ats(&data, &args).env("RUST_LOG", "info").spawn().unwrap();
+        let stdout = server.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(std::time::Duration::from_secs(60), lines.next_line())
+            .await
+            .expect("ats serve prints its address within a minute")
+            .unwrap()
+            .expect("ats serve prints its address");
+        let url = line
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+            .to_string();
+        Served {
+            sim,
+            dir,
+            data,
+            url,
+            acme,
+            beta,
+            secret: creds.client_secret.clone(),
+            server,
+            client: Client::builder(TokioExecutor::new()).build_http(),
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: impl Into<Bytes>,
+    ) -> Answer {
+        let mut request = http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.url));
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let answer = self
+            .client
+            .request(request.body(Full::new(body.into())).unwrap())
+            .await
+            .expect("the service answers");
+        let status = answer.status().as_u16();
+        let headers = answer.headers().clone();
+        let body = answer.into_body().collect().await.unwrap().to_bytes();
+        assert!(
+            !String::from_utf8_lossy(&body).contains(&self.secret),
+            "an answer holds the client secret"
+        );
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.send("GET", path, Some(token), &[], "").await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Answer {
+        self.send(
+            "POST",
+            path,
+            Some(token),
+            &[("content-type", "application/json")],
+            body.to_string(),
+        )
+        .await
+    }
+
+    /// Stops the service with SIGTERM; returns its exit status and what it logged.
+    pub async fn stop(self) -> (std::process::ExitStatus, String) {
+        let pid = self.server.id().expect("running") as i32;
+        // SAFETY-free: `kill` is a plain syscall wrapper taking integers.
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let out = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            self.server.wait_with_output(),
+        )
+        .await
+        .expect("ats serve stops within 30 s of SIGTERM")
+        .unwrap();
+        (
+            out.status,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
