@@ -91,6 +91,8 @@ pub(crate) struct Db {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// The quota ledgers' own file and connection (see `ledger.rs`).
+    ledgers: Mutex<Connection>,
 }
 
 impl Db {
@@ -107,16 +109,24 @@ impl Db {
             return Err(MirrorError::MissingFeature("FTS5").into());
         }
         migrations::migrate(&mut writer)?;
+        let ledgers = ledger::open_ledgers(&path)?;
         Ok(Db {
             path,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            ledgers: Mutex::new(ledgers),
         })
     }
 
     /// Runs `f` on the writer connection (callers open their own transaction).
     fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Result<T, Error> {
         let mut conn = lock(&self.writer);
+        f(&mut conn)
+    }
+
+    /// Runs `f` on the quota ledgers' connection.
+    fn ledgers<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Result<T, Error> {
+        let mut conn = lock(&self.ledgers);
         f(&mut conn)
     }
 

@@ -114,3 +114,31 @@ fn sqlite_admission_cost() {
     let per = started.elapsed() / rounds;
     println!("one ledger update: {per:?}");
 }
+
+/// Ledgers live in a file of their own beside the mirror; those an earlier version kept in the
+/// mirror's own `quota_ledgers` table are copied over once, so no spent budget is forgotten.
+#[test]
+fn ledgers_kept_in_the_mirror_file_are_copied_to_the_ledger_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mirror.sqlite");
+    drop(SqliteMirror::open(&path).unwrap());
+    let ledgers = ats_mirror_sqlite::ledger::ledgers_path(&path);
+    assert_eq!(ledgers, dir.path().join("mirror.ledgers.sqlite"));
+    assert!(ledgers.is_file());
+    // As an earlier version left it: a ledger in the mirror file, no ledger file.
+    std::fs::remove_file(&ledgers).unwrap();
+    let db = rusqlite::Connection::open(&path).unwrap();
+    db.execute(
+        "INSERT INTO quota_ledgers (connection, state, updated_at) VALUES ('acme', '41', 1)",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let mirror = SqliteMirror::open(&path).unwrap();
+    assert_eq!(mirror.ledger("acme").unwrap().as_deref(), Some("41"));
+    assert!(admit(&mirror, "acme", 100));
+    drop(mirror);
+    // Copied once: reopening does not bring the old value back.
+    let mirror = SqliteMirror::open(&path).unwrap();
+    assert_eq!(mirror.ledger("acme").unwrap().as_deref(), Some("42"));
+}
