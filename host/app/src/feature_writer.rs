@@ -25,16 +25,15 @@ pub fn connector_error(error: CallError) -> ConnectorError {
 }
 
 impl LiveConnection {
-    /// Runs `call` in the interactive lane and maps its error. A person's call is a few
-    /// requests: what the meter reserved and learnt for it goes to the shared ledger when it
-    /// ends, not with whatever comes next.
+    /// Runs `call` in the interactive lane and maps its error. (Whoever runs the feature
+    /// flushes the meter when the feature ends: once per export, not once per call.)
     async fn interactive<T>(
         &self,
         call: impl Future<Output = Result<T, CallError>>,
     ) -> Result<T, ConnectorError> {
-        let result = with_lane(Lane::Interactive, call).await;
-        self.meter.flush();
-        result.map_err(connector_error)
+        with_lane(Lane::Interactive, call)
+            .await
+            .map_err(connector_error)
     }
 
     /// Reads one record of the asked type. (The runtime already refuses an answer of another

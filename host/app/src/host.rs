@@ -226,6 +226,8 @@ impl Host {
             granted_token_url: grant.token_url.clone(),
             extra_allowed_hosts: grant.other_hosts.clone(),
             limits: file.limits.clone(),
+            // Connecting again does not resume a paused connection.
+            paused_at: previous.and_then(|p| p.paused_at),
             created_at: previous.map_or(now, |p| p.created_at),
             updated_at: now,
         }

@@ -151,6 +151,16 @@ pub async fn run_due(
     at: i64,
     progress: &dyn Progress,
 ) -> Result<(Vec<(String, StreamReport)>, i64), HostError> {
+    // Paused (or removed) since this live connection was made? Nothing is due; look later.
+    let paused = host
+        .mirror
+        .connection(live.name())
+        .await?
+        .is_none_or(|row| row.paused_at.is_some());
+    if paused {
+        let again = i64::try_from(options.max_sleep.as_secs()).unwrap_or(60);
+        return Ok((Vec::new(), at.saturating_add(again)));
+    }
     let mut due = Vec::new();
     let mut next_wake = i64::MAX;
     for stream in &live.connection.info().streams {

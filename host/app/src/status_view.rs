@@ -51,6 +51,8 @@ pub struct QuotaStatus {
 pub struct ConnectionStatus {
     pub connection: String,
     pub status: SyncStatus,
+    /// When the connection was paused (no syncs run until resumed).
+    pub paused_at: Option<Timestamp>,
     pub streams: Vec<StreamStatus>,
     pub counts: Vec<KindCount>,
     pub quota: Option<QuotaStatus>,
@@ -123,6 +125,7 @@ pub async fn connection_status(
     Ok(ConnectionStatus {
         connection: row.name.clone(),
         status,
+        paused_at: row.paused_at,
         streams,
         counts,
         quota,

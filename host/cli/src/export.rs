@@ -51,5 +51,7 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         &ExportOptions::at(unix_now()),
     )
     .await;
+    // What the feature reserved and learnt of the quota goes to the shared ledger now.
+    live.meter.flush();
     finish(result, args.json)
 }

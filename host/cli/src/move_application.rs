@@ -31,5 +31,7 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         unix_now(),
     )
     .await;
+    // What the feature reserved and learnt of the quota goes to the shared ledger now.
+    live.meter.flush();
     finish(result, args.json)
 }

@@ -27,6 +27,9 @@ fn endpoints(
         ("GET", base.clone(), Value::Null),
         ("GET", format!("{base}/status"), Value::Null),
         ("POST", format!("{base}/sync"), json!({})),
+        ("POST", format!("{base}/check"), Value::Null),
+        ("POST", format!("{base}/pause"), Value::Null),
+        ("POST", format!("{base}/resume"), Value::Null),
         (
             "POST",
             format!("{base}/search"),
@@ -514,6 +517,20 @@ async fn a_sync_asked_for_runs_in_the_connection_worker_and_sigterm_stops_cleanl
     let c = "/v1/connections/acme-icims";
     let ready = s.send("GET", "/readyz", None, &[], "").await;
     assert_eq!(ready.json()["scheduler"], "running", "{}", ready.text());
+    // Paused, the connection syncs nothing, even when asked; resumed, it does.
+    let paused = s.post(&format!("{c}/pause"), &s.acme, &json!(null)).await;
+    assert_eq!(paused.status, 200, "{}", paused.text());
+    assert!(paused.json()["paused_at"].is_i64(), "{}", paused.text());
+    let refused = s.post(&format!("{c}/sync"), &s.acme, &json!({})).await;
+    assert_eq!((refused.status, refused.code()), (409, "paused".into()));
+    let status = s.get(&format!("{c}/status"), &s.acme).await.json();
+    assert!(status["paused_at"].is_i64(), "{status}");
+    let resumed = s.post(&format!("{c}/resume"), &s.acme, &json!(null)).await;
+    assert!(resumed.json()["paused_at"].is_null(), "{}", resumed.text());
+    // The check runs again and reports every permission.
+    let check = s.post(&format!("{c}/check"), &s.acme, &json!(null)).await;
+    assert_eq!(check.status, 200, "{}", check.text());
+    assert!(check.text().contains("\"granted\""), "{}", check.text());
     let bad = s
         .post(&format!("{c}/sync"), &s.acme, &json!({"streams": ["nope"]}))
         .await;

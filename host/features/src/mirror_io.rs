@@ -22,11 +22,13 @@ pub(crate) async fn statuses(
     mirror: &(impl Mirror + ?Sized),
     conn: &str,
 ) -> Result<Vec<Status>, FeatureError> {
-    let mut out = Vec::new();
-    for id in mirror.ids(conn, RecordKind::Status).await? {
-        if let Some(s) = live::<Status>(mirror, conn, &id).await? {
-            out.push(s);
-        }
+    // Read side by side: each read is a hop to the backend (a blocking thread for SQLite, a
+    // round trip for a server), and an export resolving a stage waits for all of them.
+    let ids = mirror.ids(conn, RecordKind::Status).await?;
+    let reads = ids.iter().map(|id| live::<Status>(mirror, conn, id));
+    let mut out = Vec::with_capacity(ids.len());
+    for status in futures::future::join_all(reads).await {
+        out.extend(status?);
     }
     Ok(out)
 }

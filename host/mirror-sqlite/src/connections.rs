@@ -8,8 +8,8 @@ pub(crate) fn upsert(db: &Connection, c: &ConnectionRow) -> Result<(), Error> {
     db.prepare_cached(
         "INSERT INTO connections (name, plugin_path, plugin_hash, settings_json, secret_refs_json, \
          stream_intervals_json, created_at, updated_at, extra_allowed_hosts_json, \
-         granted_api_hosts_json, granted_token_url, limits_json, plugin_declared_json, tenant) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+         granted_api_hosts_json, granted_token_url, limits_json, plugin_declared_json, tenant, \
+         paused_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
          ON CONFLICT (name) DO UPDATE SET plugin_path = excluded.plugin_path, \
          plugin_hash = excluded.plugin_hash, settings_json = excluded.settings_json, \
          secret_refs_json = excluded.secret_refs_json, \
@@ -17,7 +17,8 @@ pub(crate) fn upsert(db: &Connection, c: &ConnectionRow) -> Result<(), Error> {
          extra_allowed_hosts_json = excluded.extra_allowed_hosts_json, \
          granted_api_hosts_json = excluded.granted_api_hosts_json, \
          granted_token_url = excluded.granted_token_url, limits_json = excluded.limits_json, \
-         plugin_declared_json = excluded.plugin_declared_json, tenant = excluded.tenant",
+         plugin_declared_json = excluded.plugin_declared_json, tenant = excluded.tenant, \
+         paused_at = excluded.paused_at",
     )?
     .execute(params![
         c.name,
@@ -34,13 +35,14 @@ pub(crate) fn upsert(db: &Connection, c: &ConnectionRow) -> Result<(), Error> {
         serde_json::to_string(&c.limits)?,
         serde_json::to_string(&c.plugin_declared)?,
         c.tenant,
+        c.paused_at,
     ])?;
     Ok(())
 }
 
 const SELECT: &str = "SELECT name, plugin_path, plugin_hash, settings_json, secret_refs_json, \
      stream_intervals_json, created_at, updated_at, extra_allowed_hosts_json, \
-     granted_api_hosts_json, granted_token_url, limits_json, plugin_declared_json, tenant FROM connections";
+     granted_api_hosts_json, granted_token_url, limits_json, plugin_declared_json, tenant, paused_at FROM connections";
 
 /// The columns as stored: text, JSON text and times.
 struct RawRow {
@@ -58,6 +60,7 @@ struct RawRow {
     limits: String,
     declared: String,
     tenant: String,
+    paused_at: Option<i64>,
 }
 
 fn raw_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
@@ -76,6 +79,7 @@ fn raw_row(r: &Row<'_>) -> rusqlite::Result<RawRow> {
         limits: r.get(11)?,
         declared: r.get(12)?,
         tenant: r.get(13)?,
+        paused_at: r.get(14)?,
     })
 }
 
@@ -96,6 +100,7 @@ fn decode(raw: RawRow) -> Result<ConnectionRow, Error> {
     Ok(ConnectionRow {
         name: raw.name,
         tenant: raw.tenant,
+        paused_at: raw.paused_at,
         plugin_path: raw.plugin_path,
         plugin_hash: raw.plugin_hash,
         plugin_declared: declared,

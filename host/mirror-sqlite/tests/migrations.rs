@@ -80,6 +80,7 @@ async fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates()
         "DROP TABLE api_tokens;
          DROP INDEX connections_by_tenant;
          ALTER TABLE connections DROP COLUMN tenant;
+         ALTER TABLE connections DROP COLUMN paused_at;
          DROP TABLE quota_ledgers;
          ALTER TABLE connections DROP COLUMN granted_api_hosts_json;
          ALTER TABLE connections DROP COLUMN granted_token_url;

@@ -56,6 +56,9 @@ pub struct ConnectionRow {
     pub extra_allowed_hosts: Vec<String>,
     /// Bounds overridden for this connection, by name (`call_cpu_seconds`, …).
     pub limits: BTreeMap<String, u64>,
+    /// When the operator or the platform paused the connection: no sync runs until resumed
+    /// (interactive features still work).
+    pub paused_at: Option<Timestamp>,
     /// Kept from the first upsert; later upserts do not change it.
     pub created_at: Timestamp,
     pub updated_at: Timestamp,

@@ -26,6 +26,7 @@ mod connection;
 mod convert;
 mod engine;
 mod error;
+pub mod inbound_event;
 mod keyvalue;
 mod limits;
 mod logging;

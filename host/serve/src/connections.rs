@@ -26,8 +26,10 @@ pub struct ConnectionView {
     pub streams: Vec<String>,
     /// Hosts granted the connection's credentials.
     pub granted_api_hosts: Vec<String>,
-    /// Overall sync status: `ok`, `syncing`, `paused-for-quota`, `needs-attention`, `failed`, …
+    /// Overall sync status: `done`, `syncing`, `paused-for-quota`, `needs-attention`, `failed`, …
     pub status: String,
+    /// When syncs were paused (`POST …/pause`); none while they run.
+    pub paused_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -44,6 +46,7 @@ async fn view(service: &Service, row: ConnectionRow) -> ApiResult<ConnectionView
         streams: status.streams.into_iter().map(|s| s.stream).collect(),
         granted_api_hosts: row.granted_api_hosts.clone(),
         status: words,
+        paused_at: row.paused_at,
         created_at: row.created_at,
         updated_at: row.updated_at,
         name: row.name,
@@ -122,7 +125,7 @@ pub struct SyncAccepted {
     params(("connection" = String, Path, description = "The connection's name")),
     request_body = SyncBody,
     responses((status = 202, body = SyncAccepted), (status = 400, body = ErrorBody),
-        (status = 404, body = ErrorBody)),
+        (status = 404, body = ErrorBody), (status = 409, description = "The connection is paused", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn sync(
     State(service): State<Arc<Service>>,
@@ -131,6 +134,15 @@ pub async fn sync(
     OptionalJsonBody(body): OptionalJsonBody<SyncBody>,
 ) -> ApiResult<(StatusCode, Json<SyncAccepted>)> {
     let row = service.connection_of(&tenant, &name).await?;
+    if row.paused_at.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "paused",
+            format!(
+                "connection `{name}` is paused: resume it (POST /v1/connections/{name}/resume) to sync"
+            ),
+        ));
+    }
     let live = service.live(&row).await?;
     let declared: Vec<String> = live
         .connection
@@ -170,4 +182,79 @@ pub async fn sync(
             streams,
         }),
     ))
+}
+
+async fn set_paused(
+    service: &Arc<Service>,
+    tenant: &Tenant,
+    name: &str,
+    paused: bool,
+) -> ApiResult<Json<ConnectionView>> {
+    let mut row = service.connection_of(tenant, name).await?;
+    row.paused_at = match paused {
+        true => row.paused_at.or(Some(ats_features::unix_now())),
+        false => None,
+    };
+    // Not a change of configuration: `updated_at` stays, so the started instance stays too.
+    service.host.mirror.upsert_connection(&row).await?;
+    if !paused {
+        // Wake the worker now rather than at its next look.
+        service.ask_reread(&row, Vec::new()).await?;
+    }
+    Ok(Json(view(service, row).await?))
+}
+
+/// Pauses the connection's syncs (scheduled and asked for); the features still work.
+#[utoipa::path(post, path = "/v1/connections/{connection}/pause", tag = "connections",
+    params(("connection" = String, Path, description = "The connection's name")),
+    responses((status = 200, body = ConnectionView), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn pause(
+    State(service): State<Arc<Service>>,
+    tenant: Tenant,
+    Path(name): Path<String>,
+) -> ApiResult<Json<ConnectionView>> {
+    set_paused(&service, &tenant, &name, true).await
+}
+
+/// Resumes a paused connection: due streams run at once.
+#[utoipa::path(post, path = "/v1/connections/{connection}/resume", tag = "connections",
+    params(("connection" = String, Path, description = "The connection's name")),
+    responses((status = 200, body = ConnectionView), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn resume(
+    State(service): State<Arc<Service>>,
+    tenant: Tenant,
+    Path(name): Path<String>,
+) -> ApiResult<Json<ConnectionView>> {
+    set_paused(&service, &tenant, &name, false).await
+}
+
+/// Checks the credentials and every permission the connector needs again (`ats check`).
+#[utoipa::path(post, path = "/v1/connections/{connection}/check", tag = "connections",
+    params(("connection" = String, Path, description = "The connection's name")),
+    responses((status = 200, description = "Each permission granted, missing or not checkable", body = Object),
+        (status = 404, body = ErrorBody), (status = 502, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn check(
+    State(service): State<Arc<Service>>,
+    tenant: Tenant,
+    Path(name): Path<String>,
+) -> ApiResult<Json<ats_model::ConnectionReport>> {
+    let row = service.connection_of(&tenant, &name).await?;
+    let live = service.live(&row).await?;
+    let report = ats_sync::lane_context::with_lane(
+        ats_sync::Lane::Interactive,
+        live.connection.check_connection(),
+    )
+    .await;
+    live.meter.flush();
+    let report = report.map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::BAD_GATEWAY,
+            "connector_failed",
+            format!("the check could not run: {e}"),
+        )
+    })?;
+    Ok(Json(report))
 }

@@ -103,7 +103,9 @@ pub async fn export(
         &profile,
         &ExportOptions::at(unix_now()),
     )
-    .await?;
+    .await;
+    live.meter.flush();
+    let report = report?;
     Ok(Json(report))
 }
 
@@ -130,7 +132,9 @@ pub async fn reply(
         &event,
         &ExportOptions::at(unix_now()),
     )
-    .await?;
+    .await;
+    live.meter.flush();
+    let report = report?;
     Ok(Json(report))
 }
 
@@ -220,7 +224,9 @@ pub async fn refresh(
         &body.profile,
         &options,
     )
-    .await?;
+    .await;
+    live.meter.flush();
+    let report = report?;
     Ok(Json(report))
 }
 
@@ -286,7 +292,9 @@ pub async fn move_application(
         &body.status,
         unix_now(),
     )
-    .await?;
+    .await;
+    live.meter.flush();
+    let report = report?;
     Ok(Json(report))
 }
 
@@ -322,6 +330,8 @@ pub async fn reject_application(
         body.rejected_by.as_deref(),
         unix_now(),
     )
-    .await?;
+    .await;
+    live.meter.flush();
+    let report = report?;
     Ok(Json(report))
 }

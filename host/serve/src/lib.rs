@@ -9,6 +9,8 @@ pub mod api_error;
 pub mod auth;
 pub mod body;
 mod connections;
+pub mod event_memory;
+pub mod events;
 mod features;
 mod health;
 pub mod openapi;
@@ -34,6 +36,12 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/connections/{connection}", get(connections::get))
         .route("/connections/{connection}/status", get(connections::status))
         .route("/connections/{connection}/sync", post(connections::sync))
+        .route("/connections/{connection}/pause", post(connections::pause))
+        .route(
+            "/connections/{connection}/resume",
+            post(connections::resume),
+        )
+        .route("/connections/{connection}/check", post(connections::check))
         .route("/connections/{connection}/search", post(features::search))
         .route("/connections/{connection}/export", post(features::export))
         .route("/connections/{connection}/reply", post(features::reply))
@@ -51,6 +59,7 @@ pub fn router(service: Arc<Service>) -> Router {
             "/connections/{connection}/applications/{application}/reject",
             post(features::reject_application),
         )
+        .route("/events/{connection}", post(events::receive))
         .route("/openapi.json", get(openapi_json));
     Router::new()
         .nest("/v1", v1)

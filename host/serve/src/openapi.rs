@@ -2,7 +2,7 @@
 //! types (utoipa), served at `/v1/openapi.json` and committed as `host/serve/openapi.json`; a
 //! test fails when the committed copy is stale (`UPDATE_OPENAPI=1` rewrites it).
 
-use crate::{connections, features, health};
+use crate::{connections, events, features, health};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -18,6 +18,9 @@ use utoipa::{Modify, OpenApi};
         connections::get,
         connections::status,
         connections::sync,
+        connections::pause,
+        connections::resume,
+        connections::check,
         features::search,
         features::export,
         features::reply,
@@ -26,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         features::duplicates,
         features::move_application,
         features::reject_application,
+        events::receive,
         health::healthz,
         health::readyz,
     ),
@@ -33,6 +37,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "connections", description = "Connections and their syncs"),
         (name = "features", description = "Recruiter features: the same functions and answers as the CLI"),
+        (name = "events", description = "Events the ATS pushes; authenticated as the connector declares, not with a token"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -4,13 +4,15 @@
 
 use crate::api_error::{ApiError, ApiResult};
 use crate::auth::Tenant;
+use crate::event_memory::EventMemory;
 use ats_app::host::Host;
 use ats_app::live_connection::LiveConnection;
 use ats_app::scheduler::{SchedulerOptions, run_due};
 use ats_app::sync_runner::{SyncOptions, sync_connection};
 use ats_mirror::ConnectionRow;
-use ats_sync::NoProgress;
+use ats_model::RecordRef;
 use ats_sync::meter::now;
+use ats_sync::{Engine, EngineConfig, Lane, NoProgress};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -47,8 +49,16 @@ pub struct SyncRequest {
     pub full: bool,
 }
 
+/// What a connection's worker is asked to do.
+#[derive(Debug)]
+enum Ask {
+    Sync(SyncRequest),
+    /// Re-read the records events named (taken from [`Service::rereads`]).
+    Reread,
+}
+
 struct Worker {
-    asks: mpsc::UnboundedSender<SyncRequest>,
+    asks: mpsc::UnboundedSender<Ask>,
     /// The connection row the worker started from; a changed row restarts it.
     updated_at: i64,
     task: tokio::task::JoinHandle<()>,
@@ -62,6 +72,11 @@ pub struct Service {
     workers: Mutex<HashMap<String, Worker>>,
     stopping: watch::Sender<bool>,
     scheduler_running: AtomicBool,
+    /// Records events named, not re-read yet, by connection (one read per record however many
+    /// events named it meanwhile).
+    rereads: Mutex<HashMap<String, Vec<RecordRef>>>,
+    /// Recent event deliveries, to refuse replays and read a duplicate once.
+    pub events: EventMemory,
 }
 
 impl Service {
@@ -73,6 +88,8 @@ impl Service {
             workers: Default::default(),
             stopping: watch::channel(false).0,
             scheduler_running: AtomicBool::new(false),
+            rereads: Default::default(),
+            events: EventMemory::default(),
         })
     }
 
@@ -118,6 +135,36 @@ impl Service {
         row: &ConnectionRow,
         ask: SyncRequest,
     ) -> ApiResult<()> {
+        self.send(row, Ask::Sync(ask)).await
+    }
+
+    /// Asks `row`'s worker to re-read `refs` (in the applications lane).
+    pub async fn ask_reread(
+        self: &Arc<Self>,
+        row: &ConnectionRow,
+        refs: Vec<RecordRef>,
+    ) -> ApiResult<()> {
+        {
+            let mut pending = self.rereads.lock().unwrap_or_else(|e| e.into_inner());
+            let queued = pending.entry(row.name.clone()).or_default();
+            for r in refs {
+                if !queued.contains(&r) {
+                    queued.push(r);
+                }
+            }
+        }
+        self.send(row, Ask::Reread).await
+    }
+
+    fn take_rereads(&self, connection: &str) -> Vec<RecordRef> {
+        self.rereads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(connection)
+            .unwrap_or_default()
+    }
+
+    async fn send(self: &Arc<Self>, row: &ConnectionRow, ask: Ask) -> ApiResult<()> {
         self.ensure_worker(row).await?;
         let workers = self.workers();
         let worker = workers
@@ -188,14 +235,36 @@ impl Service {
 async fn run_worker(
     service: Arc<Service>,
     live: LiveConnection,
-    mut asked: mpsc::UnboundedReceiver<SyncRequest>,
+    mut asked: mpsc::UnboundedReceiver<Ask>,
 ) {
     let host = &service.host;
     let options = &service.options;
     let mut pending: Vec<SyncRequest> = Vec::new();
     loop {
         while let Ok(ask) = asked.try_recv() {
-            pending.push(ask);
+            if let Ask::Sync(ask) = ask {
+                pending.push(ask);
+            }
+        }
+        // Events first: a person is usually waiting on what they name.
+        let refs = service.take_rereads(live.name());
+        if !refs.is_empty() {
+            let engine = Engine::new(host.store(), EngineConfig::default());
+            match engine
+                .reread(&live, &live.meter, live.name(), &refs, Lane::Applications)
+                .await
+            {
+                Ok(outcome) => {
+                    tracing::info!(connection = live.name(), ?outcome, "event records re-read")
+                }
+                Err(e) => {
+                    tracing::error!(
+                        connection = live.name(),
+                        "re-reading event records failed: {e}"
+                    )
+                }
+            }
+            live.meter.flush();
         }
         let mut next_wake = now().saturating_add(options.scheduler.max_sleep.as_secs() as i64);
         for ask in pending.drain(..) {
@@ -230,7 +299,8 @@ async fn run_worker(
         let wait = Duration::from_secs(next_wake.saturating_sub(now()).clamp(1, i64::MAX) as u64);
         tokio::select! {
             ask = asked.recv() => match ask {
-                Some(ask) => pending.push(ask),
+                Some(Ask::Sync(ask)) => pending.push(ask),
+                Some(Ask::Reread) => {}
                 None => return,
             },
             _ = tokio::time::sleep(wait) => {}

@@ -106,15 +106,14 @@ impl Held {
         }
     }
 
-    /// Forgets what [`Held::apply`] wrote.
+    /// Forgets what [`Held::apply`] wrote. What the next reservations ask for is kept: a
+    /// flush between two exports should not make the second start from one again.
     fn written(&mut self, gave_back: bool) {
         self.settled.clear();
         self.written_at = Some(Instant::now());
         if gave_back {
-            *self = Held {
-                written_at: self.written_at,
-                ..Held::default()
-            };
+            self.reserved = [0; 5];
+            self.reserved_at = [None; 5];
         }
     }
 

@@ -27,6 +27,8 @@ pub struct SimConfig {
     pub search: SearchConfig,
     pub profiles: ProfileConfig,
     pub faults: FaultConfig,
+    /// Event notifications sent when a workflow's status changes.
+    pub events: crate::events::EventConfig,
 }
 
 impl Default for SimConfig {
@@ -45,6 +47,7 @@ impl Default for SimConfig {
             search: SearchConfig::default(),
             profiles: ProfileConfig::default(),
             faults: FaultConfig::default(),
+            events: Default::default(),
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod config;
 mod counters;
 pub mod dates;
 pub mod errors;
+pub mod events;
 pub mod faults;
 mod fields;
 mod files;

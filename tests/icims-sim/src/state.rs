@@ -61,6 +61,8 @@ pub(crate) struct Inner {
     pub counters: Counters,
     /// Base of every URL the API writes (`Location`, `self`, `profile`).
     pub api_base: String,
+    /// Event notifications sent.
+    pub events: Arc<crate::events::EventLog>,
 }
 
 /// Cheap-to-clone handle on the running simulator's state.
@@ -197,9 +199,29 @@ impl Inner {
             }
             RecordType::Workflows => {
                 let mut w = d.workflows.get(id).cloned().ok_or_else(missing)?;
+                let old_status = w.status;
                 crate::workflows::apply_workflow(&mut w, &mut d, &cust.cfg, body, warnings)?;
                 w.updated = now;
+                let (person, job, new_status) = (w.person, w.job, w.status);
                 *d.workflows.get_mut(id).ok_or_else(missing)? = w;
+                if new_status != old_status {
+                    let name = |i: u16| {
+                        cust.cfg
+                            .statuses
+                            .get(usize::from(i))
+                            .map_or(String::new(), |n| n.id.clone())
+                    };
+                    let event = crate::events::status_change_body(
+                        &self.api_base,
+                        cust.cfg.id,
+                        id,
+                        person,
+                        job,
+                        &name(old_status),
+                        &name(new_status),
+                    );
+                    crate::events::send(self.events.clone(), &event, self.clock.now_secs());
+                }
             }
         }
         Ok(())
@@ -270,6 +292,7 @@ impl SimState {
                 clock,
                 customers,
                 api_base,
+                events: Arc::new(crate::events::EventLog::new(cfg.events.clone())),
                 cfg,
             }),
         })
@@ -448,6 +471,16 @@ impl SimState {
             body.insert("status".into(), serde_json::json!({ "id": s }));
         }
         self.create_record(cid, RecordType::Workflows, &body)
+    }
+
+    /// Where events go from now on (the receiver's port is often known only after start).
+    pub fn set_events(&self, config: crate::events::EventConfig) {
+        self.inner.events.configure(config);
+    }
+
+    /// Every event delivery so far, in the order they were answered.
+    pub fn events_sent(&self) -> Vec<crate::events::SentEvent> {
+        self.inner.events.all()
     }
 
     pub fn set_workflow_status(&self, cid: u64, id: u64, status_id: &str) -> ApiResult<()> {

@@ -104,6 +104,17 @@ pub struct Served {
 
 impl Served {
     pub async fn start(config: SimConfig, serve_args: &[&str]) -> Served {
+        Served::start_with(config, serve_args, &[], &[]).await
+    }
+
+    /// As [`Served::start`], with more settings and secrets (`key`, file content) in both
+    /// connection files.
+    pub async fn start_with(
+        config: SimConfig,
+        serve_args: &[&str],
+        settings: &[(&str, &str)],
+        secrets: &[(&str, &str)],
+    ) -> Served {
         let sim = IcimsSim::start(config).await.unwrap();
         let creds = sim.state().credentials();
         let cid = creds.customer_ids[0];
@@ -112,7 +123,16 @@ impl Served {
         std::fs::write(dir.path().join("secret"), &creds.client_secret).unwrap();
         for (name, tenant) in [("acme-icims", "acme"), ("beta-icims", "beta")] {
             let file = dir.path().join(format!("{name}.toml"));
-            let toml = sim.connection_toml(name, &component(), cid, "secret", &[]);
+            let mut toml = sim.connection_toml(name, &component(), cid, "secret", settings);
+            // `[secrets]` is the file's last table: more secrets go at the end.
+            for (key, value) in secrets {
+                let path = dir.path().join(format!("secret-{key}"));
+                std::fs::write(&path, value).unwrap();
+                toml.push_str(&format!(
+                    "{key} = {{ file = {:?} }}\n",
+                    path.display().to_string()
+                ));
+            }
             std::fs::write(&file, format!("tenant = {tenant:?}\n{toml}")).unwrap();
             ok(ats(&data, &["connect", file.to_str().unwrap()])).await;
             ok(ats(&data, &["sync", name])).await;

@@ -27,7 +27,8 @@ pub async fn only_secret_references_are_stored(m: &dyn Mirror) {
     );
 }
 
-/// A connection's tenant is kept and can be changed (the service scopes every call by it).
+/// A connection's tenant and pause are kept and can be changed (the service scopes every call
+/// by the tenant; the scheduler skips a paused connection).
 pub async fn a_connection_keeps_its_tenant(m: &dyn Mirror) {
     let mut c = connection_row();
     m.upsert_connection(&c).await.unwrap();
@@ -54,11 +55,16 @@ pub async fn a_connection_keeps_its_tenant(m: &dyn Mirror) {
         ]
     );
     c.tenant = "acme-holding".into();
+    c.paused_at = Some(77);
     m.upsert_connection(&c).await.unwrap();
+    let stored = m.connection(CONN).await.unwrap().unwrap();
     assert_eq!(
-        m.connection(CONN).await.unwrap().unwrap().tenant,
-        "acme-holding"
+        (stored.tenant.as_str(), stored.paused_at),
+        ("acme-holding", Some(77))
     );
+    c.paused_at = None;
+    m.upsert_connection(&c).await.unwrap();
+    assert_eq!(m.connection(CONN).await.unwrap().unwrap().paused_at, None);
 }
 
 /// A token is found by its hash until revoked; revoking twice, or an unknown id, says so.

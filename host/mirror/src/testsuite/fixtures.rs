@@ -40,6 +40,7 @@ pub fn connection_row() -> ConnectionRow {
             version: "0.1.0".into(),
             ..Default::default()
         },
+        paused_at: None,
         created_at: 1,
         updated_at: 1,
     }
