@@ -563,10 +563,10 @@ async fn a_sync_asked_for_runs_in_the_connection_worker_and_sigterm_stops_cleanl
             )
             .await
             .json();
-        if hits["hits"]
-            .as_array()
-            .is_some_and(|r| r.iter().any(|h| h["candidate_id"] == added.to_string()))
-        {
+        if hits["hits"].as_array().is_some_and(|r| {
+            r.iter()
+                .any(|h| h["candidate_id"].as_str() == Some(&*added.to_string()))
+        }) {
             found = true;
             break;
         }
