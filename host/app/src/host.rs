@@ -4,7 +4,9 @@
 use crate::live_connection::LiveConnection;
 use crate::quota_observer::MeteredRequests;
 use ats_mirror::{ConnectionRow, LedgerStore, Mirror, MirrorStore};
-use ats_runtime::{ConnectionSpec, HostGrant, PluginStorage, Runtime, RuntimeConfig, StorageError};
+use ats_runtime::{
+    ConnectionSpec, HostGrant, PluginStorage, RequestObserver, Runtime, RuntimeConfig, StorageError,
+};
 use ats_sync::QuotaMeter;
 use ats_sync::quota::QuotaLedger;
 use std::path::{Path, PathBuf};
@@ -94,6 +96,8 @@ pub struct Host {
     pub mirror: Arc<dyn Mirror>,
     pub storage: Arc<dyn PluginStorage>,
     paths: HostPaths,
+    /// Also told of every request a connection sends (the service's metrics).
+    request_tap: Option<Arc<dyn RequestObserver>>,
 }
 
 impl Host {
@@ -122,7 +126,15 @@ impl Host {
             mirror,
             storage,
             paths,
+            request_tap: None,
         })
+    }
+
+    /// Tells `tap` of every request the connections started from now on send, after the quota
+    /// meter admitted it (it cannot hold one back).
+    pub fn with_request_tap(mut self, tap: Arc<dyn RequestObserver>) -> Host {
+        self.request_tap = Some(tap);
+        self
     }
 
     pub fn paths(&self) -> &HostPaths {
@@ -190,7 +202,10 @@ impl Host {
                 &plugin,
                 spec,
                 self.storage.clone(),
-                Arc::new(MeteredRequests(meter.clone())),
+                Arc::new(MeteredRequests {
+                    meter: meter.clone(),
+                    tap: self.request_tap.clone(),
+                }),
             )
             .await?;
         Ok(LiveConnection {

@@ -12,6 +12,7 @@
 
 pub mod connect;
 pub mod connection_file;
+pub mod connection_templates;
 pub mod describe_text;
 pub mod due;
 pub mod feature_writer;
@@ -19,6 +20,7 @@ pub mod grant_review;
 pub mod host;
 pub mod live_connection;
 pub mod quota_observer;
+pub mod run_log;
 pub mod scheduler;
 pub mod status_view;
 pub mod sync_runner;

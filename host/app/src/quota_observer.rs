@@ -5,16 +5,21 @@ use ats_runtime::{RequestInfo, RequestObserver, ResponseInfo};
 use ats_sync::QuotaMeter;
 use std::sync::Arc;
 
-/// The runtime's [`RequestObserver`] for a metered connection.
-pub struct MeteredRequests(pub Arc<QuotaMeter>);
+/// The runtime's [`RequestObserver`] for a metered connection, and what else watches its
+/// requests.
+pub struct MeteredRequests {
+    pub meter: Arc<QuotaMeter>,
+    /// Told of every admitted request and its answer; never holds one back.
+    pub tap: Option<Arc<dyn RequestObserver>>,
+}
 
 impl RequestObserver for MeteredRequests {
     fn admit(&self, request: &RequestInfo) -> Result<(), String> {
         // Only the ATS's API counts against its quota.
         if !request.api_host {
-            return Ok(());
+            return self.tap_admit(request);
         }
-        self.0.admit().map_err(|pause| {
+        self.meter.admit().map_err(|pause| {
             let until = pause
                 .until
                 .map(crate::when::timestamp)
@@ -23,18 +28,35 @@ impl RequestObserver for MeteredRequests {
                 "the host held this request back: the {} lane's share of the ATS request quota is spent until {until}",
                 pause.lane.as_str()
             )
-        })
+        })?;
+        self.tap_admit(request)
     }
 
     fn observe(&self, request: &RequestInfo, response: &ResponseInfo<'_>) {
         if request.api_host {
-            self.0.observe(response.text_headers());
+            self.meter.observe(response.text_headers());
+        }
+        if let Some(tap) = &self.tap {
+            tap.observe(request, response);
         }
     }
 
     fn failed(&self, request: &RequestInfo) {
         if request.api_host {
-            self.0.observe_failure();
+            self.meter.observe_failure();
         }
+        if let Some(tap) = &self.tap {
+            tap.failed(request);
+        }
+    }
+}
+
+impl MeteredRequests {
+    fn tap_admit(&self, request: &RequestInfo) -> Result<(), String> {
+        if let Some(tap) = &self.tap {
+            // A tap only watches: what it answers cannot hold the request back.
+            let _ = tap.admit(request);
+        }
+        Ok(())
     }
 }

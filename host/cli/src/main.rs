@@ -20,6 +20,7 @@ mod reject;
 mod reply;
 mod review;
 mod run;
+mod runs;
 mod search;
 mod serve;
 mod shown;
@@ -69,6 +70,8 @@ pub enum Command {
     Sync(sync::Args),
     /// Show each connection's and stream's state, the mirror's counts and the request quota.
     Status(status::Args),
+    /// Show a connection's run log: each sync run, newest first, with what it wrote.
+    Runs(runs::Args),
     /// Run the scheduler in the foreground: every stream when due, within the quota.
     Run(run::Args),
     /// Export a platform profile to the ATS: find or create the person, resume, application.
@@ -131,6 +134,7 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Connect(args) => connect::run(cli, args).await,
         Command::Sync(args) => sync::run(cli, args).await,
         Command::Status(args) => status::run(cli, args).await,
+        Command::Runs(args) => runs::run(cli, args).await,
         Command::Run(args) => run::run(cli, args).await,
         Command::Export(args) => export::run(cli, args).await,
         Command::Reply(args) => reply::run(cli, args).await,

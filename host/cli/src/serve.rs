@@ -21,6 +21,10 @@ pub struct Args {
     /// Largest request body, bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
     pub body_limit: usize,
+    /// Folder of connection templates (connection files with a [grant]) from which tenants may
+    /// make connections over the API (`POST /v1/connections`). Without it they cannot.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<std::path::PathBuf>,
     /// Seconds between id scans that find deleted records.
     #[arg(long, default_value_t = 86_400)]
     pub reconcile_interval: i64,
@@ -28,7 +32,12 @@ pub struct Args {
 
 pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let host = crate::open_host(cli)?;
+    let templates = match &args.templates {
+        Some(dir) => ats_app::connection_templates::Templates::load(dir)?,
+        None => Default::default(),
+    };
     let mut options = ServeOptions {
+        templates,
         schedule: !args.no_scheduler,
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         body_limit: args.body_limit,

@@ -28,6 +28,8 @@ fn endpoints(
         ("GET", format!("{base}/status"), Value::Null),
         ("POST", format!("{base}/sync"), json!({})),
         ("POST", format!("{base}/check"), Value::Null),
+        ("GET", format!("{base}/runs"), Value::Null),
+        ("DELETE", base.clone(), Value::Null),
         ("POST", format!("{base}/pause"), Value::Null),
         ("POST", format!("{base}/resume"), Value::Null),
         (

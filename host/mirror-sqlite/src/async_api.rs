@@ -18,6 +18,11 @@ impl MirrorStore for SqliteMirror {
         self.run(move |db| db.upsert_connection(&c)).await
     }
 
+    async fn delete_connection(&self, name: &str) -> Result<bool, MirrorError> {
+        let name = name.to_owned();
+        self.run(move |db| db.delete_connection(&name)).await
+    }
+
     async fn connection(&self, name: &str) -> Result<Option<ConnectionRow>, MirrorError> {
         let name = name.to_owned();
         self.run(move |db| db.connection(&name)).await

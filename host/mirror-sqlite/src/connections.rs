@@ -134,3 +134,44 @@ pub(crate) fn all(db: &Connection) -> Result<Vec<ConnectionRow>, Error> {
         .collect::<Result<Vec<_>, _>>()?;
     raws.into_iter().map(decode).collect()
 }
+
+/// Tables holding a connection's data in a `conn` column, children before parents (deleting
+/// applications and candidates fires the facet triggers).
+const CONNECTION_TABLES: [&str; 15] = [
+    "candidate_keys",
+    "attachments",
+    "application_status_history",
+    "applications",
+    "candidates",
+    "jobs",
+    "statuses",
+    "folders",
+    "stream_state",
+    "runs",
+    "reconcile_scans",
+    "idempotency",
+    "duplicate_links",
+    "candidate_clusters",
+    "rejection_reasons",
+];
+
+/// Deletes a connection's row and every record and state kept for it, in one transaction.
+/// The quota ledger stays (see `0006_quota_ledgers.sql`): it holds counts, no secret.
+pub(crate) fn delete(db: &mut Connection, name: &str) -> Result<bool, Error> {
+    let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute(
+        "DELETE FROM candidates_fts WHERE rowid IN (SELECT rid FROM candidates WHERE conn = ?1)",
+        [name],
+    )?;
+    tx.execute(
+        "DELETE FROM reconcile_seen WHERE scan_id IN \
+         (SELECT scan_id FROM reconcile_scans WHERE conn = ?1)",
+        [name],
+    )?;
+    for table in CONNECTION_TABLES {
+        tx.execute(&format!("DELETE FROM {table} WHERE conn = ?1"), [name])?;
+    }
+    let removed = tx.execute("DELETE FROM connections WHERE name = ?1", [name])? > 0;
+    tx.commit()?;
+    Ok(removed)
+}

@@ -13,6 +13,10 @@ impl Db {
         self.write(|db| connections::upsert(db, c))
     }
 
+    pub(crate) fn delete_connection(&self, name: &str) -> Result<bool, Error> {
+        self.write(|db| connections::delete(db, name))
+    }
+
     pub(crate) fn connection(&self, name: &str) -> Result<Option<ConnectionRow>, Error> {
         self.read(|db| connections::get(db, name))
     }

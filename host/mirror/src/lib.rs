@@ -31,7 +31,7 @@ pub use error::MirrorError;
 pub use ledger::LedgerStore;
 pub use queries::{Applicant, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage, SearchQuery};
 pub use store::{FeatureState, MirrorStore};
-pub use tokens::{ApiToken, DEFAULT_TENANT, TokenStore, check_tenant};
+pub use tokens::{ApiToken, DEFAULT_TENANT, TokenStore, check_connection_name, check_tenant};
 pub use types::*;
 
 /// Everything the features and the host need of a mirror: records, feature state, queries,

@@ -22,6 +22,12 @@ pub trait MirrorStore: Send + Sync {
     /// connection. Keeps the stored `created_at` of an existing row.
     async fn upsert_connection(&self, c: &ConnectionRow) -> Result<(), MirrorError>;
 
+    /// Removes a connection and everything the mirror keeps for it (records, their history and
+    /// search index, stream states, runs, scans, idempotency keys, duplicate links, rejection
+    /// reasons), in one transaction. The quota ledger stays: the ATS's quota outlives the row.
+    /// `false` when there was no such connection.
+    async fn delete_connection(&self, name: &str) -> Result<bool, MirrorError>;
+
     /// One connection's configuration, if configured.
     async fn connection(&self, name: &str) -> Result<Option<ConnectionRow>, MirrorError>;
 
@@ -165,7 +171,8 @@ pub trait FeatureState: Send + Sync {
         at: Timestamp,
     ) -> Result<Option<IdempotencyRecord>, MirrorError>;
 
-    /// Sets a key's state and result (e.g. `done` with the created ids), creating it if absent.
+    /// Sets a key's state and result (e.g. `done` with the created ids), creating it if absent;
+    /// an existing key keeps its `created_at`.
     async fn idempotency_put(
         &self,
         conn: &str,

@@ -11,6 +11,16 @@ pub const DEFAULT_TENANT: &str = "default";
 
 /// A tenant name: 1 to 64 of `a-z`, `0-9`, `-`, `_`, starting with a letter or digit.
 pub fn check_tenant(name: &str) -> Result<(), String> {
+    check_name("tenant", name)
+}
+
+/// A connection name made over the API must be the same kind of name as a tenant's: it goes
+/// into URLs and into the name of the folder that holds its secrets.
+pub fn check_connection_name(name: &str) -> Result<(), String> {
+    check_name("connection", name)
+}
+
+fn check_name(what: &str, name: &str) -> Result<(), String> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -24,7 +34,7 @@ pub fn check_tenant(name: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "`{name}` is not a tenant name: use 1 to 64 lowercase letters, digits, `-` or `_`, starting with a letter or digit"
+            "`{name}` is not a {what} name: use 1 to 64 lowercase letters, digits, `-` or `_`, starting with a letter or digit"
         ))
     }
 }

@@ -34,7 +34,7 @@ pub struct ConnectionView {
     pub updated_at: i64,
 }
 
-async fn view(service: &Service, row: ConnectionRow) -> ApiResult<ConnectionView> {
+pub(crate) async fn view(service: &Service, row: ConnectionRow) -> ApiResult<ConnectionView> {
     let status = connection_status(&service.host, &row).await?;
     let words = serde_json::to_value(status.status)
         .ok()
@@ -257,4 +257,41 @@ pub async fn check(
         )
     })?;
     Ok(Json(report))
+}
+
+/// How many runs to show.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RunsQuery {
+    /// Newest first; 1 to 500, 20 when absent.
+    pub limit: Option<usize>,
+}
+
+/// The run log: the connection's last sync runs, newest first (`ats runs`).
+#[utoipa::path(get, path = "/v1/connections/{connection}/runs", tag = "connections",
+    params(("connection" = String, Path, description = "The connection's name"), RunsQuery),
+    responses((status = 200, body = [ats_app::run_log::RunEntry]), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn runs(
+    State(service): State<Arc<Service>>,
+    tenant: Tenant,
+    Path(name): Path<String>,
+    query: Result<axum::extract::Query<RunsQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<ats_app::run_log::RunEntry>>> {
+    let row = service.connection_of(&tenant, &name).await?;
+    let query = query.map_err(|e| ApiError::invalid("limit", e.body_text()))?;
+    let limit = query.limit.unwrap_or(20);
+    if limit == 0 || limit > ats_app::run_log::MAX_RUNS {
+        return Err(ApiError::invalid(
+            "limit",
+            format!(
+                "limit must be 1 to {}, not {limit}",
+                ats_app::run_log::MAX_RUNS
+            ),
+        ));
+    }
+    Ok(Json(
+        ats_app::run_log::run_log(&service.host, &row.name, limit).await?,
+    ))
 }

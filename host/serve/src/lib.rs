@@ -8,11 +8,13 @@
 pub mod api_error;
 pub mod auth;
 pub mod body;
+mod connection_lifecycle;
 mod connections;
 pub mod event_memory;
 pub mod events;
 mod features;
 mod health;
+pub mod metrics;
 pub mod openapi;
 pub mod service;
 pub mod tokens;
@@ -21,7 +23,7 @@ pub use service::{ServeOptions, Service};
 
 use api_error::ApiError;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -32,8 +34,14 @@ use std::sync::Arc;
 /// Every route of the service.
 pub fn router(service: Arc<Service>) -> Router {
     let v1 = Router::new()
-        .route("/connections", get(connections::list))
-        .route("/connections/{connection}", get(connections::get))
+        .route(
+            "/connections",
+            get(connections::list).post(connection_lifecycle::create),
+        )
+        .route(
+            "/connections/{connection}",
+            get(connections::get).delete(connection_lifecycle::delete),
+        )
         .route("/connections/{connection}/status", get(connections::status))
         .route("/connections/{connection}/sync", post(connections::sync))
         .route("/connections/{connection}/pause", post(connections::pause))
@@ -42,6 +50,7 @@ pub fn router(service: Arc<Service>) -> Router {
             post(connections::resume),
         )
         .route("/connections/{connection}/check", post(connections::check))
+        .route("/connections/{connection}/runs", get(connections::runs))
         .route("/connections/{connection}/search", post(features::search))
         .route("/connections/{connection}/export", post(features::export))
         .route("/connections/{connection}/reply", post(features::reply))
@@ -65,6 +74,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .nest("/v1", v1)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::scrape))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(service.clone(), within_time))
         .layer(DefaultBodyLimit::max(service.options.body_limit))
@@ -99,6 +109,12 @@ async fn within_time(
     next: Next,
 ) -> Response {
     let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    // The template (`/v1/connections/{connection}/search`), never the path: no ids in labels.
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |m| m.as_str())
+        .to_string();
     let started = std::time::Instant::now();
     let response = match tokio::time::timeout(service.options.request_timeout, next.run(request))
         .await
@@ -114,9 +130,13 @@ async fn within_time(
         )
         .into_response(),
     };
+    let took = started.elapsed();
+    service
+        .metrics
+        .api_request(&route, method.as_str(), response.status().as_u16(), took);
     tracing::info!(
         %method, path, status = response.status().as_u16(),
-        ms = started.elapsed().as_millis() as u64, "request"
+        ms = took.as_millis() as u64, "request"
     );
     response
 }

@@ -2,7 +2,7 @@
 //! types (utoipa), served at `/v1/openapi.json` and committed as `host/serve/openapi.json`; a
 //! test fails when the committed copy is stale (`UPDATE_OPENAPI=1` rewrites it).
 
-use crate::{connections, events, features, health};
+use crate::{connection_lifecycle, connections, events, features, health, metrics};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -15,12 +15,15 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         connections::list,
+        connection_lifecycle::create,
         connections::get,
+        connection_lifecycle::delete,
         connections::status,
         connections::sync,
         connections::pause,
         connections::resume,
         connections::check,
+        connections::runs,
         features::search,
         features::export,
         features::reply,
@@ -32,13 +35,14 @@ use utoipa::{Modify, OpenApi};
         events::receive,
         health::healthz,
         health::readyz,
+        metrics::scrape,
     ),
     modifiers(&BearerToken),
     tags(
         (name = "connections", description = "Connections and their syncs"),
         (name = "features", description = "Recruiter features: the same functions and answers as the CLI"),
         (name = "events", description = "Events the ATS pushes; authenticated as the connector declares, not with a token"),
-        (name = "operations", description = "Health and readiness"),
+        (name = "operations", description = "Health, readiness and metrics"),
     )
 )]
 pub struct ApiDoc;

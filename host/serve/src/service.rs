@@ -5,6 +5,8 @@
 use crate::api_error::{ApiError, ApiResult};
 use crate::auth::Tenant;
 use crate::event_memory::EventMemory;
+use crate::metrics::{Metrics, PageTimer};
+use ats_app::connection_templates::Templates;
 use ats_app::host::Host;
 use ats_app::live_connection::LiveConnection;
 use ats_app::scheduler::{SchedulerOptions, run_due};
@@ -12,7 +14,7 @@ use ats_app::sync_runner::{SyncOptions, sync_connection};
 use ats_mirror::ConnectionRow;
 use ats_model::RecordRef;
 use ats_sync::meter::now;
-use ats_sync::{Engine, EngineConfig, Lane, NoProgress};
+use ats_sync::{Engine, EngineConfig, Lane};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -29,6 +31,8 @@ pub struct ServeOptions {
     pub request_timeout: Duration,
     /// Largest request body, bytes (a profile with an inline resume is the largest).
     pub body_limit: usize,
+    /// The operator's templates tenants make connections from (none: they cannot).
+    pub templates: Templates,
 }
 
 impl Default for ServeOptions {
@@ -38,6 +42,7 @@ impl Default for ServeOptions {
             scheduler: SchedulerOptions::default(),
             request_timeout: Duration::from_secs(60),
             body_limit: 16 << 20,
+            templates: Templates::default(),
         }
     }
 }
@@ -77,12 +82,18 @@ pub struct Service {
     rereads: Mutex<HashMap<String, Vec<RecordRef>>>,
     /// Recent event deliveries, to refuse replays and read a duplicate once.
     pub events: EventMemory,
+    pub metrics: Arc<Metrics>,
+    /// Held while a connection is made (see `connection_lifecycle::create`).
+    pub creating: tokio::sync::Mutex<()>,
 }
 
 impl Service {
     pub fn new(host: Host, options: ServeOptions) -> Arc<Service> {
+        let metrics = Arc::new(Metrics::default());
         Arc::new(Service {
-            host,
+            host: host.with_request_tap(metrics.clone()),
+            metrics,
+            creating: Default::default(),
             options,
             lives: Default::default(),
             workers: Default::default(),
@@ -239,6 +250,7 @@ async fn run_worker(
 ) {
     let host = &service.host;
     let options = &service.options;
+    let pages = PageTimer::new(&service.metrics, live.name());
     let mut pending: Vec<SyncRequest> = Vec::new();
     loop {
         while let Ok(ask) = asked.try_recv() {
@@ -273,7 +285,7 @@ async fn run_worker(
                 full: ask.full,
                 ..SyncOptions::default()
             };
-            match sync_connection(host, &live, &sync, &NoProgress).await {
+            match sync_connection(host, &live, &sync, &pages).await {
                 Ok(reports) => {
                     for r in reports {
                         tracing::info!(connection = live.name(), stream = %r.stream, outcome = %r.outcome, "asked sync ended");
@@ -283,7 +295,7 @@ async fn run_worker(
             }
         }
         if options.schedule {
-            match run_due(host, &live, &options.scheduler, now(), &NoProgress).await {
+            match run_due(host, &live, &options.scheduler, now(), &pages).await {
                 Ok((reports, wake)) => {
                     if !reports.is_empty() {
                         continue;

@@ -88,6 +88,9 @@ impl Answer {
 
 pub const CLIENT_SECRET_MARK: &str = "client secret";
 
+/// The settings the `icims` template leaves to the tenant (besides the `client-secret` secret).
+pub const TENANT_SETTINGS: [&str; 2] = ["customer-id", "client-id"];
+
 /// Two tenants (`acme`, `beta`), each with one connection (`acme-icims`, `beta-icims`) to the
 /// simulator's customer, both synced; a token for each; `ats serve` running.
 pub struct Served {
@@ -147,7 +150,33 @@ impl Served {
             }
         };
         let (acme, beta) = (token("acme").await, token("beta").await);
-        let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+        // The operator's template tenants make connections from: where the simulator is and
+        // how it maps statuses; the customer, client id and secret are the tenant's to give.
+        let templates = dir.path().join("templates");
+        std::fs::create_dir(&templates).unwrap();
+        let fixed: String = sim
+            .connector_settings(cid)
+            .iter()
+            .filter(|(k, _)| !TENANT_SETTINGS.contains(&k.as_str()))
+            .map(|(k, v)| format!("{k} = {v:?}\n"))
+            .collect();
+        std::fs::write(
+            templates.join("icims.toml"),
+            format!(
+                "name = \"icims\"\nplugin = {:?}\n{}[settings]\n{fixed}",
+                component().display().to_string(),
+                sim.grant_toml()
+            ),
+        )
+        .unwrap();
+        let templates = templates.display().to_string();
+        let mut args = vec![
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--templates",
+            templates.as_str(),
+        ];
         args.extend_from_slice(serve_args);
         let mut server = ats(&data, &args).env("RUST_LOG", "info").spawn().unwrap();
         let stdout = server.stdout.take().unwrap();
@@ -212,6 +241,10 @@ impl Served {
 
     pub async fn get(&self, path: &str, token: &str) -> Answer {
         self.send("GET", path, Some(token), &[], "").await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Answer {
+        self.send("DELETE", path, Some(token), &[], "").await
     }
 
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Answer {

@@ -70,10 +70,8 @@ async fn save(
         fingerprint: plan.fingerprint.clone(),
         report: report.clone(),
     };
-    let created_at = mirror
-        .idempotency(conn, &plan.key)
-        .await?
-        .map_or(opts.now, |r| r.created_at);
+    // One write, no read first: the key exists since the claim, and a put keeps its
+    // `created_at`.
     mirror
         .idempotency_put(
             conn,
@@ -81,7 +79,7 @@ async fn save(
                 key: plan.key.clone(),
                 state: state.to_string(),
                 result: Some(serde_json::to_value(stored).map_err(ats_mirror::MirrorError::from)?),
-                created_at,
+                created_at: opts.now,
                 updated_at: opts.now,
             },
         )

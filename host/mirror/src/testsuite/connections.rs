@@ -92,3 +92,78 @@ pub async fn api_tokens_are_found_by_hash_until_revoked(m: &dyn Mirror) {
     assert_eq!(m.api_token_by_hash("hash-of-tok_a").await.unwrap(), None);
     assert_eq!(m.api_tokens().await.unwrap(), vec![b]);
 }
+
+/// Deleting a connection leaves nothing of it: no row, record, search hit, run, key or reason;
+/// another connection's data stays whole.
+pub async fn deleting_a_connection_leaves_nothing_of_it(m: &dyn Mirror) {
+    use crate::{RejectionReason, RunMode};
+    use ats_model::RecordKind;
+    m.upsert_connection(&connection_row()).await.unwrap();
+    let mut other = connection_row();
+    other.name = "beta-ats".into();
+    m.upsert_connection(&other).await.unwrap();
+    search_fixture(m).await;
+    let ada = candidates(vec![candidate("1", "Ada", "Lovelace", "ada@example.com")]);
+    let page = crate::PageWrite {
+        kind: RecordKind::Candidate,
+        records: ada,
+        gone: Vec::new(),
+    };
+    m.apply_page("beta-ats", "candidates", page, &state("b1"), NOW)
+        .await
+        .unwrap();
+    m.start_run(CONN, "candidates", RunMode::Full, NOW)
+        .await
+        .unwrap();
+    m.idempotency_claim(CONN, "export-1", "pending", NOW)
+        .await
+        .unwrap();
+    m.put_rejection_reason(
+        CONN,
+        &RejectionReason {
+            application_id: "a1".into(),
+            reason: "moved away".into(),
+            rejected_at: NOW,
+            rejected_by: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!search_text(m, "Ada").await.is_empty());
+
+    assert!(m.delete_connection(CONN).await.unwrap());
+    assert!(!m.delete_connection(CONN).await.unwrap(), "gone already");
+    assert_eq!(m.connection(CONN).await.unwrap(), None);
+    for kind in RecordKind::ALL {
+        assert_eq!(
+            m.ids(CONN, kind).await.unwrap(),
+            Vec::<String>::new(),
+            "{kind}"
+        );
+        assert_eq!(m.counts(CONN).await.unwrap().get(kind).live, 0, "{kind}");
+    }
+    assert!(search_text(m, "Ada").await.is_empty());
+    assert!(m.runs(CONN, 10).await.unwrap().is_empty());
+    assert_eq!(m.stream_state(CONN, "candidates").await.unwrap(), None);
+    assert_eq!(m.idempotency(CONN, "export-1").await.unwrap(), None);
+    assert_eq!(m.rejection_reason(CONN, "a1").await.unwrap(), None);
+    // The other connection is untouched.
+    assert!(m.connection("beta-ats").await.unwrap().is_some());
+    assert_eq!(
+        m.ids("beta-ats", RecordKind::Candidate).await.unwrap(),
+        ids(&["1"])
+    );
+    let q = crate::SearchQuery {
+        text: Some("Ada".into()),
+        limit: 10,
+        ..crate::SearchQuery::default()
+    };
+    assert_eq!(
+        m.search_candidates("beta-ats", &q)
+            .await
+            .unwrap()
+            .hits
+            .len(),
+        1
+    );
+}

@@ -29,8 +29,20 @@ pub async fn an_idempotency_key_is_claimed_once_and_keeps_its_result(m: &dyn Mir
         updated_at: 30,
     };
     m.idempotency_put(CONN, &done).await.unwrap();
-    assert_eq!(m.idempotency(CONN, "export-1").await.unwrap(), Some(done));
+    assert_eq!(
+        m.idempotency(CONN, "export-1").await.unwrap(),
+        Some(done.clone())
+    );
     assert_eq!(m.idempotency("other-conn", "export-1").await.unwrap(), None);
+    // A later put keeps the key's `created_at` (the export writes without reading first).
+    let later = IdempotencyRecord {
+        created_at: 40,
+        updated_at: 40,
+        ..done
+    };
+    m.idempotency_put(CONN, &later).await.unwrap();
+    let stored = m.idempotency(CONN, "export-1").await.unwrap().unwrap();
+    assert_eq!((stored.created_at, stored.updated_at), (10, 40));
 }
 
 pub async fn rejection_reasons_are_kept_and_replaced(m: &dyn Mirror) {

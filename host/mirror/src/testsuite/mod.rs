@@ -91,6 +91,7 @@ macro_rules! backend_suite {
                 only_secret_references_are_stored,
                 a_connection_keeps_its_tenant,
                 api_tokens_are_found_by_hash_until_revoked,
+                deleting_a_connection_leaves_nothing_of_it,
             }
         );
     };

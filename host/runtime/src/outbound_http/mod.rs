@@ -67,6 +67,8 @@ pub struct RequestInfo {
 pub struct ResponseInfo<'a> {
     pub status: u16,
     pub headers: &'a HeaderMap,
+    /// From sending the request to receiving the answer's head.
+    pub elapsed: std::time::Duration,
 }
 
 impl<'a> ResponseInfo<'a> {
@@ -292,6 +294,7 @@ impl ConnectionHttp {
                     }
                 }
             });
+            let sent_at = std::time::Instant::now();
             let response = match self.client.send(outgoing, timeouts).await {
                 Ok(response) => response,
                 Err(e) => {
@@ -305,6 +308,7 @@ impl ConnectionHttp {
                 &ResponseInfo {
                     status: response.status().as_u16(),
                     headers: response.headers(),
+                    elapsed: sent_at.elapsed(),
                 },
             );
             if response.status() == http::StatusCode::UNAUTHORIZED
