@@ -8,6 +8,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
+/// The HMAC key iCIMS signs its events with (the demo's; a real one is the customer's).
+pub(crate) const EVENT_SECRET: &str = "demo-event-key";
+
 /// The simulated customer's status ids, mapped to generic stages (see tests/icims-sim/README.md).
 const STATUS_MAP: &str = "new=D10100;screening=C2028,C12295;interview=C12296;offer=C22001,C23504;hired=C23505;rejected=C36951;withdrawn=C38354";
 const JOB_STATE_MAP: &str = "open=D31001;draft=D31002;on-hold=D31004;closed=D31006,D31007";
@@ -92,9 +95,13 @@ client-id = "{client_id}"
 status-map = "{STATUS_MAP}"
 job-state-map = "{JOB_STATE_MAP}"
 search-staleness-minutes = "0"
+# iCIMS pushes a workflow's status changes; the host checks each delivery's HMAC signature.
+event-auth = "hmac"
+event-username = "icims-events"
 
 [secrets]
 client-secret = {{ env = "ICIMS_CLIENT_SECRET" }}
+event-secret = {{ env = "ICIMS_EVENT_SECRET" }}
 "#,
             plugin = plugin.display(),
             client_id = text("client_id")?,
@@ -102,23 +109,26 @@ client-secret = {{ env = "ICIMS_CLIENT_SECRET" }}
     )?;
     let secret = text("client_secret")?;
     let data_dir = demo_dir.join("data");
-    let ats = |args: &[&str]| -> Result<()> {
+    let ats = |args: &[&str]| -> Command {
         let mut command = Command::new(bin.join("ats"));
         command
             .arg("--data-dir")
             .arg(&data_dir)
             .args(args)
             .env("ICIMS_CLIENT_SECRET", &secret)
+            .env("ICIMS_EVENT_SECRET", EVENT_SECRET)
             .current_dir(&root);
-        process::run(command)
+        command
     };
 
+    let run = |args: &[&str]| process::run(ats(args));
+
     step("What the iCIMS connector declares");
-    ats(&["describe", &plugin.display().to_string()])?;
+    run(&["describe", &plugin.display().to_string()])?;
     step("Connecting: the host checks credentials and every permission first");
-    ats(&["connect", &connection_file.display().to_string()])?;
+    run(&["connect", &connection_file.display().to_string()])?;
     step("Full sync into the local mirror");
-    ats(&["sync", "icims-demo"])?;
+    run(&["sync", "icims-demo"])?;
 
     step("A recruiter changes data in iCIMS (through the simulator's side door)");
     let person = first_id(&admin, &customer, "people")?;
@@ -139,9 +149,11 @@ client-secret = {{ env = "ICIMS_CLIENT_SECRET" }}
     println!("  application {workflow} moved to C12296 (Interview - Hiring Manager)");
 
     step("Incremental sync: only what changed is read again");
-    ats(&["sync", "icims-demo"])?;
+    run(&["sync", "icims-demo"])?;
     step("Where each stream stands");
-    ats(&["status", "icims-demo"])?;
+    run(&["status", "icims-demo"])?;
+
+    crate::demo_service::run(&ats, &admin, &customer)?;
     drop(sim);
     println!(
         "\nThe mirror is at {}; run `target/debug/ats --data-dir {} --help` to explore it.",
@@ -151,12 +163,12 @@ client-secret = {{ env = "ICIMS_CLIENT_SECRET" }}
     Ok(())
 }
 
-fn step(title: &str) {
+pub(crate) fn step(title: &str) {
     println!("\n== {title}");
 }
 
 /// The lowest record id of a type, through the side door.
-fn first_id(admin: &str, customer: &str, record_type: &str) -> Result<String> {
+pub(crate) fn first_id(admin: &str, customer: &str, record_type: &str) -> Result<String> {
     let body = admin_call(
         admin,
         "GET",
@@ -182,15 +194,30 @@ fn first_id(admin: &str, customer: &str, record_type: &str) -> Result<String> {
     })
 }
 
-/// One HTTP/1.1 request to the simulator's side door on loopback (keeps xtask free of an
-/// HTTP client dependency).
-fn admin_call(base: &str, method: &str, path: &str, body: &str) -> Result<String> {
+/// One request to the simulator's side door (see [`http_call`]).
+pub(crate) fn admin_call(base: &str, method: &str, path: &str, body: &str) -> Result<String> {
+    http_call(base, method, path, &[], body)
+}
+
+/// One HTTP/1.1 request on loopback; the body of a 2xx answer (keeps xtask free of an HTTP
+/// client dependency).
+pub(crate) fn http_call(
+    base: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Result<String> {
     let authority = base.trim_start_matches("http://").trim_end_matches('/');
     let mut stream =
         TcpStream::connect(authority).with_context(|| format!("cannot reach {base}"))?;
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nhost: {authority}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nhost: {authority}\r\ncontent-type: application/json\r\n{extra}content-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     )?;
     let mut response = String::new();
@@ -198,7 +225,7 @@ fn admin_call(base: &str, method: &str, path: &str, body: &str) -> Result<String
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
     let status = head.split_whitespace().nth(1).unwrap_or("?");
     if !status.starts_with('2') {
-        bail!("side door {method} {path} answered {status}: {body}");
+        bail!("{base} {method} {path} answered {status}: {body}");
     }
     Ok(body.to_string())
 }

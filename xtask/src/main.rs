@@ -7,6 +7,7 @@
 //! same point).
 
 mod demo;
+mod demo_service;
 mod plugins;
 mod process;
 

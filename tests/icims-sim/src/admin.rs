@@ -98,6 +98,20 @@ fn route(s: &SimState, req: &Req) -> Result<Reply, ApiError> {
             s.set_fault_rates(r);
             Ok(Reply::empty(204))
         }
+        // Where workflow status changes are pushed, and how they are signed (see events.rs).
+        ["events"] if m == M::PUT => {
+            let config: crate::events::EventConfig = body(req)?;
+            s.set_events(config);
+            Ok(Reply::empty(204))
+        }
+        ["events"] if m == M::GET => {
+            let sent: Vec<_> = s
+                .events_sent()
+                .into_iter()
+                .map(|e| json!({"url": e.url, "answered": e.answered}))
+                .collect();
+            ok_json(json!({ "sent": sent }))
+        }
         ["search-cache", "clear"] if m == M::POST => {
             s.clear_search_cache();
             Ok(Reply::empty(204))
