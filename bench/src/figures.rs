@@ -7,6 +7,7 @@ use crate::native_icims::{NativeConfig, NativeIcims};
 use crate::report::{Report, quantile_ms, verdict};
 use crate::{Args, Scale};
 use ats_app::host::Host;
+use ats_app::host::StoreUrl;
 use ats_app::live_connection::LiveConnection;
 use ats_app::sync_runner::{StreamReport, SyncOptions, sync_connection};
 use ats_features::export::{ExportOptions, PlatformCandidate, ResumeInput};
@@ -39,7 +40,9 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
         println!("\n## Rediscovery on the kept mirror {}", path.display());
         let mirror = SqliteMirror::open(path)?;
         let people = mirror.ids(CONN, RecordKind::Candidate).await?.len();
-        return rediscovery(&mirror, people, report).await;
+        rediscovery(&mirror, people, report).await?;
+        println!("\n## The service's search on the kept mirror");
+        return crate::service::api_search(StoreUrl::Sqlite(path.clone()), people, report).await;
     }
     let mut memory = Vec::new();
     if [
@@ -49,13 +52,16 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
         "export",
         "sim",
         "memory",
+        "api-export",
+        "events",
+        "api-load",
     ]
     .iter()
     .any(|f| args.wants(f))
     {
         memory.push(load_group(args, scale, report).await?);
     }
-    if ["throughput", "rediscovery", "memory"]
+    if ["throughput", "rediscovery", "memory", "api-search"]
         .iter()
         .any(|f| args.wants(f))
     {
@@ -204,8 +210,18 @@ async fn load_group(
     if args.wants("export") {
         export_latency(&env, scale, report).await?;
     }
+    if args.wants("api-export") {
+        crate::service::api_export(&env, scale.exports, report).await?;
+    }
+    if args.wants("events") {
+        crate::service_load::event_freshness(&env, 50, report).await?;
+    }
     if args.wants("sim") {
         sim_rate(&env, report).await?;
+    }
+    // Last: it syncs everything again and adds people.
+    if args.wants("api-load") {
+        crate::service_load::load_during_sync(&env, report).await?;
     }
     Ok(memory)
 }
@@ -653,6 +669,10 @@ async fn big_group(args: &Args, scale: Scale, report: &Report) -> anyhow::Result
     }
     if args.wants("rediscovery") {
         rediscovery(env.host.mirror.as_ref(), scale.big as usize, report).await?;
+    }
+    if args.wants("api-search") {
+        let store = StoreUrl::Sqlite(env.host.paths().data_dir.join("mirror.sqlite"));
+        crate::service::api_search(store, scale.big as usize, report).await?;
     }
     Ok(memory)
 }

@@ -11,6 +11,8 @@ mod mem;
 mod native_icims;
 mod native_mapping;
 mod report;
+mod service;
+mod service_load;
 
 use clap::Parser;
 use std::time::Instant;
@@ -27,6 +29,10 @@ pub const FIGURES: &[&str] = &[
     "tenants",
     "memory",
     "sim",
+    "api-search",
+    "api-export",
+    "events",
+    "api-load",
 ];
 
 #[derive(Parser, Debug)]
@@ -36,7 +42,8 @@ pub struct Args {
     #[arg(long)]
     pub quick: bool,
     /// Run only these figures (repeatable): calls, throughput, latency, plugin-tax,
-    /// incremental, export, rediscovery, tenants, memory, sim.
+    /// incremental, export, rediscovery, tenants, memory, sim, and the service's api-search,
+    /// api-export, events, api-load.
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(FIGURES))]
     pub only: Vec<String>,
     /// Copy the big load's mirror (SQLite file) here, to re-run the rediscovery figure on it

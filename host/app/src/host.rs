@@ -96,8 +96,9 @@ pub struct Host {
     pub mirror: Arc<dyn Mirror>,
     pub storage: Arc<dyn PluginStorage>,
     paths: HostPaths,
-    /// Also told of every request a connection sends (the service's metrics).
-    request_tap: Option<Arc<dyn RequestObserver>>,
+    /// Also told of every request a connection sends (the service's metrics, a benchmark's
+    /// timer).
+    request_taps: Vec<Arc<dyn RequestObserver>>,
 }
 
 impl Host {
@@ -126,14 +127,14 @@ impl Host {
             mirror,
             storage,
             paths,
-            request_tap: None,
+            request_taps: Vec::new(),
         })
     }
 
-    /// Tells `tap` of every request the connections started from now on send, after the quota
-    /// meter admitted it (it cannot hold one back).
+    /// Also tells `tap` of every request the connections started from now on send, after the
+    /// quota meter admitted it (it cannot hold one back).
     pub fn with_request_tap(mut self, tap: Arc<dyn RequestObserver>) -> Host {
-        self.request_tap = Some(tap);
+        self.request_taps.push(tap);
         self
     }
 
@@ -204,7 +205,7 @@ impl Host {
                 self.storage.clone(),
                 Arc::new(MeteredRequests {
                     meter: meter.clone(),
-                    tap: self.request_tap.clone(),
+                    taps: self.request_taps.clone(),
                 }),
             )
             .await?;

@@ -9,8 +9,8 @@ use std::sync::Arc;
 /// requests.
 pub struct MeteredRequests {
     pub meter: Arc<QuotaMeter>,
-    /// Told of every admitted request and its answer; never holds one back.
-    pub tap: Option<Arc<dyn RequestObserver>>,
+    /// Told of every admitted request and its answer; they never hold one back.
+    pub taps: Vec<Arc<dyn RequestObserver>>,
 }
 
 impl RequestObserver for MeteredRequests {
@@ -36,7 +36,7 @@ impl RequestObserver for MeteredRequests {
         if request.api_host {
             self.meter.observe(response.text_headers());
         }
-        if let Some(tap) = &self.tap {
+        for tap in &self.taps {
             tap.observe(request, response);
         }
     }
@@ -45,7 +45,7 @@ impl RequestObserver for MeteredRequests {
         if request.api_host {
             self.meter.observe_failure();
         }
-        if let Some(tap) = &self.tap {
+        for tap in &self.taps {
             tap.failed(request);
         }
     }
@@ -53,7 +53,7 @@ impl RequestObserver for MeteredRequests {
 
 impl MeteredRequests {
     fn tap_admit(&self, request: &RequestInfo) -> Result<(), String> {
-        if let Some(tap) = &self.tap {
+        for tap in &self.taps {
             // A tap only watches: what it answers cannot hold the request back.
             let _ = tap.admit(request);
         }
