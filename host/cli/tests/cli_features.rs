@@ -3,43 +3,22 @@
 //! bad input exits with 2 and one `error:` line.
 
 use icims_sim::{IcimsSim, RecordType, SimConfig};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod cli_support;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use cli_support::component;
+use std::path::Path;
+use std::process::Output;
 
-fn component() -> PathBuf {
-    let path = workspace().join("target/wasm32-wasip2/release/icims_connector.wasm");
-    assert!(
-        path.is_file(),
-        "{} is missing: run `cargo xtask build-plugins` first",
-        path.display()
-    );
-    path
-}
-
-fn ats(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ats"))
-        .arg("--data-dir")
-        .arg(data)
-        // The compiled-component cache the end-to-end tests share (safe to share: entries are
-        // written to a temporary file and renamed).
-        .arg("--cache-dir")
-        .arg(workspace().join("target/e2e-component-cache"))
-        .args(args)
+/// Runs `ats` on `data` to completion.
+async fn ats(data: &Path, args: &[&str]) -> Output {
+    cli_support::ats(data, args)
         .output()
+        .await
         .expect("run ats")
 }
 
 fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", cli_support::says(output));
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
@@ -67,8 +46,8 @@ async fn export_then_search_from_the_command_line() {
         ),
     )
     .unwrap();
-    ok(&ats(&data, &["connect", file.to_str().unwrap()]));
-    ok(&ats(&data, &["sync", "acme"]));
+    ok(&ats(&data, &["connect", file.to_str().unwrap()]).await);
+    ok(&ats(&data, &["sync", "acme"]).await);
 
     let job = state.ids(cid, RecordType::Jobs).unwrap()[0].to_string();
     std::fs::write(
@@ -96,7 +75,8 @@ async fn export_then_search_from_the_command_line() {
             "--status",
             "screening",
         ],
-    ));
+    )
+    .await);
     println!("{table}");
     assert_eq!(
         state.ids(cid, RecordType::People).unwrap().len(),
@@ -107,7 +87,8 @@ async fn export_then_search_from_the_command_line() {
     let json = ok(&ats(
         &data,
         &["search", "acme", "lovelace", "--job", &job, "--json"],
-    ));
+    )
+    .await);
     let page: serde_json::Value = serde_json::from_str(&json).expect("search --json is JSON");
     let hits = page["hits"].as_array().expect("hits");
     assert_eq!(hits.len(), 1, "{json}");
@@ -120,7 +101,7 @@ async fn export_then_search_from_the_command_line() {
     // Bad input: exit code 2, one error line, nothing written.
     std::fs::write(&profile, r#"{"first_name": "Ada","#).unwrap();
     state.reset_counters();
-    let bad = ats(&data, &["export", "acme", profile.to_str().unwrap()]);
+    let bad = ats(&data, &["export", "acme", profile.to_str().unwrap()]).await;
     assert_eq!(bad.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(
@@ -128,7 +109,7 @@ async fn export_then_search_from_the_command_line() {
         "{stderr}"
     );
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-    let bad = ats(&data, &["search", "acme", "--applied-after", "yesterday"]);
+    let bad = ats(&data, &["search", "acme", "--applied-after", "yesterday"]).await;
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(state.counters().total, 0);
 }

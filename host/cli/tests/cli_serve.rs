@@ -2,8 +2,10 @@
 //! over loopback: every endpoint's answer and its bad-input answers, tenant isolation per
 //! endpoint, idempotent export retries, syncs on demand, and a clean stop on SIGTERM.
 
+mod cli_support;
 mod serve_support;
 
+use cli_support::*;
 use icims_sim::{FaultKind, FaultMatch, FaultScript, RecordType, SimConfig};
 use serde_json::{Value, json};
 use serve_support::*;

@@ -4,6 +4,7 @@
 //! deliveries get 401 and cause no request; a malformed body gets 400 in the vendor's shape; a
 //! second delivery of one event is read once.
 
+mod cli_support;
 mod serve_support;
 
 use ats_mirror::MirrorStore;

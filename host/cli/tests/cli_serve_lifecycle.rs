@@ -2,8 +2,10 @@
 //! against the simulator first), follows its runs, the operator scrapes `/metrics`, and the
 //! tenant deletes it, leaving no secret behind. Through the real `ats serve` binary.
 
+mod cli_support;
 mod serve_support;
 
+use cli_support::*;
 use serde_json::{Value, json};
 use serve_support::*;
 use std::time::Duration;

@@ -3,57 +3,19 @@
 //! smaller than the full load, the simulator never receives more requests than the quota (and
 //! never answers "quota exceeded"), and the ledger counts every request of both processes.
 
+mod cli_support;
+
+use cli_support::{ats, component, says};
+
 use ats_mirror::{LedgerStore, MirrorStore};
 use ats_mirror_sqlite::SqliteMirror;
 use ats_model::RecordKind;
 use ats_sync::Lane;
 use icims_sim::{IcimsSim, RecordType, SimConfig};
-use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
-use tokio::process::Command;
 
 const QUOTA: u64 = 400;
 const EXPORTS: usize = 4;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn component() -> PathBuf {
-    let path = workspace().join("target/wasm32-wasip2/release/icims_connector.wasm");
-    assert!(
-        path.is_file(),
-        "{} is missing: run `cargo xtask build-plugins` first",
-        path.display()
-    );
-    path
-}
-
-fn ats(data: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ats"));
-    command
-        .arg("--data-dir")
-        .arg(data)
-        // The compiled-component cache the end-to-end tests share (entries are written to a
-        // temporary file and renamed).
-        .arg("--cache-dir")
-        .arg(workspace().join("target/e2e-component-cache"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
-
-fn says(output: &Output) -> String {
-    format!(
-        "{}\n{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_and_exports_in_two_processes_spend_one_ledger_and_never_overrun() {

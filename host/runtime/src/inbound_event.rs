@@ -339,6 +339,16 @@ mod tests {
 
     const NOW: i64 = 1_508_338_420; // 2017-10-18T14:53:40+0000
 
+    /// A delivery of `headers` and `body`, checked at [`NOW`] with a 5-minute window.
+    fn check(
+        v: &EventVerification,
+        creds: &EventCredentials<'_>,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<VerifiedEvent, EventRefused> {
+        verify_event(v, creds, &Delivery { headers, body }, NOW, 300)
+    }
+
     fn signed(key: &str, body: &[u8], date: &str) -> Vec<(String, String)> {
         let digest = hex::encode(Sha256::digest(body));
         let text = format!(
@@ -371,61 +381,24 @@ mod tests {
         };
         let body = br#"{"eventType":"WorkFlowStatusChangeEvent"}"#;
         let headers = signed("k3y", body, "2017-10-18T14:53:40+0000");
-        let ok = verify_event(
-            &v,
-            &creds,
-            &Delivery {
-                headers: &headers,
-                body,
-            },
-            NOW,
-            300,
-        )
-        .unwrap();
+        let ok = check(&v, &creds, &headers, body).unwrap();
         assert_eq!(ok.body_digest, hex::encode(Sha256::digest(body)));
         // Another key, another body, an old or a future date, no signature.
         let forged = signed("guess", body, "2017-10-18T14:53:40+0000");
         assert_eq!(
-            verify_event(
-                &v,
-                &creds,
-                &Delivery {
-                    headers: &forged,
-                    body
-                },
-                NOW,
-                300
-            ),
+            check(&v, &creds, &forged, body),
             Err(EventRefused::BadSignature)
         );
         let other_body = br#"{"eventType":"x"}"#;
         assert_eq!(
-            verify_event(
-                &v,
-                &creds,
-                &Delivery {
-                    headers: &headers,
-                    body: other_body
-                },
-                NOW,
-                300
-            ),
+            check(&v, &creds, &headers, other_body),
             Err(EventRefused::DigestMismatch(
                 "x-icims-content-sha256".into()
             ))
         );
         let stale = signed("k3y", body, "2017-10-18T14:40:00+0000");
         assert!(matches!(
-            verify_event(
-                &v,
-                &creds,
-                &Delivery {
-                    headers: &stale,
-                    body
-                },
-                NOW,
-                300
-            ),
+            check(&v, &creds, &stale, body),
             Err(EventRefused::Stale { .. })
         ));
         let unsigned: Vec<_> = headers
@@ -434,32 +407,14 @@ mod tests {
             .cloned()
             .collect();
         assert_eq!(
-            verify_event(
-                &v,
-                &creds,
-                &Delivery {
-                    headers: &unsigned,
-                    body
-                },
-                NOW,
-                300
-            ),
+            check(&v, &creds, &unsigned, body),
             Err(EventRefused::Missing("authorization".into()))
         );
         // A signature that leaves the date out does not count.
         let mut partial = headers.clone();
         partial[4].1 = partial[4].1.replace(";x-icims-date", "");
         assert_eq!(
-            verify_event(
-                &v,
-                &creds,
-                &Delivery {
-                    headers: &partial,
-                    body
-                },
-                NOW,
-                300
-            ),
+            check(&v, &creds, &partial, body),
             Err(EventRefused::NotSigned("x-icims-date".into()))
         );
     }
@@ -481,42 +436,17 @@ mod tests {
             base64::engine::general_purpose::STANDARD.encode("events:guess")
         );
         let body = b"{}";
-        assert!(
-            verify_event(
-                &basic,
-                &creds,
-                &Delivery {
-                    headers: &h(&[("authorization", &good)]),
-                    body
-                },
-                NOW,
-                300
-            )
-            .is_ok()
-        );
+        assert!(check(&basic, &creds, &h(&[("authorization", &good)]), body).is_ok());
         assert_eq!(
-            verify_event(
-                &basic,
-                &creds,
-                &Delivery {
-                    headers: &h(&[("authorization", &bad)]),
-                    body
-                },
-                NOW,
-                300
-            ),
+            check(&basic, &creds, &h(&[("authorization", &bad)]), body),
             Err(EventRefused::BadCredential)
         );
         assert!(matches!(
-            verify_event(
+            check(
                 &basic,
                 &creds,
-                &Delivery {
-                    headers: &h(&[("authorization", "Bearer pa55")]),
-                    body
-                },
-                NOW,
-                300
+                &h(&[("authorization", "Bearer pa55")]),
+                body
             ),
             Err(EventRefused::WrongScheme { .. })
         ));
@@ -526,28 +456,20 @@ mod tests {
             username: None,
         };
         assert!(
-            verify_event(
+            check(
                 &bearer,
                 &creds,
-                &Delivery {
-                    headers: &h(&[("authorization", "bearer pa55")]),
-                    body
-                },
-                NOW,
-                300
+                &h(&[("authorization", "bearer pa55")]),
+                body
             )
             .is_ok()
         );
         assert_eq!(
-            verify_event(
+            check(
                 &bearer,
                 &creds,
-                &Delivery {
-                    headers: &h(&[("authorization", "Bearer pa5")]),
-                    body
-                },
-                NOW,
-                300
+                &h(&[("authorization", "Bearer pa5")]),
+                body
             ),
             Err(EventRefused::BadCredential)
         );
@@ -557,16 +479,7 @@ mod tests {
             username: None,
         };
         assert!(matches!(
-            verify_event(
-                &bearer,
-                &creds,
-                &Delivery {
-                    headers: &h(&[("authorization", "Bearer ")]),
-                    body
-                },
-                NOW,
-                300
-            ),
+            check(&bearer, &creds, &h(&[("authorization", "Bearer ")]), body),
             Err(EventRefused::NoSecret(_))
         ));
     }

@@ -242,13 +242,13 @@ pub async fn check(
     Path(name): Path<String>,
 ) -> ApiResult<Json<ats_model::ConnectionReport>> {
     let row = service.connection_of(&tenant, &name).await?;
-    let live = service.live(&row).await?;
+    let live = service.writer(&row).await?;
     let report = ats_sync::lane_context::with_lane(
         ats_sync::Lane::Interactive,
         live.connection.check_connection(),
     )
     .await;
-    live.meter.flush();
+    drop(live);
     let report = report.map_err(|e| {
         ApiError::new(
             axum::http::StatusCode::BAD_GATEWAY,

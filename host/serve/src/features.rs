@@ -95,17 +95,15 @@ pub async fn export(
     let row = service.connection_of(&tenant, &name).await?;
     no_host_paths(&profile)?;
     profile.idempotency_key = idempotency_key(&headers, profile.idempotency_key.as_deref())?;
-    let live = service.live(&row).await?;
+    let live = service.writer(&row).await?;
     let report = ats_features::export(
         service.host.mirror.as_ref(),
-        &live,
+        &*live,
         &row.name,
         &profile,
         &ExportOptions::at(unix_now()),
     )
-    .await;
-    live.meter.flush();
-    let report = report?;
+    .await?;
     Ok(Json(report))
 }
 
@@ -124,17 +122,15 @@ pub async fn reply(
     JsonBody(event): JsonBody<ReplyEvent>,
 ) -> ApiResult<Json<ExportReport>> {
     let row = service.connection_of(&tenant, &name).await?;
-    let live = service.live(&row).await?;
+    let live = service.writer(&row).await?;
     let report = ats_features::reply(
         service.host.mirror.as_ref(),
-        &live,
+        &*live,
         &row.name,
         &event,
         &ExportOptions::at(unix_now()),
     )
-    .await;
-    live.meter.flush();
-    let report = report?;
+    .await?;
     Ok(Json(report))
 }
 
@@ -211,22 +207,20 @@ pub async fn refresh(
 ) -> ApiResult<Json<RefreshReport>> {
     let row = service.connection_of(&tenant, &name).await?;
     no_host_paths(&body.profile)?;
-    let live = service.live(&row).await?;
+    let live = service.writer(&row).await?;
     let options = RefreshOptions {
         dry_run: body.dry_run,
         ..RefreshOptions::at(unix_now())
     };
     let report = ats_features::refresh(
         service.host.mirror.as_ref(),
-        &live,
+        &*live,
         &row.name,
         &body.candidate_id,
         &body.profile,
         &options,
     )
-    .await;
-    live.meter.flush();
-    let report = report?;
+    .await?;
     Ok(Json(report))
 }
 
@@ -283,18 +277,16 @@ pub async fn move_application(
     JsonBody(body): JsonBody<MoveBody>,
 ) -> ApiResult<Json<MoveReport>> {
     let row = service.connection_of(&tenant, &name).await?;
-    let live = service.live(&row).await?;
+    let live = service.writer(&row).await?;
     let report = ats_features::move_application(
         service.host.mirror.as_ref(),
-        &live,
+        &*live,
         &row.name,
         &application,
         &body.status,
         unix_now(),
     )
-    .await;
-    live.meter.flush();
-    let report = report?;
+    .await?;
     Ok(Json(report))
 }
 
@@ -320,18 +312,16 @@ pub async fn reject_application(
     OptionalJsonBody(body): OptionalJsonBody<RejectBody>,
 ) -> ApiResult<Json<RejectReport>> {
     let row = service.connection_of(&tenant, &name).await?;
-    let live = service.live(&row).await?;
+    let live = service.writer(&row).await?;
     let report = ats_features::reject_application(
         service.host.mirror.as_ref(),
-        &live,
+        &*live,
         &row.name,
         &application,
         body.reason.as_deref(),
         body.rejected_by.as_deref(),
         unix_now(),
     )
-    .await;
-    live.meter.flush();
-    let report = report?;
+    .await?;
     Ok(Json(report))
 }

@@ -69,6 +69,23 @@ struct Worker {
     task: tokio::task::JoinHandle<()>,
 }
 
+/// A live connection lent to one feature call (see [`Service::writer`]).
+pub struct Writer(LiveConnection);
+
+impl std::ops::Deref for Writer {
+    type Target = LiveConnection;
+
+    fn deref(&self) -> &LiveConnection {
+        &self.0
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.0.meter.flush();
+    }
+}
+
 /// Everything a request handler can reach.
 pub struct Service {
     pub host: Host,
@@ -126,6 +143,12 @@ impl Service {
         let live = self.host.live_from_row(row.clone()).await?;
         lives.insert(row.name.clone(), live.clone());
         Ok(live)
+    }
+
+    /// `row`'s started instance for one feature call that may write to the ATS: dropping it
+    /// gives back the quota the call reserved and did not send.
+    pub async fn writer(&self, row: &ConnectionRow) -> ApiResult<Writer> {
+        Ok(Writer(self.live(row).await?))
     }
 
     /// Forgets what the service holds of a removed connection.

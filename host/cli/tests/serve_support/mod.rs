@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use crate::cli_support::{ats, component, ok};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
@@ -10,50 +11,9 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use icims_sim::{IcimsSim, SimConfig};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::PathBuf;
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-
-pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-pub fn component() -> PathBuf {
-    let path = workspace().join("target/wasm32-wasip2/release/icims_connector.wasm");
-    assert!(
-        path.is_file(),
-        "{} is missing: run `cargo xtask build-plugins` first",
-        path.display()
-    );
-    path
-}
-
-/// An `ats` command on `data`.
-pub fn ats(data: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ats"));
-    command
-        .arg("--data-dir")
-        .arg(data)
-        .arg("--cache-dir")
-        .arg(workspace().join("target/e2e-component-cache"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
-
-pub async fn ok(mut command: Command) -> String {
-    let out = command.output().await.unwrap();
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use tokio::process::Child;
 
 pub struct Answer {
     pub status: u16,
