@@ -39,7 +39,8 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
         println!("\n## Rediscovery on the kept mirror {}", path.display());
         let mirror = SqliteMirror::open(path)?;
         let people = mirror.ids(CONN, RecordKind::Candidate).await?.len();
-        return rediscovery(&mirror, people, report).await;
+        rediscovery(&mirror, people, report).await?;
+        return crate::fit_quality::latency_on(&mirror, people, report).await;
     }
     let mut memory = Vec::new();
     if [
@@ -63,6 +64,9 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
     }
     if args.wants("memory") {
         memory_figure(&memory, report);
+    }
+    if args.wants("fit") {
+        crate::fit_quality::fit_group(scale, report).await?;
     }
     if args.wants("latency") {
         latency_figure(scale, report).await?;
@@ -621,7 +625,11 @@ async fn sim_rate(env: &Env, report: &Report) -> anyhow::Result<()> {
 async fn big_group(args: &Args, scale: Scale, report: &Report) -> anyhow::Result<PeopleLoadMemory> {
     println!("\n## Big load of {} people", scale.big);
     let env = start_env(scale.big, scale.jobs, scale.big_workflows, 0).await?;
-    let live = env.connect(&env.host, CONN).await?;
+    // Titles, employers and skills mapped, as a tenant configures them: rediscovery for a job
+    // is measured on this mirror.
+    let live = env
+        .connect_with(&env.host, CONN, &env::CUSTOM_FIELDS)
+        .await?;
     let t = Instant::now();
     let (reports, people, memory) = full_load(&env, &live).await?;
     let wall = t.elapsed().as_secs_f64();
@@ -653,6 +661,8 @@ async fn big_group(args: &Args, scale: Scale, report: &Report) -> anyhow::Result
     }
     if args.wants("rediscovery") {
         rediscovery(env.host.mirror.as_ref(), scale.big as usize, report).await?;
+        crate::fit_quality::latency_on(env.host.mirror.as_ref(), scale.big as usize, report)
+            .await?;
     }
     Ok(memory)
 }

@@ -7,6 +7,7 @@
 mod cpu;
 mod env;
 mod figures;
+mod fit_quality;
 mod mem;
 mod native_icims;
 mod native_mapping;
@@ -24,6 +25,7 @@ pub const FIGURES: &[&str] = &[
     "incremental",
     "export",
     "rediscovery",
+    "fit",
     "tenants",
     "memory",
     "sim",
@@ -36,7 +38,7 @@ pub struct Args {
     #[arg(long)]
     pub quick: bool,
     /// Run only these figures (repeatable): calls, throughput, latency, plugin-tax,
-    /// incremental, export, rediscovery, tenants, memory, sim.
+    /// incremental, export, rediscovery, fit, tenants, memory, sim.
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(FIGURES))]
     pub only: Vec<String>,
     /// Copy the big load's mirror (SQLite file) here, to re-run the rediscovery figure on it
@@ -68,6 +70,10 @@ pub struct Scale {
     pub latency_people: u32,
     pub tenants: usize,
     pub exports: usize,
+    /// People, jobs and applications of the ranking-by-fit figures.
+    pub fit_people: u32,
+    pub fit_jobs: u32,
+    pub fit_workflows: u32,
 }
 
 impl Scale {
@@ -81,6 +87,9 @@ impl Scale {
                 latency_people: 2_000,
                 tenants: 200,
                 exports: 40,
+                fit_people: 20_000,
+                fit_jobs: 20,
+                fit_workflows: 12_000,
             }
         } else {
             Scale {
@@ -91,6 +100,9 @@ impl Scale {
                 latency_people: 20_000,
                 tenants: 1_000,
                 exports: 200,
+                fit_people: 100_000,
+                fit_jobs: 40,
+                fit_workflows: 60_000,
             }
         }
     }

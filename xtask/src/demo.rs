@@ -92,6 +92,11 @@ client-id = "{client_id}"
 status-map = "{STATUS_MAP}"
 job-state-map = "{JOB_STATE_MAP}"
 search-staleness-minutes = "0"
+# The tenant's custom person fields for LinkedIn, current title, employer and skills.
+linkedin-field = "field50527"
+title-field = "field51027"
+company-field = "field51028"
+skills-field = "field51029"
 
 [secrets]
 client-secret = {{ env = "ICIMS_CLIENT_SECRET" }}
@@ -142,6 +147,10 @@ client-secret = {{ env = "ICIMS_CLIENT_SECRET" }}
     ats(&["sync", "icims-demo"])?;
     step("Where each stream stands");
     ats(&["status", "icims-demo"])?;
+    step("Review: job 1001's applicants ranked by fit, each score explained");
+    ats(&["review", "icims-demo", "1001", "--limit", "8"])?;
+    step("Rediscovery: people who did not apply to job 1001, best fit first");
+    ats(&["rediscover", "icims-demo", "1001", "--per-page", "8"])?;
     drop(sim);
     println!(
         "\nThe mirror is at {}; run `target/debug/ats --data-dir {} --help` to explore it.",

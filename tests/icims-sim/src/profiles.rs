@@ -60,6 +60,8 @@ pub const PERSON_FIELDS: &[&str] = &[
     "createddate",
     "updateddate",
     "resume",
+    "workexperience",
+    "education",
 ];
 /// Documented person fields the generator never fills: valid names, just empty (§5.5, §6).
 const PERSON_OTHER: &[&str] = &[
@@ -76,6 +78,7 @@ pub const JOB_FIELDS: &[&str] = &[
     "jobtitle",
     "folder",
     "overview",
+    "qualifications",
     "joblocation",
     "hiringmanager",
     "recruiter",
@@ -90,7 +93,6 @@ const JOB_OTHER: &[&str] = &[
     "jobtype",
     "additionallocations",
     "responsibilities",
-    "qualifications",
     "startdate",
     "duedate",
     "enddate",
@@ -176,12 +178,55 @@ pub fn person_field(v: &View, id: u32, p: &Person, name: &str) -> Option<Value> 
         "resume" if p.resume != ResumeKind::None => Some(json!({
             "file": format!("{}/fields/resume/binary", v.url(RecordType::People, id))
         })),
+        "workexperience" | "education" if p.profile != 0 => {
+            career_field(v.d, p.profile, name == "education")
+        }
         n if n == c.linkedin => text(a, p.linkedin),
         n if n == c.current_title => text(a, p.title),
         n if n == c.current_company => text(a, p.company),
         n if n == c.skills => text(a, p.skills),
         _ => None,
     }
+}
+
+/// The person's generated work history or education as iCIMS collections (one group per
+/// entry; dates are DATEONLY, first of January of the year).
+fn career_field(d: &CustomerData, profile: u32, education: bool) -> Option<Value> {
+    let c = crate::generator::career::career(d.career_seed, profile, d.career_year);
+    let day = |y: i32| format!("{y:04}-01-01");
+    if education {
+        let e = &c.education;
+        let mut g = Map::new();
+        g.insert("entry".into(), json!(1001));
+        g.insert("educationschool".into(), json!(e.school));
+        g.insert(
+            "educationdegree".into(),
+            json!({"id": format!("D{}", 36000 + e.degree.len()), "value": e.degree, "formattedvalue": e.degree}),
+        );
+        if !e.field.is_empty() {
+            g.insert("educationmajor".into(), json!(e.field));
+        }
+        g.insert("graduationdate".into(), json!(day(e.year)));
+        return Some(Value::Array(vec![Value::Object(g)]));
+    }
+    let groups = c
+        .roles
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut g = Map::new();
+            g.insert("entry".into(), json!(2001 + i));
+            g.insert("worktitle".into(), json!(r.title));
+            g.insert("workemployer".into(), json!(r.employer));
+            g.insert("workstartdate".into(), json!(day(r.start_year)));
+            if let Some(end) = r.end_year {
+                g.insert("workenddate".into(), json!(day(end)));
+            }
+            g.insert("workdescription".into(), json!(r.description));
+            Value::Object(g)
+        })
+        .collect();
+    Some(Value::Array(groups))
 }
 
 pub fn job_field(v: &View, _id: u32, j: &Job, name: &str) -> Option<Value> {
@@ -194,6 +239,7 @@ pub fn job_field(v: &View, _id: u32, j: &Job, name: &str) -> Option<Value> {
         "jobtitle" => s(&j.title),
         "folder" => node_json(&v.cfg.job_folders, j.folder),
         "overview" => s(&j.overview),
+        "qualifications" => s(&j.qualifications),
         "joblocation" => {
             let c = v.d.companies.get(j.location as u64)?;
             let city = CITIES.get(c.city as usize);
@@ -375,6 +421,7 @@ pub fn blank_person() -> Person {
         created: 0,
         updated: 0,
         resume: ResumeKind::None,
+        profile: 0,
         extra: None,
     }
 }
@@ -385,6 +432,8 @@ pub fn blank_job() -> Job {
         title: String::new(),
         folder: NONE,
         overview: String::new(),
+        qualifications: String::new(),
+        needs: None,
         location: 0,
         hiring_manager: 0,
         recruiter: 0,
@@ -512,6 +561,13 @@ pub fn apply_job(
             }
             "overview" => {
                 j.overview = if del {
+                    String::new()
+                } else {
+                    parse_text(k, val)?
+                }
+            }
+            "qualifications" => {
+                j.qualifications = if del {
                     String::new()
                 } else {
                     parse_text(k, val)?
