@@ -57,6 +57,16 @@ impl Truth {
         }
     }
 
+    /// The grades of `ranked` as digits (`2 1 0 …`), for the per-job lines.
+    fn grades(&self, ranked: &[String]) -> String {
+        ranked
+            .iter()
+            .take(K)
+            .map(|id| (self.of(id).1 as u8).to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The quality of `ranked` (candidate ids) against the best of `eligible` humans' grades.
     fn quality(&self, ranked: &[String], ideal: &[Fit]) -> Option<Quality> {
         let mut shown = HashSet::new();
@@ -272,10 +282,67 @@ async fn measure_job(
     let page = ats_features::rediscover_for_job(mirror, CONN, &job_id, &request).await?;
     times.push(t.elapsed());
     let [fit, recent, text] = found;
-    fit.add(truth.quality(
-        &ids(&mut page.hits.iter().map(|h| h.candidate_id.clone())),
-        &ideal_found,
-    ));
+    let top: Vec<String> = page.hits.iter().map(|h| h.candidate_id.clone()).collect();
+    fit.add(truth.quality(&top, &ideal_found));
+    if std::env::var_os("ATS_BENCH_FIT_DETAIL").is_some() {
+        let reviewed: Vec<String> = r
+            .applicants
+            .iter()
+            .map(|a| a.candidate_id.clone())
+            .collect();
+        let digits = |v: &[Fit]| {
+            v.iter()
+                .map(|f| (*f as u8).to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        println!(
+            "    job {job} {title:<36} review [{}] ideal [{}] | rediscover [{}] ideal [{}] ({} scored)",
+            truth.grades(&reviewed),
+            digits(&ideal_review),
+            truth.grades(&top),
+            digits(&ideal_found),
+            page.scored
+        );
+        let all = SearchFilters {
+            per_page: Some(500),
+            ..SearchFilters::default()
+        }
+        .resolve(now)?;
+        let all = ats_features::rediscover_for_job(mirror, CONN, &job_id, &all).await?;
+        let well: HashSet<u32> = truth
+            .0
+            .values()
+            .filter(|(h, f)| *f == Fit::Well && !applied.contains(h))
+            .map(|(h, _)| *h)
+            .collect();
+        let ranks: Vec<usize> = all
+            .hits
+            .iter()
+            .filter(
+                |h| matches!(truth.of(&h.candidate_id), (Some(x), Fit::Well) if well.contains(&x)),
+            )
+            .map(|h| h.rank)
+            .collect();
+        println!(
+            "      {} eligible well; in the pool at ranks {ranks:?}",
+            well.len()
+        );
+        for h in page.hits.iter().take(4) {
+            let why: Vec<String> = h
+                .parts
+                .iter()
+                .map(|p| format!("{} {:.0}: {}", p.name, p.points, p.reason))
+                .collect();
+            println!(
+                "      {} grade {} {:.1} {}",
+                h.candidate_id,
+                truth.of(&h.candidate_id).1 as u8,
+                h.score,
+                why.join("; ")
+            );
+        }
+    }
     for (tally, text) in [(recent, None), (text, Some(title))] {
         let hits = mirror
             .search_candidates(

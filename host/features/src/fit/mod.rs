@@ -7,11 +7,11 @@
 //!
 //! | part | points | what earns them |
 //! | --- | --- | --- |
-//! | `title` | 30 | the job title's words in the current title (a past title counts 60%) |
-//! | `skills` | 30 | 24 spread over the required skills, 6 over the nice-to-have ones; listed or in the résumé / history, any known spelling |
-//! | `seniority` | 15 | same level 15, one apart 9, two apart 3 |
-//! | `location` | 15 | same city 15, same region 6 |
-//! | `resume` | 10 | the job's description words in the résumé and history, rarer words weighing more |
+//! | `title` | 25 | the job title's words in the current title (a past title counts 60%) |
+//! | `skills` | 28 | 24 for the required skills (all of them for two thirds, none for a third or less), 4 spread over the nice-to-have ones; listed or in the résumé / history, any known spelling |
+//! | `seniority` | 15 | same level 15, one apart 12, further 0 |
+//! | `location` | 25 | same city 25, same region 10 |
+//! | `resume` | 7 | the job's description words in the résumé and history, rarer words weighing more |
 //!
 //! Review and rediscovery add their own parts (recency, stage) after these. Everything here is
 //! pure: no mirror, no clock beyond the `now` passed in.

@@ -7,15 +7,24 @@ use super::words::{contains_phrase, near};
 use super::{FIT_MAX, ScorePart};
 use std::collections::{BTreeMap, HashSet};
 
-const TITLE: f64 = 30.0;
+// The weights say what "fits well" means to a recruiter: the right kind of work, most of the
+// required skills, seniority within one level, and living where the job is. Each of those
+// outweighs doing better than needed on another, so a local candidate who meets them ranks
+// above a perfect-on-paper one elsewhere (README, "Ranking by fit").
+const TITLE: f64 = 25.0;
 /// A past title counts for this share of a current one.
 const PAST_TITLE: f64 = 0.6;
 const REQUIRED: f64 = 24.0;
-const NICE: f64 = 6.0;
+/// Share of the required skills that earns all their points: one missing of three is common in
+/// good hires; fewer than a third earn none.
+const MOST_REQUIRED: f64 = 2.0 / 3.0;
+const FEW_REQUIRED: f64 = 1.0 / 3.0;
+const NICE: f64 = 4.0;
 const SENIORITY: f64 = 15.0;
-const LOCATION: f64 = 15.0;
-const SAME_REGION: f64 = 6.0;
-const RESUME: f64 = 10.0;
+const ONE_LEVEL_OFF: f64 = 12.0;
+const LOCATION: f64 = 25.0;
+const SAME_REGION: f64 = 10.0;
+const RESUME: f64 = 7.0;
 const _: () = assert!(TITLE + REQUIRED + NICE + SENIORITY + LOCATION + RESUME == FIT_MAX);
 
 /// Share of `wanted` words that `have` holds (one typo allowed on long words).
@@ -95,6 +104,10 @@ pub fn skills(job: &JobAsk, offer: &Offer) -> ScorePart {
     let (req, req_n) = found(&job.required);
     let (nice, nice_n) = found(&job.nice);
     let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
+    // Required skills: full points for most of them, none for few, linear between.
+    let most = |n: usize, of: usize| {
+        ((share(n, of) - FEW_REQUIRED) / (MOST_REQUIRED - FEW_REQUIRED)).clamp(0.0, 1.0)
+    };
     // With no nice-to-have list, the required ones carry all the points.
     let (req_w, nice_w) = if job.nice.is_empty() {
         (REQUIRED + NICE, 0.0)
@@ -103,7 +116,7 @@ pub fn skills(job: &JobAsk, offer: &Offer) -> ScorePart {
     } else {
         (REQUIRED, NICE)
     };
-    let points = req_w * share(req_n, job.required.len()) + nice_w * share(nice_n, job.nice.len());
+    let points = req_w * most(req_n, job.required.len()) + nice_w * share(nice_n, job.nice.len());
     let mut reason = Vec::new();
     if !job.required.is_empty() {
         reason.push(if req.is_empty() {
@@ -132,8 +145,7 @@ pub fn seniority(job: &JobAsk, offer: &Offer) -> ScorePart {
         (Some((want, _)), Some((have, why))) => {
             let points = match want.abs_diff(*have) {
                 0 => SENIORITY,
-                1 => 9.0,
-                2 => 3.0,
+                1 => ONE_LEVEL_OFF,
                 _ => 0.0,
             };
             (
@@ -339,6 +351,13 @@ mod tests {
             ),
         );
         assert_eq!(all.points, REQUIRED + NICE / 2.0);
+        let most = skills(&job, &person("x", &["rust", "Postgres"], "Boston", "", 6));
+        assert_eq!(most.points, REQUIRED, "two of three required earn them all");
+        let few = skills(&job, &person("x", &["Rust"], "Boston", "", 6));
+        assert_eq!(
+            (few.points, few.reason.as_str()),
+            (0.0, "1 of 3 required skills: Rust")
+        );
         assert_eq!(
             all.reason,
             "3 of 3 required skills: Rust, Kafka (in the résumé or work history), PostgreSQL; nice to have: K8s (in the résumé or work history)"
@@ -373,9 +392,9 @@ mod tests {
             "the title wins over the years"
         );
         assert_eq!(s("Software Engineer", 6), SENIORITY, "6 years: senior");
-        assert_eq!(s("Lead Software Engineer", 6), 9.0);
-        assert_eq!(s("Junior Software Engineer", 6), 3.0);
-        assert_eq!(s("Principal Software Engineer", 6), 3.0);
+        assert_eq!(s("Lead Software Engineer", 6), ONE_LEVEL_OFF);
+        assert_eq!(s("Junior Software Engineer", 6), 0.0, "two levels apart");
+        assert_eq!(s("Principal Software Engineer", 6), 0.0);
         let part = seniority(&job, &none_offer());
         assert_eq!(
             (part.points, part.reason.as_str()),
