@@ -13,7 +13,7 @@
 //! sorted here. A person whose duplicate record applied to the job is left out too. Results
 //! beyond the pools are not reachable by paging: [`POOL_NEAR`] + [`POOL_WIDE`] at most.
 
-use crate::fit::vocab::{skill_spellings, title_spellings};
+use crate::fit::vocab::title_spellings;
 use crate::fit::{FIT_MAX, Idf, JobAsk, Offer, ScorePart, fit_parts};
 use crate::rediscovery::RediscoveryRequest;
 use crate::{FeatureError, Mirror, mirror_io};
@@ -64,8 +64,9 @@ fn pool_words(ask: &JobAsk) -> (Option<String>, String, String) {
     titles.dedup();
     let skill_words = |list: &[crate::fit::SkillAsk]| -> Vec<String> {
         list.iter()
-            .flat_map(|s| skill_spellings(&s.key))
+            .flat_map(|s| s.spellings.iter())
             .flatten()
+            .cloned()
             .collect()
     };
     let required = skill_words(&ask.required);

@@ -15,16 +15,23 @@ use serde::Serialize;
 
 pub use crate::fit::ScorePart;
 
+/// Most applicants of one job read and ranked.
+pub const MAX_APPLICANTS: usize = 10_000;
+
 #[derive(Debug, Clone)]
 pub struct ReviewOptions {
     pub now: Timestamp,
-    /// Most applicants ranked.
+    /// Most applicants returned: the best ones (all of them are ranked, up to
+    /// [`MAX_APPLICANTS`]).
     pub limit: usize,
 }
 
 impl ReviewOptions {
     pub fn at(now: Timestamp) -> Self {
-        ReviewOptions { now, limit: 10_000 }
+        ReviewOptions {
+            now,
+            limit: MAX_APPLICANTS,
+        }
     }
 }
 
@@ -122,7 +129,7 @@ pub async fn review<M: Mirror + ?Sized>(
         .ok_or_else(|| FeatureError::UnknownJob {
             job_id: job_id.to_string(),
         })?;
-    let applicants = mirror.applicants(conn, job_id, options.limit, 0).await?;
+    let applicants = mirror.applicants(conn, job_id, MAX_APPLICANTS, 0).await?;
     // Read side by side: each read is a hop to the backend.
     let reads = applicants
         .iter()
@@ -161,6 +168,7 @@ pub async fn review<M: Mirror + ?Sized>(
             .total_cmp(&x.score)
             .then(x.application_id.cmp(&y.application_id))
     });
+    ranked.truncate(options.limit);
     for (i, r) in ranked.iter_mut().enumerate() {
         r.rank = i + 1;
     }

@@ -2,7 +2,7 @@
 //! parts then only compare.
 
 use super::vocab::{self, seniority_word, skill_key, title_word};
-use super::words::{html_text, stems, tokens};
+use super::words::{html_text, stems, stems_of, tokens};
 use ats_model::{Candidate, Job, Timestamp};
 use std::collections::HashSet;
 
@@ -12,6 +12,8 @@ pub struct SkillAsk {
     pub name: String,
     /// Canonical tokens ([`vocab::skill_key`]).
     pub key: Vec<String>,
+    /// Every known spelling, as tokens ([`vocab::skill_spellings`]).
+    pub spellings: Vec<Vec<String>>,
 }
 
 /// What a job asks for.
@@ -132,6 +134,7 @@ fn skill_lists(text: &str) -> (Vec<SkillAsk>, Vec<SkillAsk>) {
             {
                 list.push(SkillAsk {
                     name: name.to_string(),
+                    spellings: vocab::skill_spellings(&key),
                     key,
                 });
             }
@@ -211,7 +214,8 @@ impl Offer {
         };
         let history = ats_mirror::derived::history_text(c).unwrap_or_default();
         let text = format!("{}\n{history}", resume_text.unwrap_or_default());
-        let mut stem_set: HashSet<String> = stems(&text).into_iter().collect();
+        let text_tokens = tokens(&text);
+        let mut stem_set: HashSet<String> = stems_of(&text_tokens).into_iter().collect();
         for s in &c.skills {
             stem_set.extend(stems(s));
         }
@@ -222,7 +226,7 @@ impl Offer {
             past_titles,
             level,
             listed: c.skills.iter().filter_map(|s| skill_key(s)).collect(),
-            text_tokens: tokens(&text),
+            text_tokens,
             stems: stem_set,
             city: address
                 .and_then(|a| a.city.as_deref())

@@ -2,7 +2,7 @@
 //! that explains them (module docs of `fit` list the weights).
 
 use super::ask::{JobAsk, Offer, SkillAsk};
-use super::vocab::{LEVEL_NAMES, skill_spellings};
+use super::vocab::LEVEL_NAMES;
 use super::words::{contains_phrase, near};
 use super::{FIT_MAX, ScorePart};
 use std::collections::{BTreeMap, HashSet};
@@ -73,7 +73,8 @@ fn shows(offer: &Offer, skill: &SkillAsk) -> Option<&'static str> {
     if offer.listed.contains(&skill.key) {
         return Some("listed");
     }
-    skill_spellings(&skill.key)
+    skill
+        .spellings
         .iter()
         .any(|s| contains_phrase(&offer.text_tokens, s))
         .then_some("in the résumé or work history")

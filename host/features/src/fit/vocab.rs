@@ -5,6 +5,10 @@
 //! General knowledge of the trade, as a recruiter would list it, not a copy of any data set:
 //! a skill missing here still matches by its own words (see `parts::skills`).
 
+use super::words::tokens;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// Skills that go by several names: each row is the canonical name, then its other spellings
 /// (compared as tokens, so case and punctuation do not matter).
 const SKILL_ALIASES: &[&[&str]] = &[
@@ -85,29 +89,46 @@ const SKILL_ALIASES: &[&[&str]] = &[
     &["C#", "CSharp", "C Sharp"],
 ];
 
+/// [`SKILL_ALIASES`] as tokens, and the row of every spelling: built once, since ranking asks
+/// for every listed skill of hundreds of people.
+struct AliasTable {
+    rows: Vec<Vec<Vec<String>>>,
+    row_of: HashMap<Vec<String>, usize>,
+}
+
+static ALIASES: LazyLock<AliasTable> = LazyLock::new(|| {
+    let rows: Vec<Vec<Vec<String>>> = SKILL_ALIASES
+        .iter()
+        .map(|row| row.iter().map(|a| tokens(a)).collect())
+        .collect();
+    let mut row_of = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        for spelling in row {
+            row_of.entry(spelling.clone()).or_insert(i);
+        }
+    }
+    AliasTable { rows, row_of }
+});
+
 /// The tokens a skill is known by: the canonical name's when it has aliases, else its own.
 /// `None` when the text holds no word.
 pub fn skill_key(skill: &str) -> Option<Vec<String>> {
-    let tokens = super::words::tokens(skill);
+    let tokens = tokens(skill);
     if tokens.is_empty() {
         return None;
     }
-    for row in SKILL_ALIASES {
-        if row.iter().any(|a| super::words::tokens(a) == tokens) {
-            return Some(super::words::tokens(row[0]));
-        }
-    }
-    Some(tokens)
+    Some(match ALIASES.row_of.get(&tokens) {
+        Some(&row) => ALIASES.rows[row][0].clone(),
+        None => tokens,
+    })
 }
 
 /// Every spelling of the skill `key` (from [`skill_key`]) as tokens, the key itself first.
 pub fn skill_spellings(key: &[String]) -> Vec<Vec<String>> {
-    for row in SKILL_ALIASES {
-        if super::words::tokens(row[0]) == key {
-            return row.iter().map(|a| super::words::tokens(a)).collect();
-        }
+    match ALIASES.row_of.get(key) {
+        Some(&row) => ALIASES.rows[row].clone(),
+        None => vec![key.to_vec()],
     }
-    vec![key.to_vec()]
 }
 
 /// Title words that name the same kind of work, mapped to one; abbreviations expand to the

@@ -113,10 +113,15 @@ const STOP: &[&str] = &[
 
 /// Stems of the meaningful words of `text`, in order (stop words and one-letter words out).
 pub fn stems(text: &str) -> Vec<String> {
-    tokens(text)
-        .into_iter()
+    stems_of(&tokens(text))
+}
+
+/// [`stems`] of text already split into [`tokens`].
+pub fn stems_of(tokens: &[String]) -> Vec<String> {
+    tokens
+        .iter()
         .filter(|t| t.chars().count() > 1 && !STOP.contains(&t.as_str()))
-        .map(|t| stem(&t))
+        .map(|t| stem(t))
         .collect()
 }
 
