@@ -148,13 +148,16 @@ pub async fn rediscover_for_job<M: Mirror + ?Sized>(
             hits.push(hit);
         }
     }
-    let reads = hits
+    let stored: Vec<Option<Candidate>> = mirror_io::live_many(
+        mirror,
+        conn,
+        hits.iter().map(|h| h.candidate_id.clone()).collect(),
+    )
+    .await?;
+    let offers: Vec<Option<Offer>> = stored
         .iter()
-        .map(|h| mirror_io::live::<Candidate>(mirror, conn, &h.candidate_id));
-    let mut offers = Vec::with_capacity(hits.len());
-    for stored in futures::future::join_all(reads).await {
-        offers.push(stored?.map(|c| Offer::of(&c, None, now)));
-    }
+        .map(|c| c.as_ref().map(|c| Offer::of(c, None, now)))
+        .collect();
     let idf = Idf::new(&ask, offers.iter().flatten().map(|o| &o.stems));
     let mut ranked: Vec<JobRediscoveryHit> = hits
         .into_iter()

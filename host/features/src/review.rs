@@ -130,18 +130,17 @@ pub async fn review<M: Mirror + ?Sized>(
             job_id: job_id.to_string(),
         })?;
     let applicants = mirror.applicants(conn, job_id, MAX_APPLICANTS, 0).await?;
-    // Read side by side: each read is a hop to the backend.
-    let reads = applicants
+    let stored: Vec<Option<Candidate>> = mirror_io::live_many(
+        mirror,
+        conn,
+        applicants.iter().map(|a| a.candidate_id.clone()).collect(),
+    )
+    .await?;
+    let offers: Vec<Offer> = applicants
         .iter()
-        .map(|a| mirror_io::live::<Candidate>(mirror, conn, &a.candidate_id));
-    let mut offers = Vec::with_capacity(applicants.len());
-    for (a, stored) in applicants
-        .iter()
-        .zip(futures::future::join_all(reads).await)
-    {
-        let c = candidate_of(a, stored?);
-        offers.push(Offer::of(&c, a.resume_text.as_deref(), options.now));
-    }
+        .zip(stored)
+        .map(|(a, c)| Offer::of(&candidate_of(a, c), a.resume_text.as_deref(), options.now))
+        .collect();
     let ask = JobAsk::of(&job);
     let idf = Idf::new(&ask, offers.iter().map(|o| &o.stems));
     let mut ranked: Vec<ReviewedApplicant> = applicants
