@@ -22,7 +22,7 @@ pub mod vocab;
 pub mod words;
 
 pub use ask::{JobAsk, Offer, SkillAsk};
-pub use parts::{Idf, fit_parts, location, resume, seniority, skills, title};
+pub use parts::{BEST_ELSEWHERE, Idf, fit_parts, location, resume, seniority, skills, title};
 
 use serde::Serialize;
 

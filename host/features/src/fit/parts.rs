@@ -25,6 +25,9 @@ const ONE_LEVEL_OFF: f64 = 12.0;
 const LOCATION: f64 = 25.0;
 const SAME_REGION: f64 = 10.0;
 const RESUME: f64 = 7.0;
+
+/// The most fit points someone away from the job's city can score, résumé included.
+pub const BEST_ELSEWHERE: f64 = FIT_MAX - LOCATION + SAME_REGION;
 const _: () = assert!(TITLE + REQUIRED + NICE + SENIORITY + LOCATION + RESUME == FIT_MAX);
 
 /// Share of `wanted` words that `have` holds (one typo allowed on long words).
