@@ -131,6 +131,7 @@ fn head(rng: &mut SplitMix64) -> Head {
         *rng.pick(prof.titles)
     };
     let title = level_title(rng, level as u8, base);
+    let employer = *rng.pick(EMPLOYERS);
     Head {
         profession,
         level: level as u8,
@@ -138,7 +139,7 @@ fn head(rng: &mut SplitMix64) -> Head {
         skills,
         listed,
         title,
-        employer: *rng.pick(EMPLOYERS),
+        employer,
     }
 }
 
@@ -229,8 +230,9 @@ pub fn career(seed: u64, id: u32, anchor_year: i32) -> Career {
         .pick(prof.degrees)
         .split_once(' ')
         .unwrap_or((prof.degrees[0], ""));
+    let school = *rng.pick(SCHOOLS);
     let education = Education {
-        school: *rng.pick(SCHOOLS),
+        school,
         degree,
         field,
         year: year - rng.below(2) as i32,
