@@ -179,7 +179,7 @@ pub fn person_field(v: &View, id: u32, p: &Person, name: &str) -> Option<Value> 
             "file": format!("{}/fields/resume/binary", v.url(RecordType::People, id))
         })),
         "workexperience" | "education" if p.profile != 0 => {
-            career_field(v.d, p.profile, name == "education")
+            crate::generator::career_json::collection(v.d, p.profile, name == "education")
         }
         n if n == c.linkedin => text(a, p.linkedin),
         n if n == c.current_title => text(a, p.title),
@@ -187,46 +187,6 @@ pub fn person_field(v: &View, id: u32, p: &Person, name: &str) -> Option<Value> 
         n if n == c.skills => text(a, p.skills),
         _ => None,
     }
-}
-
-/// The person's generated work history or education as iCIMS collections (one group per
-/// entry; dates are DATEONLY, first of January of the year).
-fn career_field(d: &CustomerData, profile: u32, education: bool) -> Option<Value> {
-    let c = crate::generator::career::career(d.career_seed, profile, d.career_year);
-    let day = |y: i32| format!("{y:04}-01-01");
-    if education {
-        let e = &c.education;
-        let mut g = Map::new();
-        g.insert("entry".into(), json!(1001));
-        g.insert("educationschool".into(), json!(e.school));
-        g.insert(
-            "educationdegree".into(),
-            json!({"id": format!("D{}", 36000 + e.degree.len()), "value": e.degree, "formattedvalue": e.degree}),
-        );
-        if !e.field.is_empty() {
-            g.insert("educationmajor".into(), json!(e.field));
-        }
-        g.insert("graduationdate".into(), json!(day(e.year)));
-        return Some(Value::Array(vec![Value::Object(g)]));
-    }
-    let groups = c
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut g = Map::new();
-            g.insert("entry".into(), json!(2001 + i));
-            g.insert("worktitle".into(), json!(r.title));
-            g.insert("workemployer".into(), json!(r.employer));
-            g.insert("workstartdate".into(), json!(day(r.start_year)));
-            if let Some(end) = r.end_year {
-                g.insert("workenddate".into(), json!(day(end)));
-            }
-            g.insert("workdescription".into(), json!(r.description));
-            Value::Object(g)
-        })
-        .collect();
-    Some(Value::Array(groups))
 }
 
 pub fn job_field(v: &View, _id: u32, j: &Job, name: &str) -> Option<Value> {

@@ -4,6 +4,7 @@
 //! the arena and shared spans are reused for names, titles and companies.
 
 pub mod career;
+pub mod career_json;
 pub mod careers;
 pub mod ground_truth;
 pub mod names;
@@ -265,7 +266,7 @@ pub fn generate(cfg: &CustomerConfig, clock_start_secs: i64) -> CustomerData {
                 let Some(job) = d.jobs.live_id_at(rng.below(d.jobs.slots() as u64) as usize) else {
                     break;
                 };
-                let person = self_selected(
+                let person = career_json::self_selected(
                     &d,
                     &mut fit_rng,
                     job,
@@ -315,35 +316,6 @@ fn interned(
     let s = d.arena.push(text);
     spans.insert(text.to_string(), s);
     s
-}
-
-/// People apply mostly to work they do (70%), half of them near home; the rest apply to
-/// anything. Returns `drawn` when the job has no generated needs or nobody fits the pick.
-fn self_selected(
-    d: &CustomerData,
-    rng: &mut SplitMix64,
-    job: u32,
-    drawn: u32,
-    by_profession: &std::collections::HashMap<u8, Vec<u32>>,
-    by_profession_city: &std::collections::HashMap<(u8, u16), Vec<u32>>,
-) -> u32 {
-    let Some(j) = d.jobs.get(job as u64) else {
-        return drawn;
-    };
-    let Some(needs) = j.needs else {
-        return drawn;
-    };
-    if !rng.chance(0.7) {
-        return drawn;
-    }
-    let city = d.companies.get(j.location as u64).map(|c| c.city);
-    let local = city.and_then(|c| by_profession_city.get(&(needs.profession, c)));
-    let pool = match local {
-        Some(l) if rng.chance(0.5) => Some(l),
-        _ => by_profession.get(&needs.profession),
-    };
-    pool.filter(|p| !p.is_empty())
-        .map_or(drawn, |p| p[rng.below(p.len() as u64) as usize])
 }
 
 /// A second profile of an existing person as a re-applying candidate produces it: nickname,
