@@ -11,6 +11,15 @@ use std::sync::Arc;
 
 pub const CONN: &str = "acme";
 
+/// The simulator's custom person fields (`icims_sim::CustomFieldIds`) as a tenant maps them:
+/// the fit figures and the big load read titles, employers and skills through them.
+pub const CUSTOM_FIELDS: [(&str, &str); 4] = [
+    ("linkedin-field", "field50527"),
+    ("title-field", "field51027"),
+    ("company-field", "field51028"),
+    ("skills-field", "field51029"),
+];
+
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("..")
@@ -69,6 +78,18 @@ impl Env {
 
     /// Saves connection `name` in `host`'s mirror and returns it live.
     pub async fn connect(&self, host: &Host, name: &str) -> anyhow::Result<LiveConnection> {
+        self.connect_with(host, name, &[]).await
+    }
+
+    /// [`Env::connect`] with `extra` settings (e.g. [`CUSTOM_FIELDS`]).
+    pub async fn connect_with(
+        &self,
+        host: &Host,
+        name: &str,
+        extra: &[(&str, &str)],
+    ) -> anyhow::Result<LiveConnection> {
+        let mut settings = self.settings();
+        settings.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let secret_file = self.dir.path().join(format!("{name}.secret"));
         std::fs::write(&secret_file, self.sim.state().credentials().client_secret)?;
         let plugin_hash = host
@@ -83,7 +104,7 @@ impl Env {
             plugin_hash,
             granted_api_hosts: vec![self.sim.api_base_url()],
             granted_token_url: Some(self.sim.token_url()),
-            settings: self.settings(),
+            settings,
             secrets: [(
                 "client-secret".to_string(),
                 SecretRef::File(secret_file.display().to_string()),

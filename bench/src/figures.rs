@@ -41,6 +41,7 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
         let mirror = SqliteMirror::open(path)?;
         let people = mirror.ids(CONN, RecordKind::Candidate).await?.len();
         rediscovery(&mirror, people, report).await?;
+        crate::fit_quality::latency_on(&mirror, people, report).await?;
         println!("\n## The service's search on the kept mirror");
         return crate::service::api_search(StoreUrl::Sqlite(path.clone()), people, report).await;
     }
@@ -69,6 +70,9 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
     }
     if args.wants("memory") {
         memory_figure(&memory, report);
+    }
+    if args.wants("fit") {
+        crate::fit_quality::fit_group(scale, report).await?;
     }
     if args.wants("latency") {
         latency_figure(scale, report).await?;
@@ -637,7 +641,11 @@ async fn sim_rate(env: &Env, report: &Report) -> anyhow::Result<()> {
 async fn big_group(args: &Args, scale: Scale, report: &Report) -> anyhow::Result<PeopleLoadMemory> {
     println!("\n## Big load of {} people", scale.big);
     let env = start_env(scale.big, scale.jobs, scale.big_workflows, 0).await?;
-    let live = env.connect(&env.host, CONN).await?;
+    // Titles, employers and skills mapped, as a tenant configures them: rediscovery for a job
+    // is measured on this mirror.
+    let live = env
+        .connect_with(&env.host, CONN, &env::CUSTOM_FIELDS)
+        .await?;
     let t = Instant::now();
     let (reports, people, memory) = full_load(&env, &live).await?;
     let wall = t.elapsed().as_secs_f64();
@@ -669,6 +677,8 @@ async fn big_group(args: &Args, scale: Scale, report: &Report) -> anyhow::Result
     }
     if args.wants("rediscovery") {
         rediscovery(env.host.mirror.as_ref(), scale.big as usize, report).await?;
+        crate::fit_quality::latency_on(env.host.mirror.as_ref(), scale.big as usize, report)
+            .await?;
     }
     if args.wants("api-search") {
         let store = StoreUrl::Sqlite(env.host.paths().data_dir.join("mirror.sqlite"));

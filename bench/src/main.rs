@@ -7,6 +7,7 @@
 mod cpu;
 mod env;
 mod figures;
+mod fit_quality;
 mod mem;
 mod native_icims;
 mod native_mapping;
@@ -26,6 +27,7 @@ pub const FIGURES: &[&str] = &[
     "incremental",
     "export",
     "rediscovery",
+    "fit",
     "tenants",
     "memory",
     "sim",
@@ -42,8 +44,8 @@ pub struct Args {
     #[arg(long)]
     pub quick: bool,
     /// Run only these figures (repeatable): calls, throughput, latency, plugin-tax,
-    /// incremental, export, rediscovery, tenants, memory, sim, and the service's api-search,
-    /// api-export, events, api-load.
+    /// incremental, export, rediscovery, fit, tenants, memory, sim, and the service's
+    /// api-search, api-export, events, api-load.
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(FIGURES))]
     pub only: Vec<String>,
     /// Copy the big load's mirror (SQLite file) here, to re-run the rediscovery figure on it
@@ -75,6 +77,10 @@ pub struct Scale {
     pub latency_people: u32,
     pub tenants: usize,
     pub exports: usize,
+    /// People, jobs and applications of the ranking-by-fit figures.
+    pub fit_people: u32,
+    pub fit_jobs: u32,
+    pub fit_workflows: u32,
 }
 
 impl Scale {
@@ -88,6 +94,9 @@ impl Scale {
                 latency_people: 2_000,
                 tenants: 200,
                 exports: 40,
+                fit_people: 20_000,
+                fit_jobs: 20,
+                fit_workflows: 12_000,
             }
         } else {
             Scale {
@@ -98,6 +107,9 @@ impl Scale {
                 latency_people: 20_000,
                 tenants: 1_000,
                 exports: 200,
+                fit_people: 100_000,
+                fit_jobs: 40,
+                fit_workflows: 60_000,
             }
         }
     }

@@ -18,7 +18,8 @@ use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 
 /// The connector's person `fields=` list (guest/src/fields.rs, no custom fields configured).
-pub const PERSON_FIELDS: &str = "firstname,middlename,lastname,email,phones,addresses,folder,source,sourcename,createddate,updateddate,resume";
+pub static PERSON_FIELDS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| icims_connector::fields::PERSON.join(","));
 /// The most ids one search returns.
 const PAGE_MAX: usize = 1000;
 /// The connector's default `max-in-flight`.
@@ -177,7 +178,7 @@ impl NativeIcims {
         let mut slots: Vec<Option<Result<Option<AtsRecord>, SourceError>>> =
             std::iter::repeat_with(|| None).take(ids.len()).collect();
         let mut answers = futures::stream::iter(ids.iter().copied().enumerate().map(|(i, id)| {
-            let url = format!("{base}/people/{id}?fields={PERSON_FIELDS}");
+            let url = format!("{base}/people/{id}?fields={}", *PERSON_FIELDS);
             let auth = auth.clone();
             async move {
                 let answer = async {

@@ -20,6 +20,8 @@ pub const PERSON: &[&str] = &[
     "createddate",
     "updateddate",
     "resume",
+    "workexperience",
+    "education",
 ];
 
 /// Job fields (§9).
@@ -28,6 +30,7 @@ pub const JOB: &[&str] = &[
     "jobtitle",
     "folder",
     "overview",
+    "qualifications",
     "joblocation",
     "department",
     "hiringmanager",

@@ -98,6 +98,11 @@ search-staleness-minutes = "0"
 # iCIMS pushes a workflow's status changes; the host checks each delivery's HMAC signature.
 event-auth = "hmac"
 event-username = "icims-events"
+# The tenant's custom person fields for LinkedIn, current title, employer and skills.
+linkedin-field = "field50527"
+title-field = "field51027"
+company-field = "field51028"
+skills-field = "field51029"
 
 [secrets]
 client-secret = {{ env = "ICIMS_CLIENT_SECRET" }}
@@ -152,6 +157,10 @@ event-secret = {{ env = "ICIMS_EVENT_SECRET" }}
     run(&["sync", "icims-demo"])?;
     step("Where each stream stands");
     run(&["status", "icims-demo"])?;
+    step("Review: job 1001's applicants ranked by fit, each score explained");
+    run(&["review", "icims-demo", "1001", "--limit", "8"])?;
+    step("Rediscovery: people who did not apply to job 1001, best fit first");
+    run(&["rediscover", "icims-demo", "1001", "--per-page", "8"])?;
 
     crate::demo_service::run(&ats, &admin, &customer)?;
     drop(sim);

@@ -1,6 +1,6 @@
 //! Job profiles (`/jobs/{id}`, icims-api.md §9) → [`Job`].
 
-use ats_connector_sdk::Job;
+use ats_connector_sdk::{Address, Job};
 
 use super::{date, named_ref, text, text_or_node_value};
 use crate::json::JsonView;
@@ -16,8 +16,12 @@ pub fn job<J: JsonView>(id: &str, body: &J, raw: &str, states: &JobStateMap) -> 
         state: folder.as_ref().and_then(|f| states.name_of(&f.id)),
         folder,
         description: text(body, "overview"),
+        qualifications: text(body, "qualifications"),
         // `joblocation` is an ADDRESSLINK whose `value` is the whole address on one line.
         location: text_or_node_value(body, "joblocation"),
+        address: text_or_node_value(body, "joblocation")
+            .as_deref()
+            .and_then(location_parts),
         department: text_or_node_value(body, "department"),
         hiring_manager: named_ref(body, "hiringmanager"),
         recruiter: named_ref(body, "recruiter"),
@@ -30,6 +34,47 @@ pub fn job<J: JsonView>(id: &str, body: &J, raw: &str, states: &JobStateMap) -> 
         updated_at: date(body, "updateddate"),
         raw: Some(raw.to_string()),
     }
+}
+
+/// The parts of a `joblocation` value: `{location name} - {street}  {city}, {state} {zip}
+/// {country}` (two spaces before the city, as iCIMS writes it). `None` when the text does not
+/// have that shape; the one-line `location` still carries it.
+pub fn location_parts(value: &str) -> Option<Address> {
+    let value = value.trim();
+    // The city starts after the last double space (a location's name may hold commas).
+    let (head, tail) = match value.rsplit_once("  ") {
+        Some((h, t)) if t.contains(',') => (Some(h), t),
+        _ => (None, value.rsplit_once(" - ").map_or(value, |(_, t)| t)),
+    };
+    let (city, rest) = tail.split_once(',')?;
+    let city = city.trim();
+    if city.is_empty() {
+        return None;
+    }
+    let street = head
+        .map(|h| h.rsplit_once(" - ").map_or(h, |(_, s)| s).trim())
+        .filter(|s| !s.is_empty());
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let zip_at = words
+        .iter()
+        .position(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()));
+    let (region, zip, country) = match zip_at {
+        Some(i) => (
+            words[..i].join(" "),
+            Some(words[i].to_string()),
+            words[i + 1..].join(" "),
+        ),
+        None => (words.join(" "), None, String::new()),
+    };
+    let some = |s: String| (!s.is_empty()).then_some(s);
+    Some(Address {
+        street: street.map(str::to_string),
+        city: Some(city.to_string()),
+        region: some(region),
+        postal_code: zip,
+        country: some(country),
+        kind: None,
+    })
 }
 
 #[cfg(test)]
@@ -59,6 +104,28 @@ mod tests {
             format!("{:?}", job("1123", &light, JOB_1123, &states)),
             format!("{:?}", job("1123", &full, JOB_1123, &states))
         );
+    }
+
+    #[test]
+    fn location_text_comes_apart() {
+        let a = location_parts(
+            "826 Boston, Inc. - 3035 Washington St  Roxbury, Massachusetts 02119-1227 United States ",
+        )
+        .unwrap();
+        assert_eq!(a.city.as_deref(), Some("Roxbury"), "{a:?}");
+        assert_eq!(a.street.as_deref(), Some("3035 Washington St"));
+        assert_eq!(a.postal_code.as_deref(), Some("02119-1227"));
+        let a = location_parts(
+            "Globex - Headquarters - 12 Main Street  Salt Lake City, Utah 84101 United States ",
+        )
+        .unwrap();
+        assert_eq!(a.city.as_deref(), Some("Salt Lake City"));
+        assert_eq!(a.region.as_deref(), Some("Utah"));
+        assert_eq!(a.postal_code.as_deref(), Some("84101"));
+        assert_eq!(a.country.as_deref(), Some("United States"));
+        assert_eq!(a.street.as_deref(), Some("12 Main Street"));
+        assert!(location_parts("Remote").is_none());
+        assert!(location_parts(", , ,").is_none());
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! plus the new ones (see [`update_body`]).
 
 use ats_connector_sdk::{
-    Address, AttachmentInfo, AttachmentKind, Candidate, CandidateInput, ConnectorError, Email,
-    Phone, ProfileUrl, UrlKind,
+    Address, AttachmentInfo, AttachmentKind, Candidate, CandidateInput, ConnectorError, Education,
+    Email, Phone, ProfileUrl, UrlKind, WorkExperience,
 };
 use serde_json::{Map, Value, json};
 
@@ -58,6 +58,16 @@ pub fn candidate<J: JsonView>(id: &str, body: &J, raw: &str, custom: &CustomFiel
             .as_deref()
             .map(|k| skills(body.get(k)))
             .unwrap_or_default(),
+        experience: newest_first(
+            entries(body, "workexperience")
+                .filter_map(work_experience)
+                .collect(),
+            |w| w.ended_at.unwrap_or(i64::MAX),
+        ),
+        education: newest_first(
+            entries(body, "education").filter_map(education).collect(),
+            |e| e.ended_at.unwrap_or(i64::MAX),
+        ),
         folder: named_ref(body, "folder"),
         source: text_or_node_value(body, "source"),
         source_detail: text(body, "sourcename"),
@@ -74,6 +84,38 @@ fn entries<'a, J: JsonView>(body: &'a J, key: &str) -> impl Iterator<Item = &'a 
         .and_then(JsonView::as_array)
         .into_iter()
         .flatten()
+}
+
+/// A `workexperience` group (`worktitle`, `workemployer`, `workstartdate`, `workenddate`,
+/// `workdescription`); `None` when it holds none of them.
+fn work_experience<J: JsonView>(entry: &J) -> Option<WorkExperience> {
+    let w = WorkExperience {
+        title: text_or_node_value(entry, "worktitle"),
+        employer: text_or_node_value(entry, "workemployer"),
+        started_at: date(entry, "workstartdate"),
+        ended_at: date(entry, "workenddate"),
+        description: text(entry, "workdescription"),
+    };
+    (w.title.is_some() || w.employer.is_some() || w.description.is_some()).then_some(w)
+}
+
+/// An `education` group (`educationschool`, `educationdegree` (a list node), `educationmajor`,
+/// `graduationdate`); `None` when it names no school, degree or field.
+fn education<J: JsonView>(entry: &J) -> Option<Education> {
+    let e = Education {
+        school: text_or_node_value(entry, "educationschool"),
+        degree: text_or_node_value(entry, "educationdegree"),
+        field: text_or_node_value(entry, "educationmajor"),
+        ended_at: date(entry, "graduationdate"),
+    };
+    (e.school.is_some() || e.degree.is_some() || e.field.is_some()).then_some(e)
+}
+
+/// Sorted newest first by `end` (stable: the ATS's order breaks ties). iCIMS keeps groups in
+/// entry order, which says nothing about dates.
+fn newest_first<T>(mut items: Vec<T>, end: impl Fn(&T) -> i64) -> Vec<T> {
+    items.sort_by_key(|x| std::cmp::Reverse(end(x)));
+    items
 }
 
 fn phone<J: JsonView>(entry: &J) -> Option<Phone> {

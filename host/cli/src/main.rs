@@ -15,6 +15,7 @@ mod export;
 mod feature_output;
 mod move_application;
 mod progress;
+mod rediscover;
 mod refresh;
 mod reject;
 mod reply;
@@ -82,6 +83,9 @@ pub enum Command {
     Review(review::Args),
     /// Search the mirror's people by text, status, stage, job, source and dates.
     Search(search::Args),
+    /// Rank the people who did not apply to a job by how well they fit it, with the search's
+    /// filters and each score explained.
+    Rediscover(rediscover::Args),
     /// Push a profile's new or changed fields to an ATS person (never erases).
     Refresh(refresh::Args),
     /// Move an application to a stage or status.
@@ -140,6 +144,7 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Reply(args) => reply::run(cli, args).await,
         Command::Review(args) => review::run(cli, args).await,
         Command::Search(args) => search::run(cli, args).await,
+        Command::Rediscover(args) => rediscover::run(cli, args).await,
         Command::Refresh(args) => refresh::run(cli, args).await,
         Command::Move(args) => move_application::run(cli, args).await,
         Command::Reject(args) => reject::run(cli, args).await,

@@ -13,6 +13,16 @@ pub struct Args {
     pub connection: String,
     /// Search words (names, titles, companies, emails, resume text).
     pub query: Vec<String>,
+    #[command(flatten)]
+    pub filters: FilterFlags,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The search filters as flags, shared by `ats search` and `ats rediscover`.
+#[derive(Debug, clap::Args)]
+pub struct FilterFlags {
     /// Has an application in this status id (repeatable).
     #[arg(long, value_name = "ID")]
     pub status: Vec<String>,
@@ -51,16 +61,14 @@ pub struct Args {
     /// Results per page (at most 500).
     #[arg(long, value_name = "N")]
     pub per_page: Option<usize>,
-    /// Print JSON instead of a table.
-    #[arg(long)]
-    pub json: bool,
 }
 
-impl Args {
-    /// The request these flags make: the same one the service reads from JSON.
-    fn filters(&self) -> SearchFilters {
+impl FilterFlags {
+    /// The request these flags make with `query` as its words: the same one the service reads
+    /// from JSON.
+    pub fn filters(&self, query: &[String]) -> SearchFilters {
         SearchFilters {
-            text: (!self.query.is_empty()).then(|| self.query.join(" ")),
+            text: (!query.is_empty()).then(|| query.join(" ")),
             status: self.status.clone(),
             status_name: None,
             stage: self.stage.clone(),
@@ -79,7 +87,7 @@ impl Args {
 }
 
 pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
-    let request = match args.filters().resolve(unix_now()) {
+    let request = match args.filters.filters(&args.query).resolve(unix_now()) {
         Ok(r) => r,
         Err(e) => return Ok(invalid(as_flag(e).into())),
     };
@@ -89,7 +97,7 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 /// An input error named as this command's flag: a field `applied_after` is `--applied-after`.
-fn as_flag(error: FeatureError) -> FeatureError {
+pub(crate) fn as_flag(error: FeatureError) -> FeatureError {
     match error {
         FeatureError::InvalidInput { field, message } => FeatureError::InvalidInput {
             field: format!("--{}", field.replace('_', "-")),

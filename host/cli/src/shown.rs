@@ -2,8 +2,10 @@
 //! features return data; tables are the CLI's). `--json` prints the same answers with serde.
 
 use crate::display::ruled_table;
+use ats_features::JobRediscoveryPage;
 use ats_features::dedupe::DedupeReport;
 use ats_features::export::{ApplicationAction, ExportReport, PersonAction};
+use ats_features::fit::ScorePart;
 use ats_features::moves::{MoveReport, RejectReport};
 use ats_features::rediscovery::RediscoveryPage;
 use ats_features::refresh::RefreshReport;
@@ -206,27 +208,69 @@ impl fmt::Display for Shown<'_, ReviewReport> {
             .applicants
             .iter()
             .map(|a| {
-                let why = a
-                    .parts
-                    .iter()
-                    .filter(|p| p.points != 0.0)
-                    .map(|p| format!("{} ({:+.0})", p.reason, p.points))
-                    .collect::<Vec<_>>()
-                    .join("; ");
                 vec![
                     a.rank.to_string(),
                     format!("{:.1}", a.score),
                     a.application_id.clone(),
                     a.name.clone().unwrap_or_default(),
+                    a.title.clone().unwrap_or_default(),
                     a.stage.map(|s| s.as_str().to_string()).unwrap_or_default(),
-                    why,
+                    why(&a.parts),
                 ]
             })
             .collect();
         f.write_str(&ruled_table(
-            &["#", "score", "application", "name", "stage", "why"],
+            &["#", "score", "application", "name", "title", "stage", "why"],
             &rows,
         ))
+    }
+}
+
+/// The parts that moved a score, each with its points.
+fn why(parts: &[ScorePart]) -> String {
+    parts
+        .iter()
+        .filter(|p| p.points != 0.0)
+        .map(|p| format!("{} {:+.0}: {}", p.name, p.points, p.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl fmt::Display for Shown<'_, JobRediscoveryPage> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.0;
+        writeln!(
+            f,
+            "people who did not apply to job {} {}",
+            p.job_id,
+            p.job_title.as_deref().unwrap_or("")
+        )?;
+        let rows: Vec<Vec<String>> = p
+            .hits
+            .iter()
+            .map(|h| {
+                vec![
+                    h.rank.to_string(),
+                    format!("{:.1}", h.score),
+                    h.candidate_id.clone(),
+                    h.name.clone().unwrap_or_default(),
+                    h.title.clone().unwrap_or_default(),
+                    h.duplicates.join(" "),
+                    why(&h.parts),
+                ]
+            })
+            .collect();
+        f.write_str(&ruled_table(
+            &["#", "score", "id", "name", "title", "also", "why"],
+            &rows,
+        ))?;
+        writeln!(
+            f,
+            "page {} ({} people scored{})",
+            p.page,
+            p.scored,
+            if p.more { "; more with --page" } else { "" }
+        )
     }
 }
 

@@ -50,6 +50,7 @@ fn endpoints(
             json!({"sender_address": "grace@example.com", "sender_name": "Grace Hopper", "message_time": 1_700_000_000, "job_id": null}),
         ),
         ("POST", format!("{base}/review"), json!({"job_id": job})),
+        ("POST", format!("{base}/jobs/{job}/rediscover"), json!({})),
         (
             "POST",
             format!("{base}/refresh"),
@@ -295,6 +296,41 @@ async fn features_answer_as_the_cli_does_and_bad_input_names_the_field() {
         )
         .await;
     assert_eq!(r.json()["error"]["field"], "limit");
+
+    // Rediscovery for a job: people who did not apply, best fit first, as `ats rediscover`;
+    // an unknown job is 422, a bad filter names its field.
+    let job = jobs[0].to_string();
+    let path = format!("{c}/jobs/{job}/rediscover");
+    let found = s.post(&path, &t, &json!({"per_page": 5})).await;
+    assert_eq!(found.status, 200, "{}", found.text());
+    let found = found.json();
+    assert_eq!(found["job_id"], job.as_str());
+    assert!(found["hits"].as_array().unwrap().len() <= 5, "{found}");
+    let printed = ok(ats(
+        &s.data,
+        &[
+            "rediscover",
+            "acme-icims",
+            &job,
+            "--per-page",
+            "5",
+            "--json",
+        ],
+    ))
+    .await;
+    let printed: Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(
+        printed["hits"], found["hits"],
+        "the API and the CLI rank alike"
+    );
+    let r = s
+        .post(&format!("{c}/jobs/999999/rediscover"), &t, &json!({}))
+        .await;
+    assert_eq!((r.status, r.code()), (422, "unknown_job".into()));
+    let r = s
+        .post(&path, &t, &json!({"applied_after": "yesterday"}))
+        .await;
+    assert_eq!(r.json()["error"]["field"], "applied_after", "{}", r.text());
 
     // Duplicates, dry run.
     let d = s

@@ -20,6 +20,8 @@
 pub mod dedupe;
 mod error;
 pub mod export;
+pub mod fit;
+pub mod job_rediscovery;
 mod mirror_io;
 pub mod moves;
 pub mod normalize;
@@ -29,12 +31,12 @@ pub mod refresh;
 pub mod reply;
 pub mod review;
 pub mod status;
-mod terms;
 mod writer;
 
 pub use dedupe::{DedupeOptions, DedupeReport, find_duplicates};
 pub use error::FeatureError;
 pub use export::{ExportOptions, ExportReport, PlatformCandidate, export, export_json};
+pub use job_rediscovery::{JobRediscoveryPage, rediscover_for_job};
 pub use moves::{MoveReport, RejectReport, move_application, reject_application};
 pub use rediscovery::{RediscoveryPage, RediscoveryRequest, SearchFilters, rediscover};
 pub use refresh::{RefreshOptions, RefreshReport, refresh};

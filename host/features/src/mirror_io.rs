@@ -18,6 +18,27 @@ pub(crate) async fn live<T: TypedRecord>(
         .and_then(|s| T::from_record(s.record)))
 }
 
+/// Reads of one call kept in flight by [`live_many`].
+const READS_IN_FLIGHT: usize = 4;
+
+/// Live records by id, in the order asked, a few reads in flight: every read is a hop to the
+/// backend (a blocking thread and a pooled connection for SQLite), and starting hundreds at
+/// once opened as many connections and cost ~0.5 ms a record instead of ~50 µs.
+pub(crate) async fn live_many<T: TypedRecord>(
+    mirror: &(impl Mirror + ?Sized),
+    conn: &str,
+    ids: Vec<String>,
+) -> Result<Vec<Option<T>>, FeatureError> {
+    use futures::stream::{self, StreamExt, TryStreamExt};
+    // Owned ids: a closure over borrowed ones makes the future not `Send` for every lifetime,
+    // which the service's handlers need.
+    stream::iter(ids)
+        .map(|id| async move { live::<T>(mirror, conn, &id).await })
+        .buffered(READS_IN_FLIGHT)
+        .try_collect()
+        .await
+}
+
 pub(crate) async fn statuses(
     mirror: &(impl Mirror + ?Sized),
     conn: &str,

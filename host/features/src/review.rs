@@ -1,39 +1,38 @@
-//! Application review: rank a job's applicants from the mirror with a transparent score.
+//! Application review: rank a job's applicants from the mirror by how well each fits the job,
+//! then by recency and stage, every part of the score named and explained.
 //!
-//! Score parts, each with a plain reason:
-//! - **title** (up to 40): share of the job title's words in the candidate's title;
-//! - **skills** (up to 25): 5 per skill named in the job's title or description;
-//! - **resume** (up to 25): TF-IDF-ish overlap of the resume text with the job's words (rarer
-//!   words among the applicants weigh more);
-//! - **recency** (up to 10): linear over 90 days since the application (or its last update);
-//! - **stage**: new +10, screening +8, interview +5, offer/hired 0, withdrawn -40, rejected -50.
+//! The fit parts (title, skills, seniority, location, résumé; up to 100 points) are
+//! [`crate::fit`]'s. Review adds:
+//! - **recency** (up to 5): linear over 90 days since the application (or its last update);
+//! - **stage**: new +3, screening +2, interview +1, offer/hired 0, withdrawn -40, rejected -50,
+//!   so people already turned down sink whatever their fit.
 
-use crate::terms::tokens;
+use crate::fit::{Idf, JobAsk, Offer, fit_parts};
 use crate::{FeatureError, Mirror, mirror_io};
 use ats_mirror::Applicant;
-use ats_model::{Stage, Timestamp};
+use ats_model::{Candidate, Stage, Timestamp};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+
+pub use crate::fit::ScorePart;
+
+/// Most applicants of one job read and ranked.
+pub const MAX_APPLICANTS: usize = 10_000;
 
 #[derive(Debug, Clone)]
 pub struct ReviewOptions {
     pub now: Timestamp,
-    /// Most applicants ranked.
+    /// Most applicants returned: the best ones (all of them are ranked, up to
+    /// [`MAX_APPLICANTS`]).
     pub limit: usize,
 }
 
 impl ReviewOptions {
     pub fn at(now: Timestamp) -> Self {
-        ReviewOptions { now, limit: 10_000 }
+        ReviewOptions {
+            now,
+            limit: MAX_APPLICANTS,
+        }
     }
-}
-
-/// One named part of a score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScorePart {
-    pub name: &'static str,
-    pub points: f64,
-    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -55,46 +54,6 @@ pub struct ReviewReport {
     pub applicants: Vec<ReviewedApplicant>,
 }
 
-/// What the job asks for, tokenised once.
-pub struct JobTerms {
-    title: Vec<String>,
-    /// Title and description words.
-    all: BTreeSet<String>,
-}
-
-impl JobTerms {
-    pub fn new(title: &str, description: &str) -> JobTerms {
-        let title = tokens(title);
-        let mut all: BTreeSet<String> = title.iter().cloned().collect();
-        all.extend(tokens(description));
-        JobTerms { title, all }
-    }
-}
-
-/// Inverse document frequency of each job word over the applicants' text (title, skills,
-/// resume): `ln((n + 1) / (df + 1)) + 1`.
-pub fn idf(job: &JobTerms, docs: &[BTreeSet<String>]) -> BTreeMap<String, f64> {
-    let n = docs.len() as f64;
-    job.all
-        .iter()
-        .map(|t| {
-            let df = docs.iter().filter(|d| d.contains(t)).count() as f64;
-            (t.clone(), ((n + 1.0) / (df + 1.0)).ln() + 1.0)
-        })
-        .collect()
-}
-
-fn applicant_doc(a: &Applicant) -> BTreeSet<String> {
-    let mut d: BTreeSet<String> = tokens(a.title.as_deref().unwrap_or_default())
-        .into_iter()
-        .collect();
-    for s in &a.skills {
-        d.extend(tokens(s));
-    }
-    d.extend(tokens(a.resume_text.as_deref().unwrap_or_default()));
-    d
-}
-
 fn days_ago(days: i64) -> String {
     match days {
         0 => "today".into(),
@@ -103,104 +62,19 @@ fn days_ago(days: i64) -> String {
     }
 }
 
-/// The score parts of one applicant. Pure.
-pub fn score(
-    a: &Applicant,
-    job: &JobTerms,
-    idf: &BTreeMap<String, f64>,
-    now: Timestamp,
-) -> Vec<ScorePart> {
-    let mut parts = Vec::new();
-
-    let title: BTreeSet<String> = tokens(a.title.as_deref().unwrap_or_default())
-        .into_iter()
-        .collect();
-    let hits: Vec<&str> = job
-        .title
-        .iter()
-        .filter(|t| title.contains(*t))
-        .map(String::as_str)
-        .collect();
-    let points = if job.title.is_empty() {
-        0.0
-    } else {
-        40.0 * hits.len() as f64 / job.title.len() as f64
-    };
-    parts.push(ScorePart {
-        name: "title",
-        points,
-        reason: if hits.is_empty() {
-            "title does not match the job title".into()
-        } else {
-            format!("title matches '{}'", hits.join(" "))
-        },
-    });
-
-    let skills: Vec<&str> = a
-        .skills
-        .iter()
-        .filter(|s| {
-            let t = tokens(s);
-            !t.is_empty() && t.iter().all(|w| job.all.contains(w))
-        })
-        .map(String::as_str)
-        .collect();
-    parts.push(ScorePart {
-        name: "skills",
-        points: (5.0 * skills.len() as f64).min(25.0),
-        reason: if skills.is_empty() {
-            "no listed skill is named in the job".into()
-        } else {
-            format!("skills named in the job: {}", skills.join(", "))
-        },
-    });
-
-    let resume: BTreeSet<String> = tokens(a.resume_text.as_deref().unwrap_or_default())
-        .into_iter()
-        .collect();
-    let total: f64 = idf.values().sum();
-    let mut found: Vec<(&String, f64)> = idf
-        .iter()
-        .filter(|(t, _)| resume.contains(*t))
-        .map(|(t, w)| (t, *w))
-        .collect();
-    found.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(y.0)));
-    let points = if total > 0.0 {
-        25.0 * found.iter().map(|f| f.1).sum::<f64>() / total
-    } else {
-        0.0
-    };
-    parts.push(ScorePart {
-        name: "resume",
-        points,
-        reason: if resume.is_empty() {
-            "no resume text in the mirror".into()
-        } else {
-            let top: Vec<&str> = found.iter().take(5).map(|f| f.0.as_str()).collect();
-            format!(
-                "resume mentions {} of {} job terms{}",
-                found.len(),
-                idf.len(),
-                if top.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", top.join(", "))
-                }
-            )
-        },
-    });
-
+/// How recent the application is. Pure.
+pub fn recency(a: &Applicant, now: Timestamp) -> ScorePart {
     let (when, verb) = match (a.applied_at, a.application_updated_at) {
         (Some(t), _) => (Some(t), "applied"),
         (None, Some(t)) => (Some(t), "updated"),
         (None, None) => (None, ""),
     };
-    parts.push(match when {
+    match when {
         Some(t) => {
             let days = ((now - t).max(0)) / 86_400;
             ScorePart {
                 name: "recency",
-                points: 10.0 * (1.0 - days as f64 / 90.0).max(0.0),
+                points: 5.0 * (1.0 - days as f64 / 90.0).max(0.0),
                 reason: format!("{verb} {}", days_ago(days)),
             }
         }
@@ -209,24 +83,38 @@ pub fn score(
             points: 0.0,
             reason: "application date unknown".into(),
         },
-    });
+    }
+}
 
-    let (points, reason) = match a.stage {
-        Some(Stage::New) => (10.0, "new, not yet reviewed".to_string()),
-        Some(Stage::Screening) => (8.0, "in screening".into()),
-        Some(Stage::Interview) => (5.0, "interviewing".into()),
+/// Where the application stands. Pure.
+pub fn stage(stage: Option<Stage>) -> ScorePart {
+    let (points, reason) = match stage {
+        Some(Stage::New) => (3.0, "new, not yet reviewed".to_string()),
+        Some(Stage::Screening) => (2.0, "in screening".into()),
+        Some(Stage::Interview) => (1.0, "interviewing".into()),
         Some(Stage::Offer) => (0.0, "already at offer".into()),
         Some(Stage::Hired) => (0.0, "already hired".into()),
         Some(Stage::Withdrawn) => (-40.0, "withdrew: -40".into()),
         Some(Stage::Rejected) => (-50.0, "already rejected: -50".into()),
         Some(Stage::Other) | None => (0.0, "stage unknown".into()),
     };
-    parts.push(ScorePart {
+    ScorePart {
         name: "stage",
         points,
         reason,
-    });
-    parts
+    }
+}
+
+/// The candidate as review sees them: the mirrored record, or what the applicant row holds
+/// when the record is gone.
+fn candidate_of(a: &Applicant, stored: Option<Candidate>) -> Candidate {
+    stored.unwrap_or_else(|| Candidate {
+        id: a.candidate_id.clone(),
+        current_title: a.title.clone(),
+        current_company: a.company.clone(),
+        skills: a.skills.clone(),
+        ..Candidate::default()
+    })
 }
 
 /// Ranks the applicants of `job_id`, best first (ties by application id).
@@ -241,17 +129,27 @@ pub async fn review<M: Mirror + ?Sized>(
         .ok_or_else(|| FeatureError::UnknownJob {
             job_id: job_id.to_string(),
         })?;
-    let applicants = mirror.applicants(conn, job_id, options.limit, 0).await?;
-    let terms = JobTerms::new(
-        job.title.as_deref().unwrap_or_default(),
-        job.description.as_deref().unwrap_or_default(),
-    );
-    let docs: Vec<BTreeSet<String>> = applicants.iter().map(applicant_doc).collect();
-    let weights = idf(&terms, &docs);
+    let applicants = mirror.applicants(conn, job_id, MAX_APPLICANTS, 0).await?;
+    let stored: Vec<Option<Candidate>> = mirror_io::live_many(
+        mirror,
+        conn,
+        applicants.iter().map(|a| a.candidate_id.clone()).collect(),
+    )
+    .await?;
+    let offers: Vec<Offer> = applicants
+        .iter()
+        .zip(stored)
+        .map(|(a, c)| Offer::of(&candidate_of(a, c), a.resume_text.as_deref(), options.now))
+        .collect();
+    let ask = JobAsk::of(&job);
+    let idf = Idf::new(&ask, offers.iter().map(|o| &o.stems));
     let mut ranked: Vec<ReviewedApplicant> = applicants
         .into_iter()
-        .map(|a| {
-            let parts = score(&a, &terms, &weights, options.now);
+        .zip(offers)
+        .map(|(a, offer)| {
+            let mut parts = fit_parts(&ask, &offer, &idf);
+            parts.push(recency(&a, options.now));
+            parts.push(stage(a.stage));
             ReviewedApplicant {
                 rank: 0,
                 score: parts.iter().map(|p| p.points).sum(),
@@ -259,7 +157,7 @@ pub async fn review<M: Mirror + ?Sized>(
                 application_id: a.application_id,
                 candidate_id: a.candidate_id,
                 name: a.display_name,
-                title: a.title,
+                title: offer.title,
                 stage: a.stage,
             }
         })
@@ -269,6 +167,7 @@ pub async fn review<M: Mirror + ?Sized>(
             .total_cmp(&x.score)
             .then(x.application_id.cmp(&y.application_id))
     });
+    ranked.truncate(options.limit);
     for (i, r) in ranked.iter_mut().enumerate() {
         r.rank = i + 1;
     }
@@ -283,46 +182,57 @@ pub async fn review<M: Mirror + ?Sized>(
 mod tests {
     use super::*;
 
-    fn applicant(title: &str, skills: &[&str], stage: Stage, applied_days_ago: i64) -> Applicant {
+    fn applicant(stage: Stage, applied_days_ago: Option<i64>) -> Applicant {
         Applicant {
             application_id: "a".into(),
             candidate_id: "c".into(),
             status_id: None,
             status_name: None,
             stage: Some(stage),
-            applied_at: Some(1_000_000 - applied_days_ago * 86_400),
+            applied_at: applied_days_ago.map(|d| 1_000_000 - d * 86_400),
             application_updated_at: None,
             display_name: None,
             email: None,
-            title: Some(title.into()),
+            title: Some("Backend Engineer".into()),
             company: None,
-            skills: skills.iter().map(|s| s.to_string()).collect(),
-            resume_text: Some("Built backend services in Rust and Kafka".into()),
+            skills: vec!["Rust".into()],
+            resume_text: None,
             candidate_updated_at: None,
         }
     }
 
     #[test]
-    fn parts_explain_the_score() {
-        let job = JobTerms::new("Backend Engineer", "Rust, Kafka and PostgreSQL services");
-        let a = applicant("Senior Backend Engineer", &["Rust", "Excel"], Stage::New, 3);
-        let w = idf(&job, &[applicant_doc(&a)]);
-        let parts = score(&a, &job, &w, 1_000_000);
-        let by = |n: &str| parts.iter().find(|p| p.name == n).unwrap().clone();
-        assert_eq!(by("title").points, 40.0);
-        assert_eq!(by("title").reason, "title matches 'backend engineer'");
-        assert_eq!(by("skills").reason, "skills named in the job: Rust");
-        assert_eq!(by("recency").reason, "applied 3 days ago");
-        assert!(
-            by("resume")
-                .reason
-                .starts_with("resume mentions 4 of 6 job terms"),
-            "{}",
-            by("resume").reason
+    fn recency_fades_over_ninety_days() {
+        let r = recency(&applicant(Stage::New, Some(3)), 1_000_000);
+        assert_eq!(r.reason, "applied 3 days ago");
+        assert!((r.points - 5.0 * 87.0 / 90.0).abs() < 1e-9);
+        assert_eq!(
+            recency(&applicant(Stage::New, Some(200)), 1_000_000).points,
+            0.0
         );
-        let rejected = applicant("Backend Engineer", &[], Stage::Rejected, 3);
-        let parts = score(&rejected, &job, &w, 1_000_000);
-        assert_eq!(parts.last().unwrap().reason, "already rejected: -50");
-        assert_eq!(parts.last().unwrap().points, -50.0);
+        let unknown = recency(&applicant(Stage::New, None), 1_000_000);
+        assert_eq!(
+            (unknown.points, unknown.reason.as_str()),
+            (0.0, "application date unknown")
+        );
+    }
+
+    #[test]
+    fn stage_sinks_people_already_turned_down() {
+        assert_eq!(stage(Some(Stage::New)).points, 3.0);
+        let r = stage(Some(Stage::Rejected));
+        assert_eq!(
+            (r.points, r.reason.as_str()),
+            (-50.0, "already rejected: -50")
+        );
+        assert_eq!(stage(Some(Stage::Withdrawn)).points, -40.0);
+        assert_eq!(stage(None).reason, "stage unknown");
+    }
+
+    #[test]
+    fn a_missing_record_falls_back_to_the_applicant_row() {
+        let c = candidate_of(&applicant(Stage::New, Some(1)), None);
+        assert_eq!(c.current_title.as_deref(), Some("Backend Engineer"));
+        assert_eq!(c.skills, ["Rust"]);
     }
 }

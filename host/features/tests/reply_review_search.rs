@@ -146,7 +146,7 @@ async fn review_ranks_and_explains() {
     let top = &r.applicants[0];
     let reasons: Vec<&str> = top.parts.iter().map(|p| p.reason.as_str()).collect();
     assert!(
-        reasons.contains(&"title matches 'backend engineer'"),
+        reasons.contains(&"title 'Senior Backend Engineer' is a software engineer"),
         "{reasons:?}"
     );
     assert!(reasons.contains(&"applied 3 days ago"), "{reasons:?}");

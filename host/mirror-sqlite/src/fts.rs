@@ -42,6 +42,26 @@ pub fn fts_match_expression(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// The MATCH expression of every word of `all` and at least one of `any`; `None` when neither
+/// holds a searchable word.
+pub fn fts_match_all_and_any(all: Option<&str>, any: Option<&str>) -> Option<String> {
+    let all = all.and_then(fts_match_expression);
+    let any: Vec<String> = any
+        .map(fts_words)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|w| {
+            let star = if w.prefix { "*" } else { "" };
+            format!("\"{}\"{star}", w.text)
+        })
+        .collect();
+    let any = (!any.is_empty()).then(|| format!("({})", any.join(" OR ")));
+    match (all, any) {
+        (Some(a), Some(b)) => Some(format!("{a} AND {b}")),
+        (a, b) => a.or(b),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +76,19 @@ mod tests {
             fts_match_expression("rust eng*").as_deref(),
             Some("\"rust\" \"eng\"*")
         );
+    }
+
+    #[test]
+    fn any_words_are_alternatives_beside_the_required_ones() {
+        assert_eq!(
+            fts_match_all_and_any(Some("new york"), Some("rust, go")).as_deref(),
+            Some("\"new\" \"york\" AND (\"rust\" OR \"go\")")
+        );
+        assert_eq!(
+            fts_match_all_and_any(None, Some("OR")).as_deref(),
+            Some("(\"or\")")
+        );
+        assert_eq!(fts_match_all_and_any(Some(" "), Some("-")), None);
     }
 
     #[test]

@@ -23,7 +23,7 @@
 //! Duplicate grouping happens while reading the ranked rows: the first (best) row of a cluster
 //! stands for the person.
 
-use crate::fts::{fts_match_expression, fts_words};
+use crate::fts::{fts_match_all_and_any, fts_words};
 use crate::{Db, Error};
 use ats_mirror::derived::normalise_key;
 use ats_mirror::{Applicant, DedupeKeyKind, SearchHit, SearchPage, SearchQuery};
@@ -62,7 +62,8 @@ pub enum SearchPlan {
 /// admit, and picks the plan.
 pub fn choose_plan(db: &Connection, conn: &str, q: &SearchQuery) -> Result<SearchPlan, Error> {
     let words = q.text.as_deref().map(fts_words).unwrap_or_default();
-    if words.is_empty() {
+    let any = q.any_text.as_deref().map(fts_words).unwrap_or_default();
+    if words.is_empty() && any.is_empty() {
         return Ok(match admitted_at_most(db, conn, q, SELECTIVE_MAX)? {
             Some(n) if n <= SELECTIVE_MAX => SearchPlan::Selective,
             _ => SearchPlan::Recent,
@@ -72,9 +73,8 @@ pub fn choose_plan(db: &Connection, conn: &str, q: &SearchQuery) -> Result<Searc
         r.get(0)
     })?;
     let total = total.max(1) as f64;
-    let mut estimate = total;
-    for word in &words {
-        let docs: i64 = if word.prefix {
+    let docs_of = |word: &crate::fts::SearchWord| -> Result<i64, Error> {
+        Ok(if word.prefix {
             db.prepare_cached(
                 "SELECT coalesce(sum(doc), 0) FROM candidates_fts_terms WHERE term >= ?1 AND term < ?2",
             )?
@@ -87,8 +87,19 @@ pub fn choose_plan(db: &Connection, conn: &str, q: &SearchQuery) -> Result<Searc
                 "SELECT coalesce(sum(doc), 0) FROM candidates_fts_terms WHERE term = ?1",
             )?
             .query_row([&word.text], |r| r.get(0))?
-        };
-        estimate *= (docs as f64 / total).min(1.0);
+        })
+    };
+    let mut estimate = total;
+    for word in &words {
+        estimate *= (docs_of(word)? as f64 / total).min(1.0);
+    }
+    if !any.is_empty() {
+        // At least one of them: at most the sum of their shares.
+        let mut share = 0.0;
+        for word in &any {
+            share += docs_of(word)? as f64 / total;
+        }
+        estimate *= share.min(1.0);
     }
     Ok(if estimate > BROAD_MATCHES as f64 {
         SearchPlan::Newest
@@ -270,7 +281,7 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
     let mut p = Params(Vec::new());
     let conn_p = p.add(conn.to_string()); // ?1, also used by the application filter
     let now_p = p.add(q.now);
-    let text = q.text.as_deref().and_then(fts_match_expression);
+    let text = fts_match_all_and_any(q.text.as_deref(), q.any_text.as_deref());
     let recency = format!(
         "(CASE WHEN c.updated_at IS NULL THEN 0.0 \
          ELSE 1.0 / (1.0 + max(0, {now_p} - c.updated_at) / {RECENCY_HALF_LIFE:.1}) END)"
@@ -300,6 +311,14 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
     }
     if let Some(t) = q.updated_to {
         filters.push(format!("c.updated_at <= {}", p.add(t)));
+    }
+    if !q.not_applied_to.is_empty() {
+        // One list from the (conn, job_id) index, built once and probed per row.
+        filters.push(format!(
+            "c.id NOT IN (SELECT a.candidate_id FROM applications a INDEXED BY applications_by_job \
+             WHERE a.conn = {conn_p} AND a.job_id IN ({}) AND a.deleted_at IS NULL)",
+            p.list(q.not_applied_to.clone())
+        ));
     }
     // Walking by recency, the exact check stops early with the limit: narrowing by facets
     // would first build a set as large as the filter's (cheap only for the other plans).

@@ -187,7 +187,10 @@ impl FtsBatch {
             c.current_title,
             c.current_company,
             cols.skills_text,
-            row.resume_text,
+            ats_mirror::derived::resume_index_text(
+                row.resume_text.as_deref(),
+                cols.history_text.as_deref()
+            ),
             cols.location,
         ]);
         match self.pending.get(&row.rid) {
@@ -453,12 +456,21 @@ pub(crate) fn reindex_candidate(tx: &Connection, conn: &str, id: &str) -> Result
     let Some(rid) = rid else { return Ok(()) };
     tx.prepare_cached("DELETE FROM candidates_fts WHERE rowid = ?1")?
         .execute([rid])?;
+    // The history is derived from the stored record, as when the page was written.
+    let (json, resume): (String, Option<String>) = tx
+        .prepare_cached("SELECT record_json, resume_text FROM candidates WHERE rid = ?1")?
+        .query_row([rid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let history = match serde_json::from_str::<AtsRecord>(&json)? {
+        AtsRecord::Candidate(c) => ats_mirror::derived::history_text(&c),
+        _ => None,
+    };
+    let resume = ats_mirror::derived::resume_index_text(resume.as_deref(), history.as_deref());
     tx.prepare_cached(
         "INSERT INTO candidates_fts (rowid, name, emails, title, company, skills, resume, location) \
-         SELECT rid, display_name, emails_text, title, company, skills_text, resume_text, location \
+         SELECT rid, display_name, emails_text, title, company, skills_text, ?2, location \
          FROM candidates WHERE rid = ?1",
     )?
-    .execute([rid])?;
+    .execute(params![rid, resume])?;
     Ok(())
 }
 

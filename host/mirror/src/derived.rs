@@ -89,6 +89,9 @@ pub struct CandidateColumns {
     pub skills_text: Option<String>,
     /// `city, region, country` of the first address.
     pub location: Option<String>,
+    /// Work history and education as text (titles, employers, descriptions, degrees, schools):
+    /// indexed beside the resume text, since it is what a resume says.
+    pub history_text: Option<String>,
 }
 
 impl From<&Candidate> for CandidateColumns {
@@ -118,7 +121,40 @@ impl From<&Candidate> for CandidateColumns {
             }),
             skills_text: (!c.skills.is_empty()).then(|| c.skills.join(", ")),
             location: location.filter(|l| !l.is_empty()),
+            history_text: history_text(c),
         }
+    }
+}
+
+/// A candidate's work history and education as lines of text; `None` when there is neither.
+pub fn history_text(c: &Candidate) -> Option<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for w in &c.experience {
+        let parts: Vec<&str> = [&w.title, &w.employer, &w.description]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        lines.push(parts.join(" - "));
+    }
+    for e in &c.education {
+        let parts: Vec<&str> = [&e.degree, &e.field, &e.school]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        lines.push(parts.join(" "));
+    }
+    lines.retain(|l| !l.is_empty());
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// What the full-text index holds as a candidate's resume: the extracted resume text, then
+/// the work history and education.
+pub fn resume_index_text(resume_text: Option<&str>, history_text: Option<&str>) -> Option<String> {
+    match (resume_text.filter(|t| !t.is_empty()), history_text) {
+        (Some(r), Some(h)) => Some(format!("{r}\n{h}")),
+        (r, h) => r.or(h).map(str::to_string),
     }
 }
 

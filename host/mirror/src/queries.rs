@@ -20,6 +20,12 @@ pub struct SearchQuery {
     /// Words to find in names, emails, title, company, skills, resume text and location. Every
     /// word must match; `word*` matches as a prefix. `None` or blank lists by recency.
     pub text: Option<String>,
+    /// Words of which at least one must match, besides every word of `text` (ranked the same
+    /// way): how review and rediscovery by fit gather the people worth scoring.
+    pub any_text: Option<String>,
+    /// Leaves out candidate records with a live application to one of these jobs
+    /// (rediscovery for a job looks among the people who did not apply to it).
+    pub not_applied_to: Vec<String>,
     pub status_ids: Vec<String>,
     /// Generic stages; an application's own stage, else its status's stage.
     pub stages: Vec<Stage>,

@@ -109,6 +109,26 @@ pub struct AttachmentInfo {
     pub content_type: Option<String>,
 }
 
+/// One position in a candidate's work history.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkExperience {
+    pub title: Option<String>,
+    pub employer: Option<String>,
+    pub started_at: Option<Timestamp>,
+    /// `None` for the current position.
+    pub ended_at: Option<Timestamp>,
+    pub description: Option<String>,
+}
+
+/// One entry of a candidate's education.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Education {
+    pub school: Option<String>,
+    pub degree: Option<String>,
+    pub field: Option<String>,
+    pub ended_at: Option<Timestamp>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     pub id: String,
@@ -122,6 +142,11 @@ pub struct Candidate {
     pub current_title: Option<String>,
     pub current_company: Option<String>,
     pub skills: Vec<String>,
+    /// Work history, newest first. Absent in records mirrored before it was mapped.
+    #[serde(default)]
+    pub experience: Vec<WorkExperience>,
+    #[serde(default)]
+    pub education: Vec<Education>,
     pub folder: Option<NamedRef>,
     pub source: Option<String>,
     pub source_detail: Option<String>,
@@ -161,7 +186,13 @@ pub struct Job {
     pub state: Option<JobState>,
     pub folder: Option<NamedRef>,
     pub description: Option<String>,
+    /// What the job requires, when the ATS keeps it apart from the description.
+    #[serde(default)]
+    pub qualifications: Option<String>,
     pub location: Option<String>,
+    /// `location` in parts, when the connector can tell them apart.
+    #[serde(default)]
+    pub address: Option<Address>,
     pub department: Option<String>,
     pub hiring_manager: Option<NamedRef>,
     pub recruiter: Option<NamedRef>,

@@ -321,6 +321,27 @@ macro_rules! candidate_from_bindings {
             current_title: c.current_title,
             current_company: c.current_company,
             skills: c.skills,
+            experience: c
+                .experience
+                .into_iter()
+                .map(|x| m::WorkExperience {
+                    title: x.title,
+                    employer: x.employer,
+                    started_at: x.started_at,
+                    ended_at: x.ended_at,
+                    description: x.description,
+                })
+                .collect(),
+            education: c
+                .education
+                .into_iter()
+                .map(|e| m::Education {
+                    school: e.school,
+                    degree: e.degree,
+                    field: e.field,
+                    ended_at: e.ended_at,
+                })
+                .collect(),
             folder: c.folder.map(|f| m::NamedRef {
                 id: f.id,
                 name: f.name,
@@ -366,7 +387,16 @@ impl From<w::AtsRecord> for m::AtsRecord {
                 state: j.state.map(Into::into),
                 folder: j.folder.map(Into::into),
                 description: j.description,
+                qualifications: j.qualifications,
                 location: j.location,
+                address: j.address.map(|a| m::Address {
+                    street: a.street,
+                    city: a.city,
+                    region: a.region,
+                    postal_code: a.postal_code,
+                    country: a.country,
+                    kind: a.kind,
+                }),
                 department: j.department,
                 hiring_manager: j.hiring_manager.map(Into::into),
                 recruiter: j.recruiter.map(Into::into),

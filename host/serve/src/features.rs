@@ -40,6 +40,30 @@ pub async fn search(
     Ok(Json(page))
 }
 
+/// Rediscovery for a job: people in the mirror who did not apply to `job`, best fit first, one
+/// row per person, with the search filters (`ats rediscover`).
+#[utoipa::path(post, path = "/v1/connections/{connection}/jobs/{job}/rediscover", tag = "features",
+    params(("connection" = String, Path, description = "The connection's name"),
+        ("job" = String, Path, description = "The job's id")),
+    request_body = SearchFilters,
+    responses((status = 200, description = "As `ats rediscover --json`", body = Object),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, description = "The job is not in the mirror", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn rediscover_for_job(
+    State(service): State<Arc<Service>>,
+    tenant: Tenant,
+    Path((name, job)): Path<(String, String)>,
+    OptionalJsonBody(filters): OptionalJsonBody<SearchFilters>,
+) -> ApiResult<Json<ats_features::JobRediscoveryPage>> {
+    let row = service.connection_of(&tenant, &name).await?;
+    let request = filters.resolve(unix_now())?;
+    let page =
+        ats_features::rediscover_for_job(service.host.mirror.as_ref(), &row.name, &job, &request)
+            .await?;
+    Ok(Json(page))
+}
+
 /// The `Idempotency-Key` header, checked against a key in the body.
 fn idempotency_key(headers: &HeaderMap, in_body: Option<&str>) -> ApiResult<Option<String>> {
     let header = match headers.get(IDEMPOTENCY_KEY) {

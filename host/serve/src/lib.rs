@@ -52,6 +52,10 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/connections/{connection}/check", post(connections::check))
         .route("/connections/{connection}/runs", get(connections::runs))
         .route("/connections/{connection}/search", post(features::search))
+        .route(
+            "/connections/{connection}/jobs/{job}/rediscover",
+            post(features::rediscover_for_job),
+        )
         .route("/connections/{connection}/export", post(features::export))
         .route("/connections/{connection}/reply", post(features::reply))
         .route("/connections/{connection}/review", post(features::review))

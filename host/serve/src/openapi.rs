@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         connections::check,
         connections::runs,
         features::search,
+        features::rediscover_for_job,
         features::export,
         features::reply,
         features::review,

@@ -60,6 +60,8 @@ pub const PERSON_FIELDS: &[&str] = &[
     "createddate",
     "updateddate",
     "resume",
+    "workexperience",
+    "education",
 ];
 /// Documented person fields the generator never fills: valid names, just empty (§5.5, §6).
 const PERSON_OTHER: &[&str] = &[
@@ -76,6 +78,7 @@ pub const JOB_FIELDS: &[&str] = &[
     "jobtitle",
     "folder",
     "overview",
+    "qualifications",
     "joblocation",
     "hiringmanager",
     "recruiter",
@@ -90,7 +93,6 @@ const JOB_OTHER: &[&str] = &[
     "jobtype",
     "additionallocations",
     "responsibilities",
-    "qualifications",
     "startdate",
     "duedate",
     "enddate",
@@ -176,6 +178,9 @@ pub fn person_field(v: &View, id: u32, p: &Person, name: &str) -> Option<Value> 
         "resume" if p.resume != ResumeKind::None => Some(json!({
             "file": format!("{}/fields/resume/binary", v.url(RecordType::People, id))
         })),
+        "workexperience" | "education" if p.profile != 0 => {
+            crate::generator::career_json::collection(v.d, p.profile, name == "education")
+        }
         n if n == c.linkedin => text(a, p.linkedin),
         n if n == c.current_title => text(a, p.title),
         n if n == c.current_company => text(a, p.company),
@@ -194,6 +199,7 @@ pub fn job_field(v: &View, _id: u32, j: &Job, name: &str) -> Option<Value> {
         "jobtitle" => s(&j.title),
         "folder" => node_json(&v.cfg.job_folders, j.folder),
         "overview" => s(&j.overview),
+        "qualifications" => s(&j.qualifications),
         "joblocation" => {
             let c = v.d.companies.get(j.location as u64)?;
             let city = CITIES.get(c.city as usize);
@@ -375,6 +381,7 @@ pub fn blank_person() -> Person {
         created: 0,
         updated: 0,
         resume: ResumeKind::None,
+        profile: 0,
         extra: None,
     }
 }
@@ -385,6 +392,8 @@ pub fn blank_job() -> Job {
         title: String::new(),
         folder: NONE,
         overview: String::new(),
+        qualifications: String::new(),
+        needs: None,
         location: 0,
         hiring_manager: 0,
         recruiter: 0,
@@ -512,6 +521,13 @@ pub fn apply_job(
             }
             "overview" => {
                 j.overview = if del {
+                    String::new()
+                } else {
+                    parse_text(k, val)?
+                }
+            }
+            "qualifications" => {
+                j.qualifications = if del {
                     String::new()
                 } else {
                     parse_text(k, val)?

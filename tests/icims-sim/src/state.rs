@@ -562,6 +562,16 @@ impl SimState {
         Ok(self.cust(cid)?.read().duplicate_groups.clone())
     }
 
+    /// Generator ground truth of fit for one job (see `generator::ground_truth`).
+    pub fn job_grades(
+        &self,
+        cid: u64,
+        job_id: u32,
+    ) -> ApiResult<Vec<crate::generator::ground_truth::Graded>> {
+        crate::generator::ground_truth::job_grades(&self.cust(cid)?.read(), job_id)
+            .ok_or_else(|| ApiError::not_found(RecordType::Jobs.noun()))
+    }
+
     /// Number of live records per type.
     pub fn record_counts(&self, cid: u64) -> ApiResult<BTreeMap<String, usize>> {
         let c = self.cust(cid)?;

@@ -167,6 +167,9 @@ pub struct Person {
     pub created: u32,
     pub updated: u32,
     pub resume: ResumeKind,
+    /// Whose generated career (`generator::career`) the person has: their own id, the
+    /// original's for a duplicate, 0 for people created through the API (no work history).
+    pub profile: u32,
     /// Fields set through the API that have no typed slot, and values (phones, addresses)
     /// written as whole JSON; these win over the typed slots when rendering.
     pub extra: Option<Box<Map<String, Value>>>,
@@ -178,6 +181,11 @@ pub struct Job {
     pub title: String,
     pub folder: u16,
     pub overview: String,
+    /// The `qualifications` field (HTML); empty when not set.
+    pub qualifications: String,
+    /// What a generated job really asks for (the ground truth's side); `None` for jobs created
+    /// through the API.
+    pub needs: Option<crate::generator::career::JobNeeds>,
     /// Company (location) id, 0 = none.
     pub location: u32,
     pub hiring_manager: u32,
@@ -234,6 +242,10 @@ pub struct CustomerData {
     pub files: HashMap<u32, StoredFile>,
     /// Generator ground truth: groups of person ids that are the same human.
     pub duplicate_groups: Vec<Vec<u32>>,
+    /// The year generated work histories run up to (the data set's "now").
+    pub career_year: i32,
+    /// The generator's seed: careers are drawn again from it (`generator::career`).
+    pub career_seed: u64,
 }
 
 impl CustomerData {
@@ -247,6 +259,8 @@ impl CustomerData {
             pairs: HashSet::new(),
             files: HashMap::new(),
             duplicate_groups: Vec::new(),
+            career_year: 2026,
+            career_seed: 0,
         }
     }
 }

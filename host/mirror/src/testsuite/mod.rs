@@ -81,6 +81,7 @@ macro_rules! backend_suite {
             search {
                 text_search_ranks_by_relevance_then_recency,
                 each_filter_narrows_the_results,
+                any_words_and_jobs_not_applied_to_gather_people_for_a_job,
                 duplicates_are_grouped_into_one_hit_until_dismissed,
                 paging_walks_groups_without_overlap,
                 dedupe_keys_find_candidates_by_email_url_phone_and_name,

@@ -61,6 +61,90 @@ pub async fn text_search_ranks_by_relevance_then_recency(m: &dyn Mirror) {
     );
 }
 
+pub async fn any_words_and_jobs_not_applied_to_gather_people_for_a_job(m: &dyn Mirror) {
+    search_fixture(m).await;
+    let q = SearchQuery::default;
+    // At least one of the words, every word of `text` besides (order is relevance's).
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(
+        sorted(
+            search_ids(
+                m,
+                SearchQuery {
+                    any_text: text("compiler bletchley"),
+                    ..q()
+                }
+            )
+            .await
+        ),
+        vec!["3", "4"]
+    );
+    assert_eq!(
+        sorted(
+            search_ids(
+                m,
+                SearchQuery {
+                    text: text("rust"),
+                    any_text: text("developer sqlite"),
+                    ..q()
+                }
+            )
+            .await
+        ),
+        vec!["1", "3"]
+    );
+    // People who did not apply to j-rust (1 and 3 did); text and filters still hold.
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                not_applied_to: vec!["j-rust".into()],
+                ..q()
+            }
+        )
+        .await,
+        vec!["4", "5", "2"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                text: text("engineer"),
+                not_applied_to: vec!["j-rust".into(), "j-compiler".into()],
+                ..q()
+            }
+        )
+        .await,
+        vec!["2"]
+    );
+    // Work history is searched as résumé text.
+    let mut linus = candidate("5", "Linus", "T", "LINUS@Example.com");
+    linus.experience = vec![ats_model::WorkExperience {
+        title: Some("Kernel maintainer".into()),
+        description: Some("Wrote a version control system".into()),
+        ..Default::default()
+    }];
+    linus.education = vec![ats_model::Education {
+        school: Some("University of Helsinki".into()),
+        ..Default::default()
+    }];
+    m.upsert_record(CONN, AtsRecord::Candidate(linus), NOW)
+        .await
+        .unwrap();
+    assert_eq!(search_text(m, "kernel").await, vec!["5"]);
+    assert_eq!(search_text(m, "helsinki").await, vec!["5"]);
+    // ... and kept when a résumé's text is stored beside it.
+    assert!(
+        m.set_resume_text(CONN, "5", "r1", "operating systems")
+            .await
+            .unwrap()
+    );
+    assert_eq!(search_text(m, "kernel operating").await, vec!["5"]);
+}
+
 pub async fn each_filter_narrows_the_results(m: &dyn Mirror) {
     search_fixture(m).await;
     let q = SearchQuery::default;

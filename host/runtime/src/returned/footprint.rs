@@ -72,14 +72,16 @@ fields_footprint! {
     Address { street, city, region, postal_code, country, kind }
     ProfileUrl { url, kind }
     AttachmentInfo { id, kind, file_name, content_type }
+    WorkExperience { title, employer, started_at, ended_at, description }
+    Education { school, degree, field, ended_at }
     Candidate {
         id, first_name, middle_name, last_name, emails, phones, addresses, urls, current_title,
-        current_company, skills, folder, source, source_detail, tags, attachments, created_at,
-        updated_at, raw,
+        current_company, skills, experience, education, folder, source, source_detail, tags,
+        attachments, created_at, updated_at, raw,
     }
     Job {
-        id, requisition_number, title, state, folder, description, location, department,
-        hiring_manager, recruiter, openings, created_at, updated_at, raw,
+        id, requisition_number, title, state, folder, description, qualifications, location,
+        address, department, hiring_manager, recruiter, openings, created_at, updated_at, raw,
     }
     Application {
         id, candidate_id, job_id, status, stage, source, source_detail, applied_at, updated_at,

@@ -200,6 +200,7 @@ prop_compose! {
         names in (opt(text()), opt(text()), opt(text())),
         (emails, phones, addresses, urls) in contact(),
         work in (opt(text()), opt(text()), vec(text(), 0..4)),
+        history in (vec(experience(), 0..3), vec(education(), 0..2)),
         folder in opt(named_ref()),
         source in (opt(text()), opt(text())),
         tags in vec(text(), 0..4),
@@ -212,6 +213,7 @@ prop_compose! {
             first_name: names.0, middle_name: names.1, last_name: names.2,
             emails, phones, addresses, urls,
             current_title: work.0, current_company: work.1, skills: work.2,
+            experience: history.0, education: history.1,
             folder, source: source.0, source_detail: source.1, tags, attachments,
             created_at: times.0, updated_at: times.1, raw,
         }
@@ -219,18 +221,40 @@ prop_compose! {
 }
 
 prop_compose! {
+    fn experience()(
+        texts in (opt(text()), opt(text()), opt(text())),
+        times in (opt(timestamp()), opt(timestamp())),
+    ) -> w::WorkExperience {
+        w::WorkExperience {
+            title: texts.0, employer: texts.1, description: texts.2,
+            started_at: times.0, ended_at: times.1,
+        }
+    }
+}
+
+prop_compose! {
+    fn education()(
+        texts in (opt(text()), opt(text()), opt(text())),
+        ended_at in opt(timestamp()),
+    ) -> w::Education {
+        w::Education { school: texts.0, degree: texts.1, field: texts.2, ended_at }
+    }
+}
+
+prop_compose! {
     fn job()(
         id in id_text(),
-        texts in (opt(text()), opt(text()), opt(text()), opt(text()), opt(text())),
+        texts in (opt(text()), opt(text()), opt(text()), opt(text()), opt(text()), opt(text())),
         state in opt(select(&[w::JobState::Open, w::JobState::Closed, w::JobState::Draft, w::JobState::OnHold][..])),
         refs in (opt(named_ref()), opt(named_ref()), opt(named_ref())),
+        address in opt(address()),
         openings in opt(prop_oneof![Just(u32::MAX), Just(0), any::<u32>()]),
         times in (opt(timestamp()), opt(timestamp())),
         raw in raw()
     ) -> w::Job {
         w::Job {
             id, requisition_number: texts.0, title: texts.1, state, folder: refs.0,
-            description: texts.2, location: texts.3, department: texts.4,
+            description: texts.2, qualifications: texts.5, location: texts.3, address, department: texts.4,
             hiring_manager: refs.1, recruiter: refs.2, openings,
             created_at: times.0, updated_at: times.1, raw,
         }

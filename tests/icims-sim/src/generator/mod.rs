@@ -3,6 +3,10 @@
 //! people generate in about a second in release builds because strings are written once into
 //! the arena and shared spans are reused for names, titles and companies.
 
+pub mod career;
+pub mod career_json;
+pub mod careers;
+pub mod ground_truth;
 pub mod names;
 pub mod rng;
 
@@ -23,6 +27,10 @@ pub fn generate(cfg: &CustomerConfig, clock_start_secs: i64) -> CustomerData {
     let end = g.end_unix.unwrap_or(clock_start_secs);
     let start = g.start_unix.unwrap_or(end - TWO_YEARS).min(end);
     let mut d = CustomerData::new();
+    d.career_year = crate::dates::year(end);
+    d.career_seed = g.seed;
+    // Careers use a stream of their own (see `career`); these draws only steer applications.
+    let mut fit_rng = SplitMix64::new(g.seed ^ 0xF17_F17);
 
     let firsts: Vec<Span> = FIRST_NAMES.iter().map(|s| d.arena.push(s)).collect();
     let lasts: Vec<Span> = LAST_NAMES.iter().map(|s| d.arena.push(s)).collect();
@@ -57,6 +65,11 @@ pub fn generate(cfg: &CustomerConfig, clock_start_secs: i64) -> CustomerData {
     let mut originals: Vec<u32> = Vec::new();
     let mut group_of: std::collections::HashMap<u32, usize> = Default::default();
     let mut buf = String::with_capacity(128);
+    // Who does what where: applicants mostly come from the job's profession, often local.
+    let mut by_profession: std::collections::HashMap<u8, Vec<u32>> = Default::default();
+    // Titles and employers take few distinct values: one span each, shared.
+    let mut spans: std::collections::HashMap<String, Span> = Default::default();
+    let mut by_profession_city: std::collections::HashMap<(u8, u16), Vec<u32>> = Default::default();
     d.people.reserve(g.people as usize);
     for i in 0..g.people {
         let id = i + 1;
@@ -111,15 +124,13 @@ pub fn generate(cfg: &CustomerConfig, clock_start_secs: i64) -> CustomerData {
         } else {
             Span::default()
         };
-        buf.clear();
-        for k in 0..3 {
-            if k > 0 {
-                buf.push_str(", ");
-            }
-            let skill: &&str = rng.pick(SKILLS);
-            buf.push_str(skill);
+        // The main stream keeps its old draws (3 skills) so names, emails and dates stay as
+        // they were; what the person does comes from their career.
+        for _ in 0..3 {
+            let _ = rng.pick(SKILLS);
         }
-        let skills = d.arena.push(&buf);
+        let head = career::career_head(g.seed, id);
+        let skills = d.arena.push(&head.listed.join(", "));
         let folder = if i < hm_count {
             hm_folder
         } else {
@@ -152,15 +163,23 @@ pub fn generate(cfg: &CustomerConfig, clock_start_secs: i64) -> CustomerData {
             source,
             sourcename,
             linkedin,
-            title: if rng.chance(0.8) {
-                *rng.pick(&titles)
-            } else {
-                Span::default()
+            title: {
+                let shown = rng.chance(0.9);
+                let _ = rng.pick(&titles);
+                if shown {
+                    interned(&mut d, &mut spans, &head.title)
+                } else {
+                    Span::default()
+                }
             },
-            company: if rng.chance(0.7) {
-                *rng.pick(&employers)
-            } else {
-                Span::default()
+            company: {
+                let shown = rng.chance(0.8);
+                let _ = rng.pick(&employers);
+                if shown {
+                    interned(&mut d, &mut spans, head.employer)
+                } else {
+                    Span::default()
+                }
             },
             skills,
             created: to_minutes(created),
@@ -170,11 +189,18 @@ pub fn generate(cfg: &CustomerConfig, clock_start_secs: i64) -> CustomerData {
             } else {
                 ResumeKind::None
             },
+            profile: id,
             extra: None,
         };
         let new_id = d.people.insert(p);
         if i >= hm_count {
             originals.push(new_id);
+            let key = (head.profession, city);
+            by_profession_city.entry(key).or_default().push(new_id);
+            by_profession
+                .entry(head.profession)
+                .or_default()
+                .push(new_id);
         }
     }
 
@@ -193,18 +219,24 @@ pub fn generate(cfg: &CustomerConfig, clock_start_secs: i64) -> CustomerData {
         let recruiter = 1 + rng.below(hm_count.min(g.people) as u64) as u32;
         let year = crate::dates::year(created);
         let employer = rng.pick(COMPANIES);
-        let mut overview = format!(
-            "<p>{employer} is hiring a <strong>{title}</strong>.</p><h3>What you will do</h3><ul>"
-        );
         for _ in 0..3 {
-            let _ = write!(overview, "<li>Work with {}</li>", rng.pick(SKILLS));
+            let _ = rng.pick(SKILLS); // the old overview's draws, kept for the main stream
         }
-        overview.push_str("</ul><p>We offer competitive pay and benefits.</p>");
+        let _ = title;
+        let (needs, title) = career::job_needs(g.seed, 1001 + j);
+        let city = d
+            .companies
+            .get(location as u64)
+            .and_then(|c| CITIES.get(c.city as usize))
+            .map_or("", |c| c.0);
+        let (overview, qualifications) = career::job_texts(&needs, &title, employer, city);
         d.jobs.insert(Job {
             jobid: format!("{year}-{}", 1001 + j),
-            title: title.to_string(),
+            title,
             folder: weighted_job_folder(&mut rng, cfg.job_folders.len()),
             overview,
+            qualifications,
+            needs: Some(needs),
             location,
             hiring_manager: if g.people > 0 { hm } else { 0 },
             recruiter: if g.people > 0 { recruiter } else { 0 },
@@ -234,6 +266,14 @@ pub fn generate(cfg: &CustomerConfig, clock_start_secs: i64) -> CustomerData {
                 let Some(job) = d.jobs.live_id_at(rng.below(d.jobs.slots() as u64) as usize) else {
                     break;
                 };
+                let person = career_json::self_selected(
+                    &d,
+                    &mut fit_rng,
+                    job,
+                    person,
+                    &by_profession,
+                    &by_profession_city,
+                );
                 if d.pairs.contains(&(person, job)) {
                     continue;
                 }
@@ -263,6 +303,19 @@ pub fn generate(cfg: &CustomerConfig, clock_start_secs: i64) -> CustomerData {
         }
     }
     d
+}
+
+fn interned(
+    d: &mut CustomerData,
+    spans: &mut std::collections::HashMap<String, Span>,
+    text: &str,
+) -> Span {
+    if let Some(s) = spans.get(text) {
+        return *s;
+    }
+    let s = d.arena.push(text);
+    spans.insert(text.to_string(), s);
+    s
 }
 
 /// A second profile of an existing person as a re-applying candidate produces it: nickname,
@@ -440,7 +493,25 @@ pub fn resume_text(p: &Person, d: &CustomerData) -> String {
         let _ = writeln!(s, "{}", a.get(p.linkedin));
     }
     s.push('\n');
-    if !p.title.is_empty() {
+    if p.profile != 0 {
+        let c = career::career(d.career_seed, p.profile, d.career_year);
+        s.push_str("EXPERIENCE\n");
+        for r in &c.roles {
+            let until = r.end_year.map_or("present".to_string(), |y| y.to_string());
+            let _ = writeln!(
+                s,
+                "{} - {}, {}-{}",
+                r.title, r.employer, r.start_year, until
+            );
+            let _ = writeln!(s, "  {}", r.description);
+        }
+        let e = &c.education;
+        let _ = writeln!(
+            s,
+            "\nEDUCATION\n{} {}, {}, {}\n",
+            e.degree, e.field, e.school, e.year
+        );
+    } else if !p.title.is_empty() {
         let employer = if p.company.is_empty() {
             "a growing company"
         } else {
