@@ -14,12 +14,11 @@ use ats_features::export::{ExportOptions, PlatformCandidate, ResumeInput};
 use ats_mirror::{ConnectionRow, Mirror, MirrorStore, SearchQuery};
 use ats_mirror_sqlite::SqliteMirror;
 use ats_model::{AtsRecord, JobState, RecordKind, Stage};
-use ats_runtime::{ConnectionSpec, NoObserver, RequestInfo, RequestObserver, ResponseInfo};
+use ats_runtime::{ConnectionSpec, NoObserver};
 use ats_sync::{Engine, EngineConfig, NoProgress, QuotaMeter, RunEnd, StreamRun};
 use base64::Engine as _;
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What the memory figure compares across the two loads.
@@ -453,40 +452,6 @@ async fn incremental(
     Ok(())
 }
 
-/// Times each API request of a connection from admission to response head.
-#[derive(Default)]
-struct HttpTimer {
-    inflight: Mutex<HashMap<String, Instant>>,
-    total_nanos: AtomicU64,
-    count: AtomicU64,
-}
-
-impl HttpTimer {
-    fn take(&self) -> (Duration, u64) {
-        (
-            Duration::from_nanos(self.total_nanos.swap(0, Ordering::Relaxed)),
-            self.count.swap(0, Ordering::Relaxed),
-        )
-    }
-}
-
-impl RequestObserver for HttpTimer {
-    fn admit(&self, request: &RequestInfo) -> Result<(), String> {
-        let key = format!("{} {}", request.method, request.url);
-        self.inflight.lock().unwrap().insert(key, Instant::now());
-        Ok(())
-    }
-
-    fn observe(&self, request: &RequestInfo, _response: &ResponseInfo<'_>) {
-        let key = format!("{} {}", request.method, request.url);
-        if let Some(start) = self.inflight.lock().unwrap().remove(&key) {
-            self.total_nanos
-                .fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
-            self.count.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
-
 async fn export_latency(env: &Env, scale: Scale, report: &Report) -> anyhow::Result<()> {
     let mirror = &*env.host.mirror;
     let mut job = None;
@@ -500,7 +465,7 @@ async fn export_latency(env: &Env, scale: Scale, report: &Report) -> anyhow::Res
         }
     }
     let job = job.ok_or_else(|| anyhow::anyhow!("no open job in the mirror"))?;
-    let timer = Arc::new(HttpTimer::default());
+    let timer = Arc::new(crate::wire_time::WireTime::default());
     // The host's own writer (the one `ats export` uses), over a connection whose requests the
     // timer observes.
     let row = mirror

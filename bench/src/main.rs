@@ -14,6 +14,7 @@ mod native_mapping;
 mod report;
 mod service;
 mod service_load;
+mod wire_time;
 
 use clap::Parser;
 use std::time::Instant;

@@ -5,6 +5,7 @@
 
 use crate::env::{CONN, Env, open_host};
 use crate::report::{Report, quantile_ms, verdict};
+use crate::wire_time::WireTime;
 use ats_app::host::{Host, HostPaths, StoreUrl};
 use ats_model::{AtsRecord, RecordKind};
 use ats_serve::{ServeOptions, Service};
@@ -15,7 +16,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Concurrent API clients of the load figures.
@@ -167,30 +168,6 @@ pub async fn api_search(store: StoreUrl, people: usize, report: &Report) -> anyh
         .ok_or_else(|| anyhow::anyhow!("a client still holds the service"))?
         .stop()
         .await
-}
-
-/// Counts the time requests spend on the wire to the ATS (the export figure subtracts it).
-#[derive(Default)]
-pub struct WireTime {
-    nanos: AtomicU64,
-    count: AtomicU64,
-}
-
-impl WireTime {
-    fn take(&self) -> (Duration, u64) {
-        (
-            Duration::from_nanos(self.nanos.swap(0, Ordering::Relaxed)),
-            self.count.swap(0, Ordering::Relaxed),
-        )
-    }
-}
-
-impl ats_runtime::RequestObserver for WireTime {
-    fn observe(&self, _: &ats_runtime::RequestInfo, response: &ats_runtime::ResponseInfo<'_>) {
-        self.nanos
-            .fetch_add(response.elapsed.as_nanos() as u64, Ordering::Relaxed);
-        self.count.fetch_add(1, Ordering::Relaxed);
-    }
 }
 
 /// A profile to export, new each time (`n` and `nonce` make the email unique).

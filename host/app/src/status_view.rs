@@ -75,37 +75,7 @@ pub async fn connection_status(
     host: &Host,
     row: &ConnectionRow,
 ) -> Result<ConnectionStatus, HostError> {
-    let plugin = host
-        .runtime
-        .load_plugin(std::path::Path::new(&row.plugin_path))?;
-    let info = plugin
-        .describe(&row.settings)
-        .await
-        .map_err(|e| HostError::Invalid(format!("connection `{}`: {e}", row.name)))?;
-    let at = now();
-    let mut streams = Vec::new();
-    for spec in &info.streams {
-        let state = host.mirror.stream_state(&row.name, &spec.name).await?;
-        let interval = interval_of(row, spec);
-        streams.push(StreamStatus {
-            stream: spec.name.clone(),
-            kind: spec.kind,
-            status: sync_status(state.as_ref()),
-            last_success_at: state.as_ref().and_then(|s| s.last_success_at),
-            high_water_mark: state.as_ref().and_then(|s| s.high_water_mark),
-            paused_until: state.as_ref().and_then(|s| s.paused_until),
-            interval_seconds: interval,
-            next_run_at: next_run_at(state.as_ref(), interval, at),
-            error: state
-                .as_ref()
-                .and_then(|s| s.last_error.as_ref())
-                .map(|e| e.message.clone()),
-            advice: state
-                .as_ref()
-                .and_then(|s| s.last_error.as_ref())
-                .and_then(|e| e.advice.clone()),
-        });
-    }
+    let streams = stream_statuses(host, row).await?;
     let status = SyncStatus::of_connection(&streams.iter().map(|s| s.status).collect::<Vec<_>>());
     let counts = host.mirror.counts(&row.name).await?;
     let counts = RecordKind::ALL
@@ -119,17 +89,54 @@ pub async fn connection_status(
             }
         })
         .collect();
-    let quota = host
-        .saved_ledger(&row.name)
-        .map(|ledger| quota_status(ledger, at));
     Ok(ConnectionStatus {
         connection: row.name.clone(),
         status,
         paused_at: row.paused_at,
         streams,
         counts,
-        quota,
+        quota: connection_quota(host, row),
     })
+}
+
+/// Where each stream the connector declares stands (no record counts: those scan the mirror).
+pub async fn stream_statuses(
+    host: &Host,
+    row: &ConnectionRow,
+) -> Result<Vec<StreamStatus>, HostError> {
+    let plugin = host
+        .runtime
+        .load_plugin(std::path::Path::new(&row.plugin_path))?;
+    let info = plugin
+        .describe(&row.settings)
+        .await
+        .map_err(|e| HostError::Invalid(format!("connection `{}`: {e}", row.name)))?;
+    let at = now();
+    let mut streams = Vec::new();
+    for spec in &info.streams {
+        let state = host.mirror.stream_state(&row.name, &spec.name).await?;
+        let interval = interval_of(row, spec);
+        let error = state.as_ref().and_then(|s| s.last_error.as_ref());
+        streams.push(StreamStatus {
+            stream: spec.name.clone(),
+            kind: spec.kind,
+            status: sync_status(state.as_ref()),
+            last_success_at: state.as_ref().and_then(|s| s.last_success_at),
+            high_water_mark: state.as_ref().and_then(|s| s.high_water_mark),
+            paused_until: state.as_ref().and_then(|s| s.paused_until),
+            interval_seconds: interval,
+            next_run_at: next_run_at(state.as_ref(), interval, at),
+            error: error.map(|e| e.message.clone()),
+            advice: error.and_then(|e| e.advice.clone()),
+        });
+    }
+    Ok(streams)
+}
+
+/// The request quota by lane, as the shared ledger holds it now.
+pub fn connection_quota(host: &Host, row: &ConnectionRow) -> Option<QuotaStatus> {
+    host.saved_ledger(&row.name)
+        .map(|ledger| quota_status(ledger, now()))
 }
 
 fn quota_status(mut ledger: QuotaLedger, at: Timestamp) -> QuotaStatus {

@@ -2,40 +2,29 @@
 //! careers: people show with their titles and every score with its parts; rediscovery lists
 //! only people who did not apply, best fit first; bad input exits with 2 and one `error:` line.
 
+mod cli_support;
+
 use icims_sim::{IcimsSim, RecordType, SimConfig};
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn ats(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ats"))
-        .arg("--data-dir")
-        .arg(data)
-        .arg("--cache-dir")
-        .arg(workspace().join("target/e2e-component-cache"))
-        .args(args)
+/// Runs `ats` on `data` to completion.
+async fn ats(data: &Path, args: &[&str]) -> Output {
+    cli_support::ats(data, args)
         .output()
+        .await
         .expect("run ats")
 }
 
 fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", cli_support::says(output));
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn review_and_rediscover_rank_by_fit_from_the_command_line() {
-    let component = workspace().join("target/wasm32-wasip2/release/icims_connector.wasm");
-    assert!(component.is_file(), "run `cargo xtask build-plugins` first");
+    let component = cli_support::component();
     let mut config = SimConfig::default();
     let g = &mut config.customers[0].generator;
     (g.people, g.jobs, g.workflows, g.duplicate_people_rate) = (600, 4, 400, 0.0);
@@ -57,11 +46,11 @@ async fn review_and_rediscover_rank_by_fit_from_the_command_line() {
         sim.connection_toml("acme", &component, cid, "secret", &fields),
     )
     .unwrap();
-    ok(&ats(&data, &["connect", file.to_str().unwrap()]));
-    ok(&ats(&data, &["sync", "acme"]));
+    ok(&ats(&data, &["connect", file.to_str().unwrap()]).await);
+    ok(&ats(&data, &["sync", "acme"]).await);
     let job = "1001";
 
-    let table = ok(&ats(&data, &["review", "acme", job, "--limit", "5"]));
+    let table = ok(&ats(&data, &["review", "acme", job, "--limit", "5"]).await);
     println!("{table}");
     for column in ["title", "stage", "why"] {
         assert!(table.contains(column), "{column} in {table}");
@@ -74,7 +63,8 @@ async fn review_and_rediscover_rank_by_fit_from_the_command_line() {
     let json = ok(&ats(
         &data,
         &["rediscover", "acme", job, "--per-page", "10", "--json"],
-    ));
+    )
+    .await);
     let page: serde_json::Value = serde_json::from_str(&json).expect("rediscover --json is JSON");
     let hits = page["hits"].as_array().expect("hits");
     assert_eq!(hits.len(), 10, "{json}");
@@ -112,7 +102,7 @@ async fn review_and_rediscover_rank_by_fit_from_the_command_line() {
         assert!((parts - score).abs() < 1e-9, "the score is its parts");
     }
     assert!(hits[0]["title"].is_string(), "{json}");
-    let table = ok(&ats(&data, &["rediscover", "acme", job, "--per-page", "3"]));
+    let table = ok(&ats(&data, &["rediscover", "acme", job, "--per-page", "3"]).await);
     println!("{table}");
     assert!(
         table.starts_with(&format!("people who did not apply to job {job}")),
@@ -125,7 +115,7 @@ async fn review_and_rediscover_rank_by_fit_from_the_command_line() {
         vec!["rediscover", "acme", "999999"],
         vec!["rediscover", "acme", job, "--per-page", "0"],
     ] {
-        let out = ats(&data, &bad);
+        let out = ats(&data, &bad).await;
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
         assert!(stderr.starts_with("error: "), "{stderr}");

@@ -5,7 +5,7 @@ use crate::api_error::{ApiError, ApiResult, ErrorBody};
 use crate::auth::Tenant;
 use crate::body::OptionalJsonBody;
 use crate::service::{Service, SyncRequest};
-use ats_app::status_view::{ConnectionStatus, connection_status};
+use ats_app::status_view::{ConnectionStatus, connection_status, stream_statuses};
 use ats_mirror::ConnectionRow;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -35,15 +35,18 @@ pub struct ConnectionView {
 }
 
 pub(crate) async fn view(service: &Service, row: ConnectionRow) -> ApiResult<ConnectionView> {
-    let status = connection_status(&service.host, &row).await?;
-    let words = serde_json::to_value(status.status)
+    // The streams alone: a list of connections must not count every one's records.
+    let streams = stream_statuses(&service.host, &row).await?;
+    let status =
+        ats_sync::SyncStatus::of_connection(&streams.iter().map(|s| s.status).collect::<Vec<_>>());
+    let words = serde_json::to_value(status)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     Ok(ConnectionView {
         connector: format!("{} {}", row.plugin_declared.id, row.plugin_declared.version),
         plugin: row.plugin_hash.chars().take(12).collect(),
-        streams: status.streams.into_iter().map(|s| s.stream).collect(),
+        streams: streams.into_iter().map(|s| s.stream).collect(),
         granted_api_hosts: row.granted_api_hosts.clone(),
         status: words,
         paused_at: row.paused_at,

@@ -7,7 +7,7 @@
 
 use crate::api_error::ApiError;
 use crate::service::Service;
-use ats_app::status_view::connection_status;
+use ats_app::status_view::{connection_quota, stream_statuses};
 use ats_mirror::RunMode;
 use ats_runtime::{RequestInfo, RequestObserver, ResponseInfo};
 use ats_sync::{Progress, RunTotals};
@@ -189,8 +189,8 @@ impl Metrics {
         self.sync_lag.clear();
         let now = ats_sync::meter::now();
         for row in service.host.mirror.connections().await? {
-            let status = connection_status(&service.host, &row).await?;
-            if let Some(quota) = &status.quota {
+            // Not `connection_status`: its record counts scan the mirror on every scrape.
+            if let Some(quota) = &connection_quota(&service.host, &row) {
                 for lane in &quota.lanes {
                     if let Some(available) = lane.available {
                         self.quota_available
@@ -209,7 +209,7 @@ impl Metrics {
                         .set(remaining.min(i64::MAX as u64) as i64);
                 }
             }
-            for stream in &status.streams {
+            for stream in &stream_statuses(&service.host, &row).await? {
                 if let Some(at) = stream.last_success_at {
                     self.sync_lag
                         .get_or_create(&StreamLabels {

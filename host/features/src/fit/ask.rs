@@ -60,6 +60,11 @@ fn fold(text: &str) -> String {
     tokens(text).join(" ")
 }
 
+/// A place name as compared; `None` when there is none or it folds to nothing.
+fn folded(text: Option<&str>) -> Option<String> {
+    text.map(fold).filter(|t| !t.is_empty())
+}
+
 /// Title words as compared, and the seniority the title states. "Staff" is a level only in
 /// engineering titles: a staff nurse or staff accountant is the regular grade.
 pub fn title_words(title: &str) -> (Vec<String>, Option<u8>) {
@@ -168,14 +173,8 @@ impl JobAsk {
             level,
             required,
             nice,
-            city: address
-                .and_then(|a| a.city.as_deref())
-                .map(fold)
-                .filter(|c| !c.is_empty()),
-            region: address
-                .and_then(|a| a.region.as_deref())
-                .map(fold)
-                .filter(|r| !r.is_empty()),
+            city: folded(address.and_then(|a| a.city.as_deref())),
+            region: folded(address.and_then(|a| a.region.as_deref())),
             city_name: address.and_then(|a| a.city.clone()),
             terms,
         }
@@ -228,14 +227,8 @@ impl Offer {
             listed: c.skills.iter().filter_map(|s| skill_key(s)).collect(),
             text_tokens,
             stems: stem_set,
-            city: address
-                .and_then(|a| a.city.as_deref())
-                .map(fold)
-                .filter(|c| !c.is_empty()),
-            region: address
-                .and_then(|a| a.region.as_deref())
-                .map(fold)
-                .filter(|r| !r.is_empty()),
+            city: folded(address.and_then(|a| a.city.as_deref())),
+            region: folded(address.and_then(|a| a.region.as_deref())),
             city_name: address.and_then(|a| a.city.clone()),
         }
     }

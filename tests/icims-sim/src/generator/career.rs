@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::careers::{EMPLOYERS, LEVEL_PREFIXES, LEVEL_YEARS, PROFESSIONS, SCHOOLS};
+use super::careers::{LEVEL_PREFIXES, LEVEL_YEARS, PROFESSIONS, SCHOOLS, employer};
 use super::rng::SplitMix64;
 
 /// How well a person fits a job, as the generator made them. The numbers are the grades of
@@ -99,16 +99,17 @@ fn level_title(rng: &mut SplitMix64, level: u8, base: &str) -> String {
     format!("{prefix}{base}")
 }
 
+/// A seniority level 0 to 4, drawn from percent `below`: level `i` when the draw is under
+/// `below[i]` (and over the one before), 4 above them all.
+fn level(rng: &mut SplitMix64, below: [u64; 4]) -> u8 {
+    let draw = rng.below(100);
+    below.iter().position(|b| draw < *b).unwrap_or(4) as u8
+}
+
 fn head(rng: &mut SplitMix64) -> Head {
     let profession = rng.below(PROFESSIONS.len() as u64) as u8;
     let prof = &PROFESSIONS[profession as usize];
-    let level = match rng.below(100) {
-        0..=19 => 0,
-        20..=49 => 1,
-        50..=79 => 2,
-        80..=93 => 3,
-        _ => 4,
-    };
+    let level = level(rng, [20, 50, 80, 94]);
     let (lo, hi) = LEVEL_YEARS[level as usize];
     let years = lo + rng.below((hi - lo + 1) as u64) as u32;
     let n_skills = 4 + rng.below(5) as usize;
@@ -131,7 +132,7 @@ fn head(rng: &mut SplitMix64) -> Head {
         *rng.pick(prof.titles)
     };
     let title = level_title(rng, level as u8, base);
-    let employer = *rng.pick(EMPLOYERS);
+    let employer = employer(rng);
     Head {
         profession,
         level: level as u8,
@@ -180,13 +181,13 @@ pub fn career(seed: u64, id: u32, anchor_year: i32) -> Career {
             let other = rng.pick(PROFESSIONS);
             (
                 level_title(&mut rng, 0, other.titles[0]),
-                *rng.pick(EMPLOYERS),
+                employer(&mut rng),
                 other,
             )
         } else {
             (
                 level_title(&mut rng, level, prof.titles[0]),
-                *rng.pick(EMPLOYERS),
+                employer(&mut rng),
                 prof,
             )
         };
@@ -257,13 +258,7 @@ pub fn job_needs(seed: u64, id: u32) -> (JobNeeds, String) {
     let mut rng = rng_for(seed, 0x10B5, id);
     let profession = rng.below(PROFESSIONS.len() as u64) as u8;
     let prof = &PROFESSIONS[profession as usize];
-    let level = match rng.below(100) {
-        0..=14 => 0,
-        15..=49 => 1,
-        50..=84 => 2,
-        85..=94 => 3,
-        _ => 4,
-    };
+    let level = level(&mut rng, [15, 50, 85, 95]);
     let picks = distinct(&mut rng, 5, prof.skills.len());
     let base = if rng.chance(0.75) {
         prof.titles[0]

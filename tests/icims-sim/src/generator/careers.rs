@@ -47,33 +47,25 @@ pub const SCHOOLS: &[&str] = &[
     "Portland State University",
 ];
 
-/// Employers of work histories, beyond the generator's company list.
-pub const EMPLOYERS: &[&str] = &[
-    "Acme Corp",
-    "Globex",
-    "Initech",
-    "Umbrella Health",
-    "Stark Industries",
-    "Wayne Enterprises",
-    "Hooli",
-    "Pied Piper",
-    "Vandelay Industries",
-    "Soylent Foods",
-    "Cyberdyne Systems",
-    "Tyrell Corporation",
-    "Wonka Industries",
-    "Aperture Science",
-    "Massive Dynamic",
-    "Northwind Traders",
-    "Contoso",
-    "Fabrikam",
-    "Blue Harbor Logistics",
-    "Summit Bank",
+/// Employers of work histories beyond the generator's company list (`names::COMPANIES`, which
+/// comes first: see [`employer`]).
+pub const MORE_EMPLOYERS: &[&str] = &[
     "Mercy General Hospital",
     "Lakeside Medical Center",
     "Brightline Analytics",
     "Redwood Retail",
 ];
+
+/// An employer for a work history: one of the companies, then of [`MORE_EMPLOYERS`], drawn as
+/// from the two lists end to end.
+pub fn employer(rng: &mut super::rng::SplitMix64) -> &'static str {
+    let companies = super::names::COMPANIES;
+    let i = rng.below((companies.len() + MORE_EMPLOYERS.len()) as u64) as usize;
+    companies
+        .get(i)
+        .copied()
+        .unwrap_or_else(|| MORE_EMPLOYERS[i - companies.len()])
+}
 
 pub const PROFESSIONS: &[Profession] = &[
     Profession {
