@@ -131,11 +131,11 @@ fn head(rng: &mut SplitMix64) -> Head {
     } else {
         *rng.pick(prof.titles)
     };
-    let title = level_title(rng, level as u8, base);
+    let title = level_title(rng, level, base);
     let employer = employer(rng);
     Head {
         profession,
-        level: level as u8,
+        level,
         years,
         skills,
         listed,
