@@ -259,6 +259,7 @@ impl RecordSource for NativeIcims {
         Ok(Page {
             records,
             gone: Vec::new(),
+            record_errors: Vec::new(),
             next_cursor: taken.last().filter(|_| more).map(|last| last.to_string()),
         })
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use ats_connector_sdk::http::Response;
 use ats_connector_sdk::{
     AtsRecord, ConnectorError, ConnectorResult, Cursor, FolderKind, IdPage, ListRequest, Page,
-    RecordKind, storage,
+    RecordError, RecordKind, storage,
 };
 use serde_json::Value;
 
@@ -33,6 +33,7 @@ pub fn list_records(kind: RecordKind, request: ListRequest) -> ConnectorResult<P
         return Ok(Page {
             records,
             gone: Vec::new(),
+            record_errors: Vec::new(),
             next_cursor: None,
         });
     };
@@ -50,10 +51,15 @@ pub fn list_records(kind: RecordKind, request: ListRequest) -> ConnectorResult<P
     )?;
     let (taken, next) = search::plan_page(&ids, limit, cursor);
     let ids: Vec<String> = taken.iter().map(u64::to_string).collect();
-    let (records, gone) = fetch(&api, profile, &ids)?;
+    let Fetched {
+        records,
+        gone,
+        record_errors,
+    } = fetch(&api, profile, &ids)?;
     Ok(Page {
         records,
         gone,
+        record_errors,
         next_cursor: next.map(|c| c.encode()),
     })
 }
@@ -85,15 +91,21 @@ pub fn get(kind: RecordKind, id: String) -> ConnectorResult<AtsRecord> {
     let api = Api::load()?;
     match ProfileType::of(kind) {
         Some(profile) => {
-            let (mut records, gone) = fetch(&api, profile, std::slice::from_ref(&id))?;
-            match records.pop() {
-                Some(record) => Ok(record),
-                None => Err(ConnectorError::NotFound(format!(
-                    "iCIMS has no {} {id} ({} gone)",
-                    profile.path(),
-                    gone.len()
-                ))),
+            let mut fetched = fetch(&api, profile, std::slice::from_ref(&id))?;
+            if let Some(record) = fetched.records.pop() {
+                return Ok(record);
             }
+            // Still untranslatable: the host keeps its record error.
+            if let Some(error) = fetched.record_errors.pop() {
+                return Err(ConnectorError::Internal(format!(
+                    "{} ({})",
+                    error.reason, error.advice
+                )));
+            }
+            Err(ConnectorError::NotFound(format!(
+                "iCIMS has no {} {id}",
+                profile.path()
+            )))
         }
         None => {
             let records = if kind == RecordKind::Status {
@@ -128,8 +140,17 @@ fn worth_retrying(error: &ConnectorError) -> bool {
     }
 }
 
-/// A record as mapped from its answer, with the status it names (workflows only).
-type Mapped = (AtsRecord, Option<(String, String)>);
+/// A record as mapped from its answer (or why it cannot be), with the status it names
+/// (workflows only).
+type Mapped = (Result<AtsRecord, RecordError>, Option<(String, String)>);
+
+/// The records of a fetch, in id order, the ids gone since the search, and the records that
+/// could not be translated.
+pub struct Fetched {
+    pub records: Vec<AtsRecord>,
+    pub gone: Vec<String>,
+    pub record_errors: Vec<RecordError>,
+}
 
 /// Maps one GET answer; runs as the answer arrives, while other requests are in flight.
 fn map_answer(
@@ -147,30 +168,36 @@ fn map_answer(
     let body = answer.parse_checked(profile.get_permission())?;
     Ok(match profile {
         ProfileType::Person => (
-            AtsRecord::Candidate(person::candidate(id, &body, raw, &settings.custom)),
+            Ok(AtsRecord::Candidate(person::candidate(
+                id,
+                &body,
+                raw,
+                &settings.custom,
+            ))),
             None,
         ),
         ProfileType::Job => (
-            AtsRecord::Job(job::job(id, &body, raw, &settings.job_state_map)),
+            Ok(AtsRecord::Job(job::job(
+                id,
+                &body,
+                raw,
+                &settings.job_state_map,
+            ))),
             None,
         ),
         ProfileType::Workflow => {
             let seen = workflow::status_seen(&body);
-            let application = workflow::application(id, &body, raw, &settings.status_map)?;
-            (AtsRecord::Application(application), seen)
+            let application = workflow::application(id, &body, raw, &settings.status_map);
+            (application.map(AtsRecord::Application), seen)
         }
     })
 }
 
 /// GETs records (in flight together) and maps them, in id order. Ids answering "not found"
-/// (404 errorCode 2, deleted since the search) are returned as gone; transient failures are
-/// retried (see [`READ_ATTEMPTS`]); any other failure fails the call, so the host retries the
-/// page.
-pub fn fetch(
-    api: &Api,
-    profile: ProfileType,
-    ids: &[String],
-) -> ConnectorResult<(Vec<AtsRecord>, Vec<String>)> {
+/// (404 errorCode 2, deleted since the search) are returned as gone, answers that cannot be
+/// translated as record errors; transient failures are retried (see [`READ_ATTEMPTS`]); any
+/// other failure fails the call, so the host retries the page.
+pub fn fetch(api: &Api, profile: ProfileType, ids: &[String]) -> ConnectorResult<Fetched> {
     let mut answers: Vec<Option<ConnectorResult<Mapped>>> = Vec::new();
     answers.resize_with(ids.len(), || None);
     let mut pending: Vec<usize> = (0..ids.len()).collect();
@@ -198,23 +225,29 @@ pub fn fetch(
             break;
         }
     }
-    let mut records = Vec::with_capacity(ids.len());
-    let mut gone = Vec::new();
+    let mut fetched = Fetched {
+        records: Vec::with_capacity(ids.len()),
+        gone: Vec::new(),
+        record_errors: Vec::new(),
+    };
     let mut statuses_seen = BTreeMap::new();
     for (id, answer) in ids.iter().zip(answers) {
         match answer.expect("every id is answered after the last attempt") {
-            Ok((record, seen)) => {
+            Ok((mapped, seen)) => {
                 if let Some((status_id, name)) = seen {
                     statuses_seen.insert(status_id, name);
                 }
-                records.push(record);
+                match mapped {
+                    Ok(record) => fetched.records.push(record),
+                    Err(error) => fetched.record_errors.push(error),
+                }
             }
-            Err(ConnectorError::NotFound(_)) => gone.push(id.clone()),
+            Err(ConnectorError::NotFound(_)) => fetched.gone.push(id.clone()),
             Err(e) => return Err(e),
         }
     }
     remember_status_names(statuses_seen)?;
-    Ok((records, gone))
+    Ok(fetched)
 }
 
 /// Adds status names seen on workflows to the cache that feeds the `statuses` stream.

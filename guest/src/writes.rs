@@ -49,7 +49,7 @@ pub fn find_candidates(query: MatchQuery) -> ConnectorResult<Vec<Candidate>> {
     let api = Api::load()?;
     let ids = api.search(ProfileType::Person, &body, "people-list")?;
     let ids: Vec<String> = ids.iter().take(MAX_MATCHES).map(u64::to_string).collect();
-    let (records, _gone) = reads::fetch(&api, ProfileType::Person, &ids)?;
+    let records = reads::fetch(&api, ProfileType::Person, &ids)?.records;
     let same = |a: &Option<String>, b: Option<&str>| {
         a.as_deref()
             .zip(b)

@@ -246,6 +246,17 @@ impl TemplateAts {
         Some(now)
     }
 
+    /// Test side door: removes one field of a record, as a field the API key may not see would
+    /// be missing; true when the record had it.
+    pub fn remove_field(&self, kind: Kind, id: u64, field: &str) -> bool {
+        let mut store = self.shared.store.lock().unwrap();
+        store
+            .table(kind)
+            .get_mut(&id)
+            .and_then(Value::as_object_mut)
+            .is_some_and(|record| record.remove(field).is_some())
+    }
+
     /// Test side door: deletes a record; true when it existed.
     pub fn delete(&self, kind: Kind, id: u64) -> bool {
         let mut store = self.shared.store.lock().unwrap();

@@ -5,8 +5,8 @@ use ats_connector_sdk::http::{self, Request};
 use ats_connector_sdk::{
     ApiKey, ApplicationInput, AtsRecord, AuthScheme, Candidate, CandidateInput, ConnectionReport,
     Connector, ConnectorError, ConnectorInfo, ConnectorResult, Cursor, IdPage, ListRequest,
-    MatchQuery, Page, PermissionCheck, PermissionSpec, PermissionState, RecordKind, RejectResult,
-    SettingSpec, StatusTarget, StreamSpec, WriteCapability, WriteResult, config,
+    MatchQuery, Page, PermissionCheck, PermissionSpec, PermissionState, RecordError, RecordKind,
+    RejectResult, SettingSpec, StatusTarget, StreamSpec, WriteCapability, WriteResult, config,
 };
 use serde_json::{Value, json};
 
@@ -168,16 +168,35 @@ impl Connector for TemplateConnector {
             ],
         )?;
         let body = api::call(Request::get(url))?;
-        let records = body["data"]
+        let data = body["data"]
             .as_array()
-            .ok_or_else(|| ConnectorError::Internal("the ATS sent a page without `data`".into()))?
-            .iter()
-            .map(|record| mapping::record_from_json(kind, record))
-            .collect::<ConnectorResult<_>>()?;
+            .ok_or_else(|| ConnectorError::Internal("the ATS sent a page without `data`".into()))?;
+        let (mut records, mut record_errors) = (Vec::new(), Vec::new());
+        for record in data {
+            match mapping::record_from_json(kind, record) {
+                Ok(mapped) => records.push(mapped),
+                // One record the contract cannot carry (an application without its job, say)
+                // is reported and the page goes on: a stream never stops for one record.
+                Err(ConnectorError::Internal(reason)) => {
+                    match record.get("id").and_then(mapping::id_of) {
+                        Some(id) => record_errors.push(RecordError {
+                            id,
+                            reason,
+                            advice: "check the record in the ATS, or the API key's field \
+                                     permissions"
+                                .into(),
+                        }),
+                        None => return Err(ConnectorError::Internal(reason)),
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
         Ok(Page {
             records,
             // Records come whole in the list, so nothing can vanish between list and fetch.
             gone: vec![],
+            record_errors,
             next_cursor: body["next_cursor"].as_str().map(str::to_string),
         })
     }

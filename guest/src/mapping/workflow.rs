@@ -3,7 +3,7 @@
 //! A workflow links a job (`baseprofile`) and a person (`associatedprofile`); its `status` is a
 //! customer-configured list node, mapped to a generic stage through the `status-map` setting.
 
-use ats_connector_sdk::{Application, ConnectorError};
+use ats_connector_sdk::{Application, RecordError};
 use serde_json::{Map, Value, json};
 
 use super::{date, named_ref, text};
@@ -11,19 +11,21 @@ use crate::json::JsonView;
 use crate::settings::StatusMap;
 use crate::urls::trailing_id;
 
-/// Maps a workflow GET body. `raw` is the text received.
+/// Maps a workflow GET body. `raw` is the text received. A workflow that came back without
+/// its person or job cannot be an application: it is a record error, not a failed read.
 pub fn application<J: JsonView>(
     id: &str,
     body: &J,
     raw: &str,
     statuses: &StatusMap,
-) -> Result<Application, ConnectorError> {
+) -> Result<Application, RecordError> {
     let candidate_id = linked_id(body, "associatedprofile", "/people/");
     let job_id = linked_id(body, "baseprofile", "/jobs/");
-    let (Some(candidate_id), Some(job_id)) = (candidate_id, job_id) else {
-        return Err(ConnectorError::Internal(format!(
-            "workflow {id} came back without its person or job (`associatedprofile`/`baseprofile` hidden by the integration user's permissions?)"
-        )));
+    let (candidate_id, job_id) = match (candidate_id, job_id) {
+        (Some(candidate), Some(job)) => (candidate, job),
+        (None, None) => return Err(unmappable(id, "its person and its job")),
+        (None, Some(_)) => return Err(unmappable(id, "its person (`associatedprofile`)")),
+        (Some(_), None) => return Err(unmappable(id, "its job (`baseprofile`)")),
     };
     let status = named_ref(body, "status");
     Ok(Application {
@@ -38,6 +40,18 @@ pub fn application<J: JsonView>(
         updated_at: date(body, "updateddate"),
         raw: Some(raw.to_string()),
     })
+}
+
+/// A workflow the contract cannot carry: an application needs its person and its job.
+fn unmappable(id: &str, missing: &str) -> RecordError {
+    RecordError {
+        id: id.to_string(),
+        reason: format!("workflow {id} came back without {missing}"),
+        advice: "ask the customer's iCIMS admin to let the integration user see the workflow's \
+                 `associatedprofile` and `baseprofile` fields; the host asks for the workflow \
+                 again on later runs"
+            .into(),
+    }
 }
 
 /// The id of a profile link (`{"id":1,"value":…,"profile":…}`), else of the matching URL in

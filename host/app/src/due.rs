@@ -28,8 +28,23 @@ pub fn next_run_at(
         StreamLabel::Done => state
             .last_success_at
             .unwrap_or(now)
-            .saturating_add(interval),
+            .saturating_add(unstamped_interval(state, interval)),
     }
+}
+
+/// The longest an incremental stream that keeps reading records without an update date is
+/// backed off to: it still runs daily, so changes arrive, at the cost of one full read a day.
+pub const MAX_UNSTAMPED_INTERVAL: i64 = 86_400;
+
+/// The interval of a stream whose last completed runs read records without an update date:
+/// doubled per such run in a row (up to [`MAX_UNSTAMPED_INTERVAL`], never below the stream's
+/// own), since each run re-reads them all and would spend the quota unseen.
+pub fn unstamped_interval(state: &StreamState, interval: i64) -> i64 {
+    if state.unstamped_records == 0 {
+        return interval;
+    }
+    let backed_off = interval.saturating_mul(1 << state.unstamped_runs.min(16));
+    backed_off.min(MAX_UNSTAMPED_INTERVAL).max(interval)
 }
 
 /// The interval of a stream on a connection: the connection's override, else the default.
@@ -67,6 +82,24 @@ mod tests {
         assert_eq!(next_run_at(Some(&failed), 3_600, now), now + 240);
         failed.consecutive_failures = 9;
         assert_eq!(next_run_at(Some(&failed), 600, now), now + 600);
+    }
+
+    #[test]
+    fn a_stream_reading_records_without_update_dates_backs_off_to_a_day() {
+        let now = 1_000_000;
+        let mut done = state(StreamLabel::Done);
+        done.last_success_at = Some(now);
+        done.unstamped_records = 209;
+        done.unstamped_runs = 1;
+        assert_eq!(next_run_at(Some(&done), 900, now), now + 1_800);
+        done.unstamped_runs = 3;
+        assert_eq!(next_run_at(Some(&done), 900, now), now + 7_200);
+        done.unstamped_runs = 30;
+        assert_eq!(next_run_at(Some(&done), 900, now), now + 86_400);
+        // Never shorter than the stream's own interval.
+        assert_eq!(next_run_at(Some(&done), 172_800, now), now + 172_800);
+        done.unstamped_records = 0;
+        assert_eq!(next_run_at(Some(&done), 900, now), now + 900);
     }
 
     #[test]

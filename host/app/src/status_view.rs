@@ -21,6 +21,30 @@ pub struct StreamStatus {
     pub next_run_at: Timestamp,
     pub error: Option<String>,
     pub advice: Option<String>,
+    /// How many records the stream's reads could not translate (and no later read fixed).
+    pub record_error_count: u64,
+    /// The first [`SHOWN_RECORD_ERRORS`] of them, by id.
+    pub record_errors: Vec<RecordErrorView>,
+    /// Set when the stream is incremental but its last run read records without an update date:
+    /// what that costs and what to do.
+    pub incremental_health: Option<String>,
+}
+
+/// The most record errors a status lists per stream (the count says how many there are).
+pub const SHOWN_RECORD_ERRORS: usize = 20;
+
+/// A record the connector could not translate.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordErrorView {
+    pub kind: RecordKind,
+    pub id: String,
+    pub reason: String,
+    /// What to do about it.
+    pub advice: String,
+    /// Reads that could not translate it.
+    pub attempts: u32,
+    pub first_seen_at: Timestamp,
+    pub last_seen_at: Timestamp,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -117,6 +141,7 @@ pub async fn stream_statuses(
         let state = host.mirror.stream_state(&row.name, &spec.name).await?;
         let interval = interval_of(row, spec);
         let error = state.as_ref().and_then(|s| s.last_error.as_ref());
+        let record_errors = host.mirror.record_errors(&row.name, &spec.name).await?;
         streams.push(StreamStatus {
             stream: spec.name.clone(),
             kind: spec.kind,
@@ -128,9 +153,47 @@ pub async fn stream_statuses(
             next_run_at: next_run_at(state.as_ref(), interval, at),
             error: error.map(|e| e.message.clone()),
             advice: error.and_then(|e| e.advice.clone()),
+            record_error_count: record_errors.len() as u64,
+            record_errors: record_errors
+                .into_iter()
+                .take(SHOWN_RECORD_ERRORS)
+                .map(|e| RecordErrorView {
+                    kind: e.kind,
+                    id: e.id,
+                    reason: e.reason,
+                    advice: e.advice,
+                    attempts: e.attempts,
+                    first_seen_at: e.first_seen_at,
+                    last_seen_at: e.last_seen_at,
+                })
+                .collect(),
+            incremental_health: state
+                .as_ref()
+                .filter(|_| spec.incremental)
+                .and_then(|s| incremental_health(s, interval)),
         });
     }
     Ok(streams)
+}
+
+/// What an incremental stream that reads records without an update date costs, and what to do
+/// (`None` when its last run had none).
+pub fn incremental_health(state: &StreamState, interval_seconds: u64) -> Option<String> {
+    let n = state.unstamped_records;
+    if n == 0 {
+        return None;
+    }
+    let interval = i64::try_from(interval_seconds).unwrap_or(i64::MAX);
+    let backed_off = crate::due::unstamped_interval(state, interval);
+    Some(format!(
+        "every run re-reads {n} record{s} that came back without an update date ({n} request{s} \
+         or more a run), so the stream cannot sync incrementally: ask the customer's ATS admin to \
+         let the integration user read the records' update date. Until then the stream runs \
+         every {} instead of every {}.",
+        crate::when::duration(backed_off.max(0) as u64),
+        crate::when::duration(interval_seconds),
+        s = if n == 1 { "" } else { "s" },
+    ))
 }
 
 /// The request quota by lane, as the shared ledger holds it now.

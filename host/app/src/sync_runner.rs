@@ -47,14 +47,16 @@ pub struct StreamReport {
     pub reconcile: Option<String>,
 }
 
-/// Order in which kinds sync: what others refer to comes first.
+/// Order in which kinds sync: what others refer to comes first, except statuses, which come
+/// last: a connector may learn its status list from the applications it reads (iCIMS has no
+/// list of workflow statuses), and then the names are there in the same sync.
 fn order(kind: RecordKind) -> u8 {
     match kind {
-        RecordKind::Status => 0,
-        RecordKind::Folder => 1,
-        RecordKind::Job => 2,
-        RecordKind::Candidate => 3,
-        RecordKind::Application => 4,
+        RecordKind::Folder => 0,
+        RecordKind::Job => 1,
+        RecordKind::Candidate => 2,
+        RecordKind::Application => 3,
+        RecordKind::Status => 4,
     }
 }
 

@@ -42,6 +42,19 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A stream's status in words, with its record errors: "completed with 1 record error".
+fn stream_status_words(s: &ats_app::status_view::StreamStatus) -> String {
+    let status = match s.status {
+        ats_sync::SyncStatus::Done => "completed".to_string(),
+        other => other.to_string(),
+    };
+    match s.record_error_count {
+        0 => s.status.to_string(),
+        1 => format!("{status} with 1 record error"),
+        n => format!("{status} with {n} record errors"),
+    }
+}
+
 /// The human rendering of a connection's status.
 fn render(status: &ConnectionStatus) -> String {
     let mut out = format!("{}: {}\n\n", status.connection, status.status);
@@ -51,7 +64,7 @@ fn render(status: &ConnectionStatus) -> String {
         .map(|s| {
             vec![
                 s.stream.clone(),
-                s.status.to_string(),
+                stream_status_words(s),
                 display::maybe_timestamp(s.last_success_at),
                 display::maybe_timestamp(s.high_water_mark),
                 display::timestamp(s.next_run_at),
@@ -76,6 +89,31 @@ fn render(status: &ConnectionStatus) -> String {
             s.stream,
             s.advice.as_deref().unwrap_or("")
         ));
+    }
+    for s in &status.streams {
+        if let Some(health) = &s.incremental_health {
+            out.push_str(&format!("  {}: {health}\n", s.stream));
+        }
+        for e in &s.record_errors {
+            out.push_str(&format!(
+                "  {}: record {} {}: {} ({} attempt{}); what to do: {}\n",
+                s.stream,
+                e.kind,
+                e.id,
+                e.reason,
+                e.attempts,
+                if e.attempts == 1 { "" } else { "s" },
+                e.advice
+            ));
+        }
+        let more = s.record_error_count - s.record_errors.len() as u64;
+        if more > 0 {
+            out.push_str(&format!(
+                "  {}: … and {more} more record errors (`ats status --json` lists the first {})\n",
+                s.stream,
+                ats_app::status_view::SHOWN_RECORD_ERRORS
+            ));
+        }
     }
     out.push('\n');
     let rows: Vec<Vec<String>> = status

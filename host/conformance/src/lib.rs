@@ -85,6 +85,10 @@ pub async fn run_suite(connection: &Connection, options: &SuiteOptions) -> Confo
         typed_errors(connection, &reads).await,
     );
     record(
+        Invariant::RecordErrors,
+        reads::record_errors(connection, &reads).await,
+    );
+    record(
         Invariant::WritesRoundTrip,
         if options.writes {
             writes::round_trip(connection, &reads).await

@@ -3,13 +3,15 @@
 
 use crate::SuiteOptions;
 use crate::report::Outcome;
-use ats_model::{AtsRecord, ListRequest, StreamSpec, Timestamp};
+use ats_model::{AtsRecord, ListRequest, RecordError, StreamSpec, Timestamp};
 use ats_runtime::Connection;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One stream read from the start: its records in order and the cursor after each page.
 pub struct FullRead {
     pub records: Vec<AtsRecord>,
+    /// The records the pages reported as untranslatable.
+    pub record_errors: Vec<RecordError>,
     /// `cursors[i]` is the `next-cursor` of page `i`, with the number of records read so far.
     pub cursors: Vec<(String, usize)>,
 }
@@ -24,6 +26,7 @@ async fn read_all(
 ) -> Result<FullRead, String> {
     let mut read = FullRead {
         records: Vec::new(),
+        record_errors: Vec::new(),
         cursors: Vec::new(),
     };
     let mut cursor = cursor;
@@ -46,7 +49,9 @@ async fn read_all(
                 wrong.id()
             ));
         }
+        check_record_errors(stream, page_number, &page)?;
         read.records.extend(page.records);
+        read.record_errors.extend(page.record_errors);
         match page.next_cursor {
             None => return Ok(read),
             Some(next) if Some(&next) == cursor.as_ref() => {
@@ -65,6 +70,76 @@ async fn read_all(
         "stream `{}` did not end within {} pages",
         stream.name, options.max_pages
     ))
+}
+
+/// A page's record errors: each names a record of the page that is in no other list of it,
+/// once, with what is wrong and what to do.
+fn check_record_errors(
+    stream: &StreamSpec,
+    page_number: usize,
+    page: &ats_model::Page,
+) -> Result<(), String> {
+    let mut seen = BTreeSet::new();
+    for e in &page.record_errors {
+        let problem = if e.id.trim().is_empty() {
+            Some("has an empty id".to_string())
+        } else if !seen.insert(e.id.as_str()) {
+            Some("is reported twice".to_string())
+        } else if page.records.iter().any(|r| r.id() == e.id) {
+            Some("is also among the page's records".to_string())
+        } else if page.gone.contains(&e.id) {
+            Some("is also among the page's gone ids".to_string())
+        } else if e.reason.trim().is_empty() || e.advice.trim().is_empty() {
+            Some("does not say what is wrong and what to do".to_string())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(format!(
+                "stream `{}` page {page_number}: record error `{}` {problem}",
+                stream.name, e.id
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The record-error invariant, using the full reads: `get` of a record a page could not
+/// translate does not answer it (it fails, as the page did), so the host keeps the error.
+pub async fn record_errors(connection: &Connection, reads: &BTreeMap<String, FullRead>) -> Outcome {
+    let mut notes = Vec::new();
+    for stream in &connection.info().streams {
+        let Some(full) = reads.get(&stream.name) else {
+            continue;
+        };
+        if full.record_errors.is_empty() {
+            continue;
+        }
+        for e in full.record_errors.iter().take(3) {
+            if let Ok(record) = connection.get(stream.kind, &e.id).await {
+                return Outcome::Fail(format!(
+                    "stream `{}` reported `{}` as untranslatable ({}), but `get` answers it as {} `{}`",
+                    stream.name,
+                    e.id,
+                    e.reason,
+                    record.kind(),
+                    record.id()
+                ));
+            }
+        }
+        notes.push(format!(
+            "`{}`: {} record error(s), e.g. `{}`: {}",
+            stream.name,
+            full.record_errors.len(),
+            full.record_errors[0].id,
+            full.record_errors[0].reason
+        ));
+    }
+    if notes.is_empty() {
+        Outcome::Skip("no page reported a record error".into())
+    } else {
+        Outcome::Pass(notes.join("; "))
+    }
 }
 
 /// The first id that occurs twice, with its positions.

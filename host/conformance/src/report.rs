@@ -17,6 +17,9 @@ pub enum Invariant {
     UpdatedSince,
     /// Errors are typed: a missing record is `not-found`, an undeclared write `unsupported`.
     TypedErrors,
+    /// A record a page reports as untranslatable is in no other list of its page, says what is
+    /// wrong and what to do, and `get` does not answer it either.
+    RecordErrors,
     /// Declared writes can be read back as written.
     WritesRoundTrip,
     /// No request left the declared API hosts, and the allow-list refuses others.
@@ -24,12 +27,13 @@ pub enum Invariant {
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 7] = [
+    pub const ALL: [Invariant; 8] = [
         Invariant::Describe,
         Invariant::CheckConnection,
         Invariant::Paging,
         Invariant::UpdatedSince,
         Invariant::TypedErrors,
+        Invariant::RecordErrors,
         Invariant::WritesRoundTrip,
         Invariant::AllowedHosts,
     ];
@@ -42,6 +46,7 @@ impl Invariant {
             Invariant::Paging => "paging",
             Invariant::UpdatedSince => "updated-since",
             Invariant::TypedErrors => "typed-errors",
+            Invariant::RecordErrors => "record-errors",
             Invariant::WritesRoundTrip => "writes-round-trip",
             Invariant::AllowedHosts => "allowed-hosts",
         }

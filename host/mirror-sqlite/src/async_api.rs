@@ -6,10 +6,10 @@ use crate::SqliteMirror;
 use ats_mirror::{
     Applicant, ConnectionRow, DedupeKeyKind, DuplicateLink, FeatureState, IdempotencyRecord,
     MirrorCounts, MirrorError, MirrorQueries, MirrorStore, PageOutcome, PageWrite,
-    ReconcileOutcome, RejectionReason, RunId, RunMode, RunOutcome, RunRow, ScanId, SearchPage,
-    SearchQuery, StatusChange, StoredRecord, StreamState,
+    ReconcileOutcome, RecordErrorRow, RejectionReason, RunId, RunMode, RunOutcome, RunRow, ScanId,
+    SearchPage, SearchQuery, StatusChange, StoredRecord, StreamState,
 };
-use ats_model::{AtsRecord, RecordKind, Timestamp};
+use ats_model::{AtsRecord, RecordError, RecordKind, Timestamp};
 
 #[async_trait::async_trait]
 impl MirrorStore for SqliteMirror {
@@ -138,6 +138,28 @@ impl MirrorStore for SqliteMirror {
         let (conn, id) = (conn.to_owned(), id.to_owned());
         self.run(move |db| db.mark_deleted(&conn, kind, &id, at))
             .await
+    }
+
+    async fn put_record_errors(
+        &self,
+        conn: &str,
+        stream: &str,
+        kind: RecordKind,
+        errors: &[RecordError],
+        at: Timestamp,
+    ) -> Result<(), MirrorError> {
+        let (conn, stream, errors) = (conn.to_owned(), stream.to_owned(), errors.to_vec());
+        self.run(move |db| db.put_record_errors(&conn, &stream, kind, &errors, at))
+            .await
+    }
+
+    async fn record_errors(
+        &self,
+        conn: &str,
+        stream: &str,
+    ) -> Result<Vec<RecordErrorRow>, MirrorError> {
+        let (conn, stream) = (conn.to_owned(), stream.to_owned());
+        self.run(move |db| db.record_errors(&conn, &stream)).await
     }
 
     async fn record(

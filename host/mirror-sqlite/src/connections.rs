@@ -137,7 +137,7 @@ pub(crate) fn all(db: &Connection) -> Result<Vec<ConnectionRow>, Error> {
 
 /// Tables holding a connection's data in a `conn` column, children before parents (deleting
 /// applications and candidates fires the facet triggers).
-const CONNECTION_TABLES: [&str; 15] = [
+const CONNECTION_TABLES: [&str; 16] = [
     "candidate_keys",
     "attachments",
     "application_status_history",
@@ -153,6 +153,7 @@ const CONNECTION_TABLES: [&str; 15] = [
     "duplicate_links",
     "candidate_clusters",
     "rejection_reasons",
+    "record_errors",
 ];
 
 /// Deletes a connection's row and every record and state kept for it, in one transaction.

@@ -18,6 +18,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_connection_grants.sql"),
     include_str!("migrations/0006_quota_ledgers.sql"),
     include_str!("migrations/0007_tenants.sql"),
+    include_str!("migrations/0008_record_errors.sql"),
+    include_str!("migrations/0009_no_empty_status_history.sql"),
+    include_str!("migrations/0010_application_source_detail.sql"),
 ];
 
 /// The schema version this build writes.

@@ -302,8 +302,12 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
     }
     if let Some(source) = &q.source {
         let source = p.add(source.clone());
+        // The profile's source, or where one of the person's applications came from.
         filters.push(format!(
-            "(c.source = {source} COLLATE NOCASE OR c.source_detail = {source} COLLATE NOCASE)"
+            "(c.source = {source} COLLATE NOCASE OR c.source_detail = {source} COLLATE NOCASE \
+             OR EXISTS (SELECT 1 FROM applications sa WHERE sa.conn = c.conn \
+             AND sa.candidate_id = c.id AND sa.deleted_at IS NULL \
+             AND (sa.source = {source} COLLATE NOCASE OR sa.source_detail = {source} COLLATE NOCASE)))"
         ));
     }
     if let Some(t) = q.updated_from {

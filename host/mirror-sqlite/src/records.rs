@@ -68,6 +68,7 @@ const APPLICATIONS: TableSpec = TableSpec {
         "status_name",
         "stage",
         "source",
+        "source_detail",
         "applied_at",
         "updated_at",
     ],
@@ -191,7 +192,7 @@ impl FtsBatch {
                 row.resume_text.as_deref(),
                 cols.history_text.as_deref()
             ),
-            cols.location,
+            cols.location_text,
         ]);
         match self.pending.get(&row.rid) {
             Some(&i) => self.inserts[i] = values,
@@ -420,7 +421,7 @@ fn job_params<'a>(j: &'a Job, state: &'a Option<&'static str>) -> [&'a dyn ToSql
 fn application_params<'a>(
     a: &'a Application,
     stage: &'a Option<&'static str>,
-) -> [&'a dyn ToSql; 8] {
+) -> [&'a dyn ToSql; 9] {
     [
         &a.candidate_id,
         &a.job_id,
@@ -434,6 +435,7 @@ fn application_params<'a>(
         },
         stage,
         &a.source,
+        &a.source_detail,
         &a.applied_at,
         &a.updated_at,
     ]
@@ -460,17 +462,20 @@ pub(crate) fn reindex_candidate(tx: &Connection, conn: &str, id: &str) -> Result
     let (json, resume): (String, Option<String>) = tx
         .prepare_cached("SELECT record_json, resume_text FROM candidates WHERE rid = ?1")?
         .query_row([rid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let history = match serde_json::from_str::<AtsRecord>(&json)? {
-        AtsRecord::Candidate(c) => ats_mirror::derived::history_text(&c),
-        _ => None,
+    let (history, location) = match serde_json::from_str::<AtsRecord>(&json)? {
+        AtsRecord::Candidate(c) => (
+            ats_mirror::derived::history_text(&c),
+            ats_mirror::derived::location_text(&c),
+        ),
+        _ => (None, None),
     };
     let resume = ats_mirror::derived::resume_index_text(resume.as_deref(), history.as_deref());
     tx.prepare_cached(
         "INSERT INTO candidates_fts (rowid, name, emails, title, company, skills, resume, location) \
-         SELECT rid, display_name, emails_text, title, company, skills_text, ?2, location \
+         SELECT rid, display_name, emails_text, title, company, skills_text, ?2, ?3 \
          FROM candidates WHERE rid = ?1",
     )?
-    .execute(params![rid, resume])?;
+    .execute(params![rid, resume, location])?;
     Ok(())
 }
 
@@ -643,8 +648,8 @@ mod tests {
     #[test]
     fn upsert_sql_lists_every_column_once() {
         let sql = upsert_sql(&APPLICATIONS);
-        assert!(sql.contains("?15"), "{sql}");
-        assert!(!sql.contains("?16"), "{sql}");
+        assert!(sql.contains("?16"), "{sql}");
+        assert!(!sql.contains("?17"), "{sql}");
         assert!(sql.contains("status_id = excluded.status_id"));
     }
 }

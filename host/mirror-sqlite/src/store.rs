@@ -2,10 +2,11 @@
 
 use crate::{Db, Error, connections, reconcile, records, sync_state};
 use ats_mirror::{
-    ConnectionRow, KindCounts, MirrorCounts, PageOutcome, PageWrite, ReconcileOutcome, RunId,
-    RunMode, RunOutcome, RunRow, ScanId, StatusChange, StoredRecord, StreamState,
+    ConnectionRow, KindCounts, MirrorCounts, PageOutcome, PageWrite, ReconcileOutcome,
+    RecordErrorRow, RunId, RunMode, RunOutcome, RunRow, ScanId, StatusChange, StoredRecord,
+    StreamState,
 };
-use ats_model::{AtsRecord, RecordKind, Timestamp};
+use ats_model::{AtsRecord, RecordError, RecordKind, Timestamp};
 use rusqlite::TransactionBehavior;
 
 impl Db {
@@ -55,16 +56,34 @@ impl Db {
             let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut outcome = PageOutcome::default();
             let mut fts = records::FtsBatch::default();
+            // Almost always false: then a page costs no statement for record errors.
+            let had_errors = sync_state::has_record_errors(&tx, conn)?;
             for record in page.records {
                 if let Some(t) = record.updated_at() {
                     outcome.max_updated_at = Some(outcome.max_updated_at.map_or(t, |m| m.max(t)));
                 }
+                if had_errors {
+                    sync_state::clear_record_error(&tx, conn, record.kind(), record.id())?;
+                }
                 records::write_record(&tx, conn, record, seen_at, &mut fts)?.count(&mut outcome);
             }
             for id in &page.gone {
+                if had_errors {
+                    sync_state::clear_record_error(&tx, conn, page.kind, id)?;
+                }
                 if records::soft_delete(&tx, conn, page.kind, id, seen_at)? {
                     outcome.deleted += 1;
                 }
+            }
+            if !page.record_errors.is_empty() {
+                sync_state::put_record_errors(
+                    &tx,
+                    conn,
+                    stream,
+                    page.kind,
+                    &page.record_errors,
+                    seen_at,
+                )?;
             }
             sync_state::save(&tx, conn, stream, state)?;
             fts.flush(&tx)?;
@@ -130,6 +149,7 @@ impl Db {
                 ..PageOutcome::default()
             };
             let mut fts = records::FtsBatch::default();
+            sync_state::clear_record_error(&tx, conn, record.kind(), record.id())?;
             records::write_record(&tx, conn, record, seen_at, &mut fts)?.count(&mut outcome);
             fts.flush(&tx)?;
             tx.commit()?;
@@ -144,7 +164,37 @@ impl Db {
         id: &str,
         at: Timestamp,
     ) -> Result<bool, Error> {
-        self.write(|db| records::soft_delete(db, conn, kind, id, at))
+        self.write(|db| {
+            let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            sync_state::clear_record_error(&tx, conn, kind, id)?;
+            let changed = records::soft_delete(&tx, conn, kind, id, at)?;
+            tx.commit()?;
+            Ok(changed)
+        })
+    }
+
+    pub(crate) fn put_record_errors(
+        &self,
+        conn: &str,
+        stream: &str,
+        kind: RecordKind,
+        errors: &[RecordError],
+        at: Timestamp,
+    ) -> Result<(), Error> {
+        self.write(|db| {
+            let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            sync_state::put_record_errors(&tx, conn, stream, kind, errors, at)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    pub(crate) fn record_errors(
+        &self,
+        conn: &str,
+        stream: &str,
+    ) -> Result<Vec<RecordErrorRow>, Error> {
+        self.read(|db| sync_state::record_errors(db, conn, stream))
     }
 
     pub(crate) fn record(

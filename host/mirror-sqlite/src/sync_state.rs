@@ -2,9 +2,10 @@
 
 use crate::Error;
 use ats_mirror::{
-    MirrorError, RunId, RunMode, RunOutcome, RunResult, RunRow, StreamError, StreamLabel,
-    StreamState,
+    MirrorError, RecordErrorRow, RunId, RunMode, RunOutcome, RunResult, RunRow, StreamError,
+    StreamLabel, StreamState,
 };
+use ats_model::{RecordError, RecordKind};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(crate) fn load(
@@ -16,7 +17,8 @@ pub(crate) fn load(
         .prepare_cached(
             "SELECT label, mode, cursor, run_started_at, run_max_updated_at, high_water_mark, \
              last_success_at, last_failure_at, error_kind, error_message, error_advice, \
-             consecutive_failures, paused_until FROM stream_state WHERE conn = ?1 AND stream = ?2",
+             consecutive_failures, paused_until, unstamped_records, unstamped_runs \
+             FROM stream_state WHERE conn = ?1 AND stream = ?2",
         )?
         .query_row(params![conn, stream], |r| {
             let label: String = r.get(0)?;
@@ -44,6 +46,8 @@ pub(crate) fn load(
                     },
                     consecutive_failures: r.get(11)?,
                     paused_until: r.get(12)?,
+                    unstamped_records: r.get(13)?,
+                    unstamped_runs: r.get(14)?,
                 },
             ))
         })
@@ -74,8 +78,9 @@ pub(crate) fn save(
     db.prepare_cached(
         "INSERT OR REPLACE INTO stream_state (conn, stream, label, mode, cursor, run_started_at, \
          run_max_updated_at, high_water_mark, last_success_at, last_failure_at, error_kind, \
-         error_message, error_advice, consecutive_failures, paused_until) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+         error_message, error_advice, consecutive_failures, paused_until, unstamped_records, \
+         unstamped_runs) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         conn,
@@ -93,6 +98,8 @@ pub(crate) fn save(
         error.and_then(|e| e.advice.as_ref()),
         s.consecutive_failures,
         s.paused_until,
+        s.unstamped_records,
+        s.unstamped_runs,
     ])?;
     Ok(())
 }
@@ -114,8 +121,8 @@ pub(crate) fn finish_run(db: &Connection, run: RunId, o: &RunOutcome) -> Result<
     let changed = db
         .prepare_cached(
             "UPDATE runs SET finished_at = ?2, outcome = ?3, upserted = ?4, unchanged = ?5, \
-             deleted = ?6, pages = ?7, requests = ?8, error_kind = ?9, error_message = ?10 \
-             WHERE run_id = ?1",
+             deleted = ?6, pages = ?7, requests = ?8, error_kind = ?9, error_message = ?10, \
+             record_errors = ?11 WHERE run_id = ?1",
         )?
         .execute(params![
             run.0,
@@ -128,6 +135,7 @@ pub(crate) fn finish_run(db: &Connection, run: RunId, o: &RunOutcome) -> Result<
             o.requests,
             error.map(|e| &e.kind),
             error.map(|e| &e.message),
+            o.record_errors,
         ])?;
     if changed == 0 {
         return Err(MirrorError::NotFound(format!("run {} is not in the run log", run.0)).into());
@@ -138,7 +146,8 @@ pub(crate) fn finish_run(db: &Connection, run: RunId, o: &RunOutcome) -> Result<
 pub(crate) fn runs(db: &Connection, conn: &str, limit: usize) -> Result<Vec<RunRow>, Error> {
     let mut stmt = db.prepare_cached(
         "SELECT run_id, conn, stream, mode, started_at, finished_at, outcome, upserted, unchanged, \
-         deleted, pages, requests, error_kind, error_message FROM runs WHERE conn = ?1 \
+         deleted, pages, requests, error_kind, error_message, record_errors FROM runs \
+         WHERE conn = ?1 \
          ORDER BY run_id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![conn, limit as i64], |r| {
@@ -166,6 +175,7 @@ pub(crate) fn runs(db: &Connection, conn: &str, limit: usize) -> Result<Vec<RunR
                 deleted: r.get(9)?,
                 pages: r.get(10)?,
                 requests: r.get(11)?,
+                record_errors: r.get(14)?,
                 error: match error_kind {
                     Some(kind) => Some(StreamError {
                         kind,
@@ -191,6 +201,94 @@ pub(crate) fn runs(db: &Connection, conn: &str, limit: usize) -> Result<Vec<RunR
             run.outcome = Some(totals);
         }
         out.push(run);
+    }
+    Ok(out)
+}
+
+// ---- record errors ----
+
+/// Keeps (or refreshes) record errors; see `MirrorStore::put_record_errors`.
+pub(crate) fn put_record_errors(
+    db: &Connection,
+    conn: &str,
+    stream: &str,
+    kind: RecordKind,
+    errors: &[RecordError],
+    at: i64,
+) -> Result<(), Error> {
+    let mut stmt = db.prepare_cached(
+        "INSERT INTO record_errors (conn, kind, id, stream, reason, advice, first_seen_at, \
+         last_seen_at, attempts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 1) \
+         ON CONFLICT (conn, kind, id) DO UPDATE SET stream = excluded.stream, \
+         reason = excluded.reason, advice = excluded.advice, last_seen_at = excluded.last_seen_at, \
+         attempts = attempts + 1",
+    )?;
+    for e in errors {
+        stmt.execute(params![
+            conn,
+            kind.as_str(),
+            e.id,
+            stream,
+            e.reason,
+            e.advice,
+            at
+        ])?;
+    }
+    Ok(())
+}
+
+/// Whether the connection has any record error (a page checks once, then skips the rest).
+pub(crate) fn has_record_errors(db: &Connection, conn: &str) -> Result<bool, Error> {
+    Ok(db
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM record_errors WHERE conn = ?1)")?
+        .query_row([conn], |r| r.get(0))?)
+}
+
+/// Drops the record error of a record that was written or deleted.
+pub(crate) fn clear_record_error(
+    db: &Connection,
+    conn: &str,
+    kind: RecordKind,
+    id: &str,
+) -> Result<(), Error> {
+    db.prepare_cached("DELETE FROM record_errors WHERE conn = ?1 AND kind = ?2 AND id = ?3")?
+        .execute(params![conn, kind.as_str(), id])?;
+    Ok(())
+}
+
+pub(crate) fn record_errors(
+    db: &Connection,
+    conn: &str,
+    stream: &str,
+) -> Result<Vec<RecordErrorRow>, Error> {
+    let mut stmt = db.prepare_cached(
+        "SELECT kind, id, reason, advice, first_seen_at, last_seen_at, attempts \
+         FROM record_errors WHERE conn = ?1 AND stream = ?2 ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![conn, stream], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            RecordErrorRow {
+                stream: stream.to_string(),
+                kind: RecordKind::Candidate,
+                id: r.get(1)?,
+                reason: r.get(2)?,
+                advice: r.get(3)?,
+                first_seen_at: r.get(4)?,
+                last_seen_at: r.get(5)?,
+                attempts: r.get(6)?,
+            },
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (kind, mut error) = row?;
+        error.kind = RecordKind::parse(&kind).ok_or_else(|| MirrorError::Corrupt {
+            table: "record_errors",
+            column: "kind",
+            detail: format!("unknown value `{kind}`"),
+        })?;
+        out.push(error);
     }
     Ok(out)
 }

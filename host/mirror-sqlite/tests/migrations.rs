@@ -58,7 +58,7 @@ async fn a_file_from_a_newer_host_is_refused_with_a_clear_error() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates() {
+async fn upgrading_fills_the_source_detail_of_existing_candidates_and_applications() {
     let t = mirror();
     let path = t.mirror.path().to_path_buf();
     let mut hedy = candidate("1", "Hedy", "Lamarr", "hedy@example.com");
@@ -72,12 +72,40 @@ async fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates()
         10,
     )
     .await;
+    // Grace applied through a workflow whose source detail only the application holds.
+    let mut grace = candidate("2", "Grace", "Hopper", "grace@example.com");
+    grace.source = None;
+    apply(
+        &t.mirror,
+        RecordKind::Candidate,
+        candidates(vec![grace]),
+        "c2",
+        10,
+    )
+    .await;
+    let mut applied = application("a2", "2", "j1", "new");
+    applied.source_detail = Some("Applicant from previous year".into());
+    apply(
+        &t.mirror,
+        RecordKind::Application,
+        applications(vec![applied]),
+        "a1",
+        10,
+    )
+    .await;
     drop(t.mirror);
     // Take the file back to version 3: no `source_detail` column, the version 3 indexes, none
-    // of version 5's connection columns, no version 6 quota ledgers, no version 7 tenants.
+    // of version 5's connection columns, no version 6 quota ledgers, no version 7 tenants, none
+    // of version 8's record errors and stream health, no version 10 application source detail
+    // (version 9 replaces its triggers whatever they were).
     let db = rusqlite::Connection::open(&path).unwrap();
     db.execute_batch(
-        "DROP TABLE api_tokens;
+        "DROP TABLE record_errors;
+         ALTER TABLE runs DROP COLUMN record_errors;
+         ALTER TABLE stream_state DROP COLUMN unstamped_records;
+         ALTER TABLE stream_state DROP COLUMN unstamped_runs;
+         ALTER TABLE applications DROP COLUMN source_detail;
+         DROP TABLE api_tokens;
          DROP INDEX connections_by_tenant;
          ALTER TABLE connections DROP COLUMN tenant;
          ALTER TABLE connections DROP COLUMN paused_at;
@@ -111,4 +139,18 @@ async fn upgrading_to_version_4_fills_the_source_detail_of_existing_candidates()
         .unwrap();
     let ids: Vec<&str> = found.hits.iter().map(|h| h.candidate_id.as_str()).collect();
     assert_eq!(ids, vec!["1"]);
+    // Version 10 filled the application's source detail from its stored record.
+    let found = upgraded
+        .search_candidates(
+            CONN,
+            &SearchQuery {
+                source: Some("applicant from previous year".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let ids: Vec<&str> = found.hits.iter().map(|h| h.candidate_id.as_str()).collect();
+    assert_eq!(ids, vec!["2"]);
 }

@@ -89,6 +89,9 @@ pub struct CandidateColumns {
     pub skills_text: Option<String>,
     /// `city, region, country` of the first address.
     pub location: Option<String>,
+    /// Every address in full, for the text search: street, city, region in both spellings
+    /// (see [`crate::regions`]), postal code and country, one address per line.
+    pub location_text: Option<String>,
     /// Work history and education as text (titles, employers, descriptions, degrees, schools):
     /// indexed beside the resume text, since it is what a resume says.
     pub history_text: Option<String>,
@@ -121,9 +124,37 @@ impl From<&Candidate> for CandidateColumns {
             }),
             skills_text: (!c.skills.is_empty()).then(|| c.skills.join(", ")),
             location: location.filter(|l| !l.is_empty()),
+            location_text: location_text(c),
             history_text: history_text(c),
         }
     }
+}
+
+/// Every address of a candidate as searchable text; `None` when there is none.
+pub fn location_text(c: &Candidate) -> Option<String> {
+    let lines: Vec<String> = c
+        .addresses
+        .iter()
+        .map(|a| {
+            let other = a.region.as_deref().and_then(crate::regions::other_spelling);
+            [
+                a.street.as_deref(),
+                a.city.as_deref(),
+                a.region.as_deref(),
+                other,
+                a.postal_code.as_deref(),
+                a.country.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// A candidate's work history and education as lines of text; `None` when there is neither.

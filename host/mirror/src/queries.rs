@@ -35,8 +35,8 @@ pub struct SearchQuery {
     /// `Some(true)`: an application in the `rejected` stage; `Some(false)`: one that is not.
     pub rejected: Option<bool>,
     pub folder_ids: Vec<String>,
-    /// Candidate source or source detail (a campaign, a referrer, the platform that exported
-    /// them), case-insensitive.
+    /// Source or source detail (a campaign, a referrer, the platform that exported them) of the
+    /// candidate or of one of their live applications, case-insensitive.
     pub source: Option<String>,
     pub applied_from: Option<Timestamp>,
     pub applied_to: Option<Timestamp>,

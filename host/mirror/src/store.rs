@@ -9,10 +9,10 @@
 
 use crate::{
     ConnectionRow, DuplicateLink, IdempotencyRecord, MirrorCounts, MirrorError, PageOutcome,
-    PageWrite, ReconcileOutcome, RejectionReason, RunId, RunMode, RunOutcome, RunRow, ScanId,
-    StatusChange, StoredRecord, StreamState,
+    PageWrite, ReconcileOutcome, RecordErrorRow, RejectionReason, RunId, RunMode, RunOutcome,
+    RunRow, ScanId, StatusChange, StoredRecord, StreamState,
 };
-use ats_model::{AtsRecord, RecordKind, Timestamp};
+use ats_model::{AtsRecord, RecordError, RecordKind, Timestamp};
 
 /// What the sync engine needs: connections, stream state, pages, runs, reconciliation, and
 /// single-record writes from interactive features.
@@ -53,7 +53,9 @@ pub trait MirrorStore: Send + Sync {
 
     /// Stores one page, in one transaction: upserts its records (a record whose content hash is
     /// unchanged only gets `last_seen_at`), records application status changes, soft-deletes the
-    /// `gone` ids, and saves `state` (the checkpoint after this page).
+    /// `gone` ids, keeps its record errors (as [`MirrorStore::put_record_errors`]) and drops
+    /// those of the records it writes or deletes, and saves `state` (the checkpoint after this
+    /// page).
     ///
     /// A failure or crash before commit leaves nothing of the page and the previous checkpoint;
     /// after commit, all of it. Applying the same page again is harmless: nothing doubles, and the
@@ -66,6 +68,26 @@ pub trait MirrorStore: Send + Sync {
         state: &StreamState,
         seen_at: Timestamp,
     ) -> Result<PageOutcome, MirrorError>;
+
+    /// Keeps records the connector could not translate as record errors of `stream`: a new one
+    /// with `attempts` 1, a known one with its reason and advice replaced, `last_seen_at = at`
+    /// and one more attempt. One transaction.
+    async fn put_record_errors(
+        &self,
+        conn: &str,
+        stream: &str,
+        kind: RecordKind,
+        errors: &[RecordError],
+        at: Timestamp,
+    ) -> Result<(), MirrorError>;
+
+    /// The record errors a stream's reads reported and no later read fixed, by id. Writing a
+    /// record (a page, [`MirrorStore::upsert_record`]) or deleting it drops its error.
+    async fn record_errors(
+        &self,
+        conn: &str,
+        stream: &str,
+    ) -> Result<Vec<RecordErrorRow>, MirrorError>;
 
     /// Opens a row in the run log. Called when a run starts.
     async fn start_run(
@@ -109,8 +131,9 @@ pub trait MirrorStore: Send + Sync {
     /// Drops a scan that failed or was interrupted: changes no record.
     async fn reconcile_abandon(&self, scan: ScanId) -> Result<(), MirrorError>;
 
-    /// Stores one record outside a page (export, move, reject, push-event re-read), so the mirror
-    /// reflects the result immediately. Same semantics as one record of a page.
+    /// Stores one record outside a page (export, move, reject, push-event re-read, a retried
+    /// record error), so the mirror reflects the result immediately. Same semantics as one record
+    /// of a page (its record error, if any, is dropped).
     async fn upsert_record(
         &self,
         conn: &str,
@@ -118,7 +141,8 @@ pub trait MirrorStore: Send + Sync {
         seen_at: Timestamp,
     ) -> Result<PageOutcome, MirrorError>;
 
-    /// Soft-deletes one record (no-op when absent or already deleted). Returns whether it changed.
+    /// Soft-deletes one record (no-op when absent or already deleted) and drops its record error.
+    /// Returns whether the record changed.
     async fn mark_deleted(
         &self,
         conn: &str,

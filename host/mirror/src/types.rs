@@ -140,6 +140,12 @@ pub struct StreamState {
     pub consecutive_failures: u32,
     /// Do not run before this time (quota exhausted until midnight UTC, …).
     pub paused_until: Option<Timestamp>,
+    /// Records the last completed run of an incremental stream read without an update date:
+    /// the high-water mark cannot move past them, so every run reads them again.
+    pub unstamped_records: u64,
+    /// Completed runs in a row that read records without an update date (the scheduler backs
+    /// the stream's interval off by it).
+    pub unstamped_runs: u32,
 }
 
 impl Default for StreamState {
@@ -156,6 +162,8 @@ impl Default for StreamState {
             last_error: None,
             consecutive_failures: 0,
             paused_until: None,
+            unstamped_records: 0,
+            unstamped_runs: 0,
         }
     }
 }
@@ -170,6 +178,27 @@ pub struct PageWrite {
     pub records: Vec<AtsRecord>,
     /// Ids the connector says no longer exist in the ATS: soft-deleted.
     pub gone: Vec<String>,
+    /// Records of the page the connector could not translate: kept as the stream's record
+    /// errors until a read of the record succeeds.
+    pub record_errors: Vec<ats_model::RecordError>,
+}
+
+/// A record the connector could not translate, kept until a read of it succeeds (or it is
+/// gone). Keyed by connection, kind and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordErrorRow {
+    /// The stream whose read reported it.
+    pub stream: String,
+    pub kind: RecordKind,
+    pub id: String,
+    /// What is wrong with it, as the connector said.
+    pub reason: String,
+    /// What to do about it, as the connector said.
+    pub advice: String,
+    pub first_seen_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    /// Reads that could not translate it, the first included.
+    pub attempts: u32,
 }
 
 /// What applying a page (or one record) changed.
@@ -218,6 +247,8 @@ pub struct RunOutcome {
     pub deleted: u64,
     pub pages: u64,
     pub requests: u64,
+    /// Records the run could not translate (reported by the connector, written nowhere).
+    pub record_errors: u64,
     pub error: Option<StreamError>,
 }
 

@@ -298,11 +298,22 @@ pub struct ListRequest {
     pub page_size_hint: Option<u32>,
 }
 
+/// A record the connector read but could not translate (the contract's `record-error`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordError {
+    pub id: String,
+    pub reason: String,
+    pub advice: String,
+}
+
 /// One page of records.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page {
     pub records: Vec<AtsRecord>,
     pub gone: Vec<String>,
+    /// Records of the page the connector could not translate; the rest are in `records`.
+    #[serde(default)]
+    pub record_errors: Vec<RecordError>,
     pub next_cursor: Option<String>,
 }
 

@@ -438,6 +438,15 @@ impl From<w::Page> for m::Page {
         m::Page {
             records: list(p.records),
             gone: p.gone,
+            record_errors: p
+                .record_errors
+                .into_iter()
+                .map(|e| m::RecordError {
+                    id: e.id,
+                    reason: e.reason,
+                    advice: e.advice,
+                })
+                .collect(),
             next_cursor: p.next_cursor,
         }
     }

@@ -12,7 +12,8 @@
 //! | warnings of one write | 100 | the rest cut and counted: the write happened, refusing its result would invite a duplicate retry |
 //! | `retry-after` of a rate-limited error | 7 days | lowered to 7 days |
 //! | permission checks in a connection report | 1,000 | refused |
-//! | records in a page, ids in an id page or in `gone`, candidates found, record references | `max_page_records` | refused |
+//! | records in a page, ids in an id page or in `gone`, record errors of a page, candidates found, record references | `max_page_records` | refused |
+//! | a record error's reason and advice | `max_error_text_bytes` each | cut |
 //! | one record (of a page, of `get`, a candidate found) | `max_record_bytes` of footprint | refused |
 //! | a page, an id page, the candidates found | `max_page_bytes` of footprint | refused |
 //! | ids (a record's own, referenced, attachment, written) | 1 KiB, no control character; a record's own id not empty | refused |
@@ -355,8 +356,25 @@ pub(crate) fn record(
 pub(crate) fn page(limits: &PluginLimits, page: m::Page) -> Result<m::Page, CallError> {
     count(limits, "a page", page.records.len(), "records")?;
     count(limits, "a page's `gone` list", page.gone.len(), "ids")?;
+    count(
+        limits,
+        "a page's `record-errors` list",
+        page.record_errors.len(),
+        "record errors",
+    )?;
     if let Some(cursor) = &page.next_cursor {
         check_cursor(|| "a page's `next_cursor`".into(), cursor)?;
+    }
+    let mut page = page;
+    for (i, error) in page.record_errors.iter_mut().enumerate() {
+        check_id(
+            || format!("the id of record error #{} of a page", i + 1),
+            &error.id,
+            Empty::Refused,
+        )?;
+        // Texts for a person: cut, like an error message.
+        error.reason = cut(limits, std::mem::take(&mut error.reason));
+        error.advice = cut(limits, std::mem::take(&mut error.advice));
     }
     let mut total = 0;
     for record in &page.records {
@@ -373,6 +391,12 @@ pub(crate) fn page(limits: &PluginLimits, page: m::Page) -> Result<m::Page, Call
         )?;
         total = add_to_page(limits, total, id.len() + PER_VALUE_BYTES, || {
             format!("a page (counted up to `gone` id #{})", i + 1)
+        })?;
+    }
+    for (i, error) in page.record_errors.iter().enumerate() {
+        let size = error.id.len() + error.reason.len() + error.advice.len() + 3 * PER_VALUE_BYTES;
+        total = add_to_page(limits, total, size, || {
+            format!("a page (counted up to record error #{})", i + 1)
         })?;
     }
     Ok(page)

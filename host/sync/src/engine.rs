@@ -100,6 +100,12 @@ pub struct RunTotals {
     pub deleted: u64,
     pub requests: u64,
     pub retries: u64,
+    /// Records the connector could not translate (reported by pages, or asked for again and
+    /// still failing).
+    pub record_errors: u64,
+    /// Records read without an update date: an incremental stream cannot move its high-water
+    /// mark past them.
+    pub unstamped: u64,
 }
 
 impl RunTotals {
@@ -265,6 +271,8 @@ impl Engine {
             self.config.max_pages_without_progress,
         );
         let mut read_totals = RunTotals::default();
+        // Records this run's pages could not translate: not asked for again at its end.
+        let mut reported = std::collections::HashSet::new();
         let mut next = self
             .read_page(
                 source,
@@ -284,7 +292,8 @@ impl Engine {
             };
             // A page whose paging would never end is not written: the checkpoint stays on the
             // last good page (everything before it is committed).
-            let brought_something = !page.records.is_empty() || !page.gone.is_empty();
+            let brought_something =
+                !page.records.is_empty() || !page.gone.is_empty() || !page.record_errors.is_empty();
             if let Err(error) = paging.check(brought_something, page.next_cursor.as_deref()) {
                 tracing::warn!(
                     connection = %conn, stream = %stream, error = %error,
@@ -297,6 +306,20 @@ impl Engine {
             let page_max = page.records.iter().filter_map(|r| r.updated_at()).max();
             state.run_max_updated_at = state.run_max_updated_at.max(page_max);
             let records = page.records.len();
+            let page_unstamped = page
+                .records
+                .iter()
+                .filter(|r| r.updated_at().is_none())
+                .count() as u64;
+            let page_record_errors = page.record_errors.len() as u64;
+            reported.extend(page.record_errors.iter().map(|e| e.id.clone()));
+            if page_record_errors > 0 {
+                tracing::warn!(
+                    connection = %conn, stream = %stream, count = page_record_errors,
+                    first = %page.record_errors[0].reason,
+                    "records the connector could not translate; the rest of the page is written"
+                );
+            }
             let write = self.store.apply_page(
                 &conn,
                 &stream,
@@ -304,6 +327,7 @@ impl Engine {
                     kind: run.stream.kind,
                     records: page.records,
                     gone: page.gone,
+                    record_errors: page.record_errors,
                 },
                 &state,
                 now(),
@@ -344,6 +368,8 @@ impl Engine {
             );
             let outcome = outcome.map_err(SyncError::from)?;
             totals.add(records, &outcome);
+            totals.record_errors += page_record_errors;
+            totals.unstamped += page_unstamped;
             totals.requests = meter.counts().0 - requests_before;
             progress.page_committed(&stream, &totals);
             match ahead {
@@ -358,8 +384,16 @@ impl Engine {
         };
 
         let mut end = end;
+        // A completed run asks again for records earlier runs could not translate.
+        if let RunEnd::Completed { totals, .. } = &mut end {
+            let retried = self
+                .retry_record_errors(source, meter, run, lane, &reported)
+                .await?;
+            totals.record_errors += retried.still_failing;
+        }
         set_requests(&mut end, meter.counts().0 - requests_before);
-        self.finish(&conn, &stream, state, run_id, &end).await?;
+        self.finish(&conn, &stream, state, run_id, run.stream.incremental, &end)
+            .await?;
         Ok(end)
     }
 
@@ -526,6 +560,7 @@ impl Engine {
         stream: &str,
         mut state: StreamState,
         run_id: ats_mirror::RunId,
+        incremental: bool,
         end: &RunEnd,
     ) -> Result<(), SyncError> {
         let at = now();
@@ -543,6 +578,21 @@ impl Engine {
                     _ => state.high_water_mark.max(state.run_max_updated_at),
                 };
                 state.run_max_updated_at = None;
+                // Incremental health: records without an update date are read by every run.
+                state.unstamped_records = if incremental { totals.unstamped } else { 0 };
+                state.unstamped_runs = match state.unstamped_records {
+                    0 => 0,
+                    _ => state.unstamped_runs.saturating_add(1),
+                };
+                if state.unstamped_records > 0 {
+                    tracing::warn!(
+                        connection = conn,
+                        stream,
+                        records = state.unstamped_records,
+                        "an incremental stream read records without an update date: every run \
+                         reads them again"
+                    );
+                }
                 (RunResult::Succeeded, *totals, None)
             }
             RunEnd::Paused { totals, until, .. } => {
@@ -571,6 +621,7 @@ impl Engine {
             deleted: totals.deleted,
             pages: totals.pages,
             requests: totals.requests,
+            record_errors: totals.record_errors,
             error,
         };
         self.store.save_stream_state(conn, stream, &state).await?;

@@ -5,6 +5,7 @@
 //! - [`paging`]: the bounds that stop a connector whose pages never end.
 //! - [`reconcile`]: id scans that find records deleted in the ATS.
 //! - [`reread`]: targeted re-reads of named records (what a pushed event names).
+//! - [`record_errors`]: records a connector could not translate, kept and asked for again.
 //! - [`quota`] and [`meter`]: the per-connection request budget, spent by priority lane.
 //! - [`status`]: the words a recruiter's tool shows.
 //!
@@ -17,6 +18,7 @@ pub mod meter;
 pub mod paging;
 pub mod quota;
 pub mod reconcile;
+pub mod record_errors;
 pub mod reread;
 pub mod source;
 pub mod status;

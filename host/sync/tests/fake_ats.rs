@@ -165,6 +165,7 @@ impl RecordSource for FakeAts {
         Ok(Page {
             records,
             gone: vec![],
+            record_errors: vec![],
             next_cursor,
         })
     }

@@ -92,6 +92,7 @@ impl RecordSource for BrokenPaging {
         Ok(Page {
             records,
             gone: vec![],
+            record_errors: vec![],
             next_cursor,
         })
     }

@@ -328,6 +328,7 @@ fn get(inner: &Inner, cust: &Customer, ty: RecordType, id: u64, req: &Req) -> Ap
     if status_hidden {
         map.remove("status");
     }
+    hide_fields(&cust.hidden_fields(), ty, id, &mut map);
     if !warnings.is_empty() {
         map.insert(
             "warnings".into(),
@@ -338,6 +339,29 @@ fn get(inner: &Inner, cust: &Customer, ty: RecordType, id: u64, req: &Req) -> Ap
         Reply::json(200, &Value::Object(map)),
         &warnings,
     ))
+}
+
+/// Removes what the integration user may not see (`CustomerConfig::hidden_fields`). A hidden
+/// workflow person or job takes its link along: the answer then names neither.
+fn hide_fields(
+    rules: &[crate::config::HiddenFields],
+    ty: RecordType,
+    id: u64,
+    map: &mut Map<String, Value>,
+) {
+    for rule in rules.iter().filter(|r| r.applies(ty, id)) {
+        for field in &rule.fields {
+            map.remove(field);
+            let linked = match field.as_str() {
+                "associatedprofile" if ty == RecordType::Workflows => "/people/",
+                "baseprofile" if ty == RecordType::Workflows => "/jobs/",
+                _ => continue,
+            };
+            if let Some(Value::Array(links)) = map.get_mut("links") {
+                links.retain(|l| !l["url"].as_str().is_some_and(|u| u.contains(linked)));
+            }
+        }
+    }
 }
 
 fn create(inner: &Inner, cust: &Customer, ty: RecordType, req: &Req) -> ApiResult<Reply> {

@@ -82,6 +82,29 @@ pub struct CustomerConfig {
     pub sources: Vec<ListNode>,
     pub departments: Vec<ListNode>,
     pub generator: GeneratorConfig,
+    /// Fields the integration user may not see: absent from GET answers (§2.4), as a real
+    /// customer's field permissions make them.
+    pub hidden_fields: Vec<HiddenFields>,
+}
+
+/// Fields of one record type hidden from the integration user, on some records or all.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HiddenFields {
+    pub record_type: crate::record_type::RecordType,
+    /// Field names (`updateddate`, `associatedprofile`, …). Hiding a workflow's
+    /// `associatedprofile` or `baseprofile` also drops its link in `links`.
+    pub fields: Vec<String>,
+    /// The records it applies to; empty means every record of the type.
+    #[serde(default)]
+    pub ids: Vec<u64>,
+}
+
+impl HiddenFields {
+    /// Whether the rule hides fields of this record.
+    pub fn applies(&self, ty: crate::record_type::RecordType, id: u64) -> bool {
+        self.record_type == ty && (self.ids.is_empty() || self.ids.contains(&id))
+    }
 }
 
 impl Default for CustomerConfig {
@@ -137,6 +160,7 @@ impl Default for CustomerConfig {
                 ("C30006", "People"),
             ]),
             generator: GeneratorConfig::default(),
+            hidden_fields: Vec::new(),
         }
     }
 }

@@ -43,7 +43,8 @@ use tokio::sync::watch;
 
 pub use config::{
     AuthConfig, ClockConfig, CustomFieldIds, CustomerConfig, DefaultFields, FaultConfig,
-    GeneratorConfig, ListNode, Permission, ProfileConfig, QuotaConfig, SearchConfig, SimConfig,
+    GeneratorConfig, HiddenFields, ListNode, Permission, ProfileConfig, QuotaConfig, SearchConfig,
+    SimConfig,
 };
 pub use counters::{CountersSnapshot, Endpoint};
 pub use errors::ApiError;

@@ -30,6 +30,9 @@ pub struct Customer {
     pub quota: Mutex<QuotaMeter>,
     pub requests: AtomicU64,
     pub denied: HashSet<Permission>,
+    /// Fields hidden from the integration user: the config's, changeable while running (an
+    /// admin granting a field).
+    hidden: RwLock<Vec<crate::config::HiddenFields>>,
 }
 
 impl Customer {
@@ -39,6 +42,13 @@ impl Customer {
 
     pub fn write(&self) -> RwLockWriteGuard<'_, CustomerData> {
         self.data.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn hidden_fields(&self) -> Vec<crate::config::HiddenFields> {
+        self.hidden
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn allows(&self, p: Permission) -> ApiResult<()> {
@@ -270,6 +280,7 @@ impl SimState {
                     quota: Mutex::new(QuotaMeter::default()),
                     requests: AtomicU64::new(0),
                     denied: c.denied_permissions.iter().copied().collect(),
+                    hidden: RwLock::new(c.hidden_fields.clone()),
                 }),
             );
         }
@@ -487,6 +498,21 @@ impl SimState {
         let mut body = Map::new();
         body.insert("status".into(), serde_json::json!({ "id": status_id }));
         self.update_record(cid, RecordType::Workflows, id, &body)
+    }
+
+    /// Replaces the fields hidden from customer `cid`'s integration user (see
+    /// `CustomerConfig::hidden_fields`).
+    pub fn set_hidden_fields(
+        &self,
+        cid: u64,
+        rules: Vec<crate::config::HiddenFields>,
+    ) -> ApiResult<()> {
+        *self
+            .cust(cid)?
+            .hidden
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = rules;
+        Ok(())
     }
 
     pub fn delete_workflow(&self, cid: u64, id: u64) -> ApiResult<()> {

@@ -172,6 +172,7 @@ async fn load(
             kind,
             records,
             gone: Vec::new(),
+            record_errors: Vec::new(),
         };
         let t = Instant::now();
         let out = m

@@ -108,6 +108,7 @@ pub async fn deleting_a_connection_leaves_nothing_of_it(m: &dyn Mirror) {
         kind: RecordKind::Candidate,
         records: ada,
         gone: Vec::new(),
+        record_errors: Vec::new(),
     };
     m.apply_page("beta-ats", "candidates", page, &state("b1"), NOW)
         .await

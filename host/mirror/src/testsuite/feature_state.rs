@@ -108,6 +108,7 @@ pub async fn the_run_log_keeps_runs_newest_first_with_their_totals(m: &dyn Mirro
         deleted: 1,
         pages: 3,
         requests: 14,
+        record_errors: 4,
         error: Some(StreamError {
             kind: "unauthorized".into(),
             message: "401".into(),

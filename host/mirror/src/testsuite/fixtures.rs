@@ -123,6 +123,7 @@ pub async fn apply(
         kind,
         records,
         gone: Vec::new(),
+        record_errors: Vec::new(),
     };
     m.apply_page(CONN, kind.as_str(), page, &state(cursor), at)
         .await

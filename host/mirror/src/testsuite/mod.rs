@@ -61,6 +61,7 @@ macro_rules! backend_suite {
                 an_application_without_a_job_is_refused,
                 an_updated_candidate_is_found_by_its_new_words_only,
                 a_record_twice_in_one_page_is_stored_as_last_seen,
+                record_errors_are_kept_until_the_record_is_written_or_gone,
             }
             reconcile {
                 unlisted_records_are_marked_missing_then_deleted_after_the_grace_period,
@@ -77,6 +78,7 @@ macro_rules! backend_suite {
             }
             status_history {
                 each_status_change_is_recorded_once_starting_with_the_initial_status,
+                an_application_without_a_status_has_no_empty_history_row,
             }
             search {
                 text_search_ranks_by_relevance_then_recency,

@@ -76,6 +76,14 @@ pub async fn the_checkpoint_is_saved_with_the_page(m: &dyn Mirror) {
     let s = m.stream_state(CONN, "candidate").await.unwrap().unwrap();
     assert_eq!(s.cursor.as_deref(), Some("after-page-1"));
     assert_eq!(s.label, StreamLabel::Syncing);
+
+    // Every field of the state round-trips, the incremental-health counts included.
+    let mut full = s.clone();
+    full.unstamped_records = 209;
+    full.unstamped_runs = 3;
+    full.high_water_mark = Some(1_700_000_000);
+    m.save_stream_state(CONN, "candidate", &full).await.unwrap();
+    assert_eq!(m.stream_state(CONN, "candidate").await.unwrap(), Some(full));
 }
 
 pub async fn a_page_that_fails_midway_leaves_the_previous_state(m: &dyn Mirror) {
@@ -100,6 +108,7 @@ pub async fn a_page_that_fails_midway_leaves_the_previous_state(m: &dyn Mirror) 
         kind: RecordKind::Candidate,
         records,
         gone: vec!["1".to_string()],
+        record_errors: Vec::new(),
     };
     let err = m
         .apply_page(CONN, "candidate", page, &state("after-page-2"), 200)
@@ -135,6 +144,7 @@ pub async fn gone_ids_are_soft_deleted_and_come_back_when_seen_again(m: &dyn Mir
         kind: RecordKind::Candidate,
         records: Vec::new(),
         gone: vec!["2".to_string(), "unknown".to_string()],
+        record_errors: Vec::new(),
     };
     let out = m
         .apply_page(CONN, "candidate", page, &state("c2"), 200)
@@ -226,4 +236,115 @@ pub async fn a_record_twice_in_one_page_is_stored_as_last_seen(m: &dyn Mirror) {
     assert_eq!((out.inserted, out.updated), (1, 1));
     assert!(search_text(m, "mathematician").await.is_empty());
     assert_eq!(search_text(m, "programmer").await, vec!["1"]);
+}
+
+pub async fn record_errors_are_kept_until_the_record_is_written_or_gone(m: &dyn Mirror) {
+    use ats_model::RecordError;
+    let error = |id: &str, reason: &str| RecordError {
+        id: id.into(),
+        reason: reason.into(),
+        advice: "grant the field".into(),
+    };
+    let page = PageWrite {
+        kind: RecordKind::Candidate,
+        records: candidates(vec![candidate("1", "Ada", "Lovelace", "ada@example.com")]),
+        gone: Vec::new(),
+        record_errors: vec![error("2", "no name"), error("3", "no name")],
+    };
+    m.apply_page(CONN, "people", page, &state("c1"), 100)
+        .await
+        .unwrap();
+    // The page's good record is written; its errors are kept with the stream's name.
+    assert_eq!(
+        m.ids(CONN, RecordKind::Candidate).await.unwrap(),
+        ids(&["1"])
+    );
+    let kept = m.record_errors(CONN, "people").await.unwrap();
+    assert_eq!(
+        kept.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        ["2", "3"]
+    );
+    assert_eq!(
+        (
+            kept[0].attempts,
+            kept[0].first_seen_at,
+            kept[0].last_seen_at
+        ),
+        (1, 100, 100)
+    );
+    assert_eq!(kept[0].kind, RecordKind::Candidate);
+    assert_eq!(
+        (kept[0].reason.as_str(), kept[0].advice.as_str()),
+        ("no name", "grant the field")
+    );
+    assert!(m.record_errors(CONN, "jobs").await.unwrap().is_empty());
+
+    // Reported again: one more attempt, the new reason, the first sighting kept.
+    m.put_record_errors(
+        CONN,
+        "people",
+        RecordKind::Candidate,
+        &[error("2", "still no name")],
+        150,
+    )
+    .await
+    .unwrap();
+    let kept = m.record_errors(CONN, "people").await.unwrap();
+    assert_eq!(
+        (
+            kept[0].attempts,
+            kept[0].first_seen_at,
+            kept[0].last_seen_at
+        ),
+        (2, 100, 150)
+    );
+    assert_eq!(kept[0].reason, "still no name");
+
+    // A page that writes record 2 and says 3 is gone drops both errors.
+    let page = PageWrite {
+        kind: RecordKind::Candidate,
+        records: candidates(vec![candidate("2", "Alan", "Turing", "alan@example.com")]),
+        gone: vec!["3".to_string()],
+        record_errors: Vec::new(),
+    };
+    m.apply_page(CONN, "people", page, &state("c2"), 200)
+        .await
+        .unwrap();
+    assert!(m.record_errors(CONN, "people").await.unwrap().is_empty());
+
+    // A single-record write and a delete drop theirs too.
+    m.put_record_errors(
+        CONN,
+        "people",
+        RecordKind::Candidate,
+        &[error("4", "x"), error("5", "y")],
+        300,
+    )
+    .await
+    .unwrap();
+    m.upsert_record(
+        CONN,
+        AtsRecord::Candidate(candidate("4", "Grace", "Hopper", "grace@example.com")),
+        310,
+    )
+    .await
+    .unwrap();
+    m.mark_deleted(CONN, RecordKind::Candidate, "5", 320)
+        .await
+        .unwrap();
+    assert!(m.record_errors(CONN, "people").await.unwrap().is_empty());
+
+    // Deleting the connection drops what is left.
+    m.upsert_connection(&connection_row()).await.unwrap();
+    m.put_record_errors(
+        CONN,
+        "people",
+        RecordKind::Candidate,
+        &[error("6", "z")],
+        400,
+    )
+    .await
+    .unwrap();
+    assert!(m.delete_connection(CONN).await.unwrap());
+    assert!(m.record_errors(CONN, "people").await.unwrap().is_empty());
 }

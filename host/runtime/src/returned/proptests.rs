@@ -296,7 +296,7 @@ prop_compose! {
         gone in vec(id_text(), 0..6),
         next_cursor in opt(id_text())
     ) -> w::Page {
-        w::Page { records, gone, next_cursor }
+        w::Page { records, gone, record_errors: Vec::new(), next_cursor }
     }
 }
 

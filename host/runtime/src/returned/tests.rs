@@ -38,6 +38,7 @@ fn page_of(records: Vec<m::AtsRecord>) -> m::Page {
     m::Page {
         records,
         gone: Vec::new(),
+        record_errors: Vec::new(),
         next_cursor: Some("after-3".into()),
     }
 }
@@ -546,5 +547,51 @@ fn an_oversize_or_malformed_event_verification_is_refused() {
             e.username_setting = None;
         })
         .contains("a user-name setting")
+    );
+}
+
+#[test]
+fn record_errors_are_counted_checked_and_their_texts_cut() {
+    let error = |id: &str, reason: String| m::RecordError {
+        id: id.into(),
+        reason,
+        advice: "grant the field".into(),
+    };
+    let limits = small();
+    let long = "r".repeat(limits.max_error_text_bytes * 3);
+    let kept = page(
+        &limits,
+        m::Page {
+            record_errors: vec![error("w1", long)],
+            ..page_of(Vec::new())
+        },
+    )
+    .expect("a long reason is cut, not refused");
+    assert!(kept.record_errors[0].reason.contains("more bytes cut"));
+    assert!(kept.record_errors[0].reason.len() < limits.max_error_text_bytes * 3);
+    assert_eq!(kept.record_errors[0].advice, "grant the field");
+
+    let message = invalid(page(
+        &limits,
+        m::Page {
+            record_errors: vec![error("w\n1", "x".into())],
+            ..page_of(Vec::new())
+        },
+    ));
+    assert!(message.contains("record error #1"), "{message}");
+
+    let too_many = (0..=limits.max_page_records)
+        .map(|i| error(&format!("w{i}"), "x".into()))
+        .collect();
+    let result = page(
+        &limits,
+        m::Page {
+            record_errors: too_many,
+            ..page_of(Vec::new())
+        },
+    );
+    assert!(
+        result.is_err(),
+        "more record errors than a page may hold are refused"
     );
 }
