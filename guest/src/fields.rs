@@ -3,6 +3,7 @@
 //! Whether a GET without `fields` returns everything is unknown (icims-api.md §3), so the
 //! connector always names what it maps. Configured custom fields are added for people.
 
+use crate::custom_fields::NamedFields;
 use crate::profile::ProfileType;
 use crate::settings::CustomFields;
 
@@ -51,19 +52,26 @@ pub const WORKFLOW: &[&str] = &[
     "updateddate",
 ];
 
-/// The fields to request for a profile type.
-pub fn for_profile(profile: ProfileType, custom: &CustomFields) -> Vec<String> {
+/// The fields to request for a profile type: its standard fields, the person slots' custom
+/// fields, and the fields the `custom-fields` setting names for it.
+pub fn for_profile(
+    profile: ProfileType,
+    custom: &CustomFields,
+    named: &NamedFields,
+) -> Vec<String> {
     let standard = match profile {
         ProfileType::Person => PERSON,
         ProfileType::Job => JOB,
         ProfileType::Workflow => WORKFLOW,
     };
     let mut fields: Vec<String> = standard.iter().map(|f| f.to_string()).collect();
-    if profile == ProfileType::Person {
-        for id in custom.ids() {
-            if !fields.iter().any(|f| f == id) {
-                fields.push(id.to_string());
-            }
+    let slots = (profile == ProfileType::Person)
+        .then(|| custom.ids())
+        .into_iter()
+        .flatten();
+    for id in slots.chain(named.of(profile).iter().map(String::as_str)) {
+        if !fields.iter().any(|f| f == id) {
+            fields.push(id.to_string());
         }
     }
     fields
@@ -80,9 +88,17 @@ mod tests {
             skills: Some("field50527".into()),
             ..Default::default()
         };
-        let fields = for_profile(ProfileType::Person, &custom);
+        let named = NamedFields {
+            person: vec!["field50527".into(), "field23848".into()],
+            job: vec!["positioncategory".into()],
+            ..Default::default()
+        };
+        let fields = for_profile(ProfileType::Person, &custom, &named);
         assert_eq!(fields.iter().filter(|f| *f == "field50527").count(), 1);
+        assert!(fields.contains(&"field23848".to_string()));
         assert_eq!(fields.first().map(String::as_str), Some("firstname"));
-        assert!(!for_profile(ProfileType::Job, &custom).contains(&"field50527".to_string()));
+        let job = for_profile(ProfileType::Job, &custom, &named);
+        assert!(!job.contains(&"field50527".to_string()));
+        assert!(job.contains(&"positioncategory".to_string()));
     }
 }

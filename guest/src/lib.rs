@@ -20,6 +20,7 @@
 
 pub mod api;
 pub mod cursor;
+pub mod custom_fields;
 pub mod dates;
 pub mod describe;
 pub mod errors;

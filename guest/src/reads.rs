@@ -166,7 +166,8 @@ fn map_answer(
     // of a load's time in the component went into building `Value` trees, and then into reading
     // each body twice.
     let body = answer.parse_checked(profile.get_permission())?;
-    Ok(match profile {
+    let custom_fields = crate::custom_fields::read(&body, settings.named.of(profile));
+    let mut mapped = match profile {
         ProfileType::Person => (
             Ok(AtsRecord::Candidate(person::candidate(
                 id,
@@ -190,7 +191,14 @@ fn map_answer(
             let application = workflow::application(id, &body, raw, &settings.status_map);
             (application.map(AtsRecord::Application), seen)
         }
-    })
+    };
+    match &mut mapped.0 {
+        Ok(AtsRecord::Candidate(c)) => c.custom_fields = custom_fields,
+        Ok(AtsRecord::Job(j)) => j.custom_fields = custom_fields,
+        Ok(AtsRecord::Application(a)) => a.custom_fields = custom_fields,
+        _ => {}
+    }
+    Ok(mapped)
 }
 
 /// GETs records (in flight together) and maps them, in id order. Ids answering "not found"
@@ -201,7 +209,7 @@ pub fn fetch(api: &Api, profile: ProfileType, ids: &[String]) -> ConnectorResult
     let mut answers: Vec<Option<ConnectorResult<Mapped>>> = Vec::new();
     answers.resize_with(ids.len(), || None);
     let mut pending: Vec<usize> = (0..ids.len()).collect();
-    let fields = fields::for_profile(profile, &api.settings.custom);
+    let fields = fields::for_profile(profile, &api.settings.custom, &api.settings.named);
     for attempt in 0..READ_ATTEMPTS {
         if attempt > 0 {
             ats_connector_sdk::http::pause(std::time::Duration::from_millis(200 << attempt));

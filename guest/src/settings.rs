@@ -149,6 +149,11 @@ pub const SETTINGS: &[SettingDef] = &[
         None,
     ),
     def(
+        "custom-fields",
+        "The customer's own fields to read and keep as named custom values, per record type: `person=field23848,field29946; job=positioncategory; workflow=field36999`. iCIMS answers only the fields a request names.",
+        None,
+    ),
+    def(
         "job-state-map",
         "Which job folder ids mean each job state: `open=D31001;closed=C100,C101;draft=…;on-hold=…`.",
         None,
@@ -328,6 +333,8 @@ pub struct Settings {
     pub new_candidate_source: String,
     pub source_name: Option<String>,
     pub custom: CustomFields,
+    /// The `custom-fields` setting: fields kept under their own names.
+    pub named: crate::custom_fields::NamedFields,
     pub job_state_map: JobStateMap,
     /// `None` = send no `staleness` (iCIMS's 15 minutes).
     pub staleness_minutes: Option<u32>,
@@ -409,6 +416,9 @@ impl Settings {
             company: field_id(get, "company-field")?,
             skills: field_id(get, "skills-field")?,
         };
+        let named = crate::custom_fields::NamedFields::parse(
+            value(get, crate::custom_fields::SETTING).as_deref(),
+        )?;
         let max_in_flight = match value(get, "max-in-flight") {
             None => DEFAULT_IN_FLIGHT,
             Some(v) => v
@@ -435,6 +445,7 @@ impl Settings {
                 .unwrap_or_else(|| DEFAULT_SOURCE.into()),
             source_name: value(get, "source-name"),
             custom,
+            named,
             job_state_map,
             staleness_minutes: staleness_minutes(get)?,
             max_in_flight,

@@ -81,6 +81,7 @@ pub fn record_from_json(kind: RecordKind, record: &Value) -> ConnectorResult<Ats
             source_detail: None,
             tags: vec![],
             attachments: vec![],
+            custom_fields: vec![],
             created_at,
             updated_at,
             raw,
@@ -102,6 +103,7 @@ pub fn record_from_json(kind: RecordKind, record: &Value) -> ConnectorResult<Ats
                 .get("openings")
                 .and_then(Value::as_u64)
                 .map(|n| n as u32),
+            custom_fields: vec![],
             created_at,
             updated_at,
             raw,
@@ -117,6 +119,7 @@ pub fn record_from_json(kind: RecordKind, record: &Value) -> ConnectorResult<Ats
                 source: text(record, "source"),
                 source_detail: None,
                 applied_at: created_at,
+                custom_fields: vec![],
                 updated_at,
                 raw,
             })

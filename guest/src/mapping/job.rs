@@ -30,6 +30,7 @@ pub fn job<J: JsonView>(id: &str, body: &J, raw: &str, states: &JobStateMap) -> 
                 .or_else(|| n.as_str().and_then(|s| s.trim().parse().ok()))
                 .and_then(|n| u32::try_from(n).ok())
         }),
+        custom_fields: Vec::new(),
         created_at: date(body, "createddate"),
         updated_at: date(body, "updateddate"),
         raw: Some(raw.to_string()),

@@ -73,6 +73,8 @@ pub fn candidate<J: JsonView>(id: &str, body: &J, raw: &str, custom: &CustomFiel
         source_detail: text(body, "sourcename"),
         tags: Vec::new(),
         attachments: resume(body).into_iter().collect(),
+        // Filled by the read from the `custom-fields` setting.
+        custom_fields: Vec::new(),
         created_at: date(body, "createddate"),
         updated_at: date(body, "updateddate"),
         raw: Some(raw.to_string()),

@@ -37,6 +37,7 @@ pub fn application<J: JsonView>(
         source: text(body, "source"),
         source_detail: text(body, "sourcename"),
         applied_at: date(body, "createddate"),
+        custom_fields: Vec::new(),
         updated_at: date(body, "updateddate"),
         raw: Some(raw.to_string()),
     })

@@ -40,9 +40,14 @@ pub struct FilterFlags {
     #[arg(long, value_name = "ID")]
     pub folder: Vec<String>,
     /// Came from this source: the ATS's source or its detail (a campaign, a referrer, the
-    /// platform that exported them), any case.
+    /// platform that exported them), of the person or of an application, any case.
     #[arg(long)]
     pub source: Option<String>,
+    /// Has this custom field value (any case) or list value id, e.g. `field23848=C23900`
+    /// (repeatable: every one must hold). The connection's `custom-fields` setting says which
+    /// fields are read.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub field: Vec<String>,
     /// Applied on or after this day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub applied_after: Option<String>,
@@ -76,6 +81,7 @@ impl FilterFlags {
             rejected: self.rejected,
             folder: self.folder.clone(),
             source: self.source.clone(),
+            field: self.field.clone(),
             applied_after: self.applied_after.clone(),
             applied_before: self.applied_before.clone(),
             updated_after: self.updated_after.clone(),

@@ -34,8 +34,11 @@ pub struct SearchFilters {
     pub rejected: Option<bool>,
     /// In one of these folders.
     pub folder: Vec<String>,
-    /// The ATS's source or its detail, any case.
+    /// The ATS's source or its detail, of the person or of one of their applications, any case.
     pub source: Option<String>,
+    /// Custom fields the connection reads, as `name=value`: the field has that value (any case)
+    /// or that list value id, e.g. `field23848=C23900`. Every one must hold.
+    pub field: Vec<String>,
     pub applied_after: Option<String>,
     pub applied_before: Option<String>,
     pub updated_after: Option<String>,
@@ -113,6 +116,11 @@ impl SearchFilters {
                 rejected: self.rejected,
                 folder_ids: self.folder.clone(),
                 source: self.source.clone(),
+                custom_fields: self
+                    .field
+                    .iter()
+                    .map(|f| parse_field(f))
+                    .collect::<Result<_, _>>()?,
                 applied_from: day("applied_after", &self.applied_after)?,
                 applied_to: end_of("applied_before", &self.applied_before)?,
                 updated_from: day("updated_after", &self.updated_after)?,
@@ -123,6 +131,21 @@ impl SearchFilters {
             page: positive("page", self.page, 1)?,
             per_page: positive("per_page", self.per_page, DEFAULT_PER_PAGE)?.min(MAX_PER_PAGE),
         })
+    }
+}
+
+/// A `name=value` custom-field filter.
+fn parse_field(text: &str) -> Result<(String, String), FeatureError> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() && !value.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err(FeatureError::invalid(
+            "field",
+            format!(
+                "`{text}` is not `name=value`: write the custom field's name and a value or list id, e.g. field23848=C23900"
+            ),
+        )),
     }
 }
 
@@ -179,6 +202,7 @@ pub fn parse_args<S: AsRef<str>>(
             }
             "folder" => f.folder.push(value),
             "source" => f.source = Some(value),
+            "field" => f.field.push(value),
             "applied-from" => f.applied_after = Some(value),
             "applied-to" => f.applied_before = Some(value),
             "updated-from" => f.updated_after = Some(value),
@@ -188,7 +212,7 @@ pub fn parse_args<S: AsRef<str>>(
             other => {
                 return Err(FeatureError::invalid(
                     other,
-                    "unknown filter; use status, status-name, stage, job, rejected, folder, source, applied-from, applied-to, updated-from, updated-to, page or per-page",
+                    "unknown filter; use status, status-name, stage, job, rejected, folder, source, field, applied-from, applied-to, updated-from, updated-to, page or per-page",
                 ));
             }
         }

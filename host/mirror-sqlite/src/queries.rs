@@ -310,6 +310,14 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
              AND (sa.source = {source} COLLATE NOCASE OR sa.source_detail = {source} COLLATE NOCASE)))"
         ));
     }
+    for (name, value) in &q.custom_fields {
+        let key = p.add(ats_mirror::derived::custom_field_key(name, value));
+        filters.push(format!(
+            "EXISTS (SELECT 1 FROM candidate_keys fk WHERE fk.conn = {conn_p} AND fk.kind = '{}' \
+             AND fk.key = {key} AND fk.candidate_id = c.id)",
+            ats_mirror::derived::CUSTOM_FIELD_KEY_KIND
+        ));
+    }
     if let Some(t) = q.updated_from {
         filters.push(format!("c.updated_at >= {}", p.add(t)));
     }

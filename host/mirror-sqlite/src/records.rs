@@ -491,12 +491,22 @@ fn write_candidate_extras(
             .execute(params![conn, c.id])?;
     }
     let keys = dedupe_keys(c);
-    if !keys.is_empty() {
+    let field_keys = ats_mirror::derived::custom_field_keys(c);
+    if !keys.is_empty() || !field_keys.is_empty() {
         let mut insert = tx.prepare_cached(
             "INSERT OR IGNORE INTO candidate_keys (conn, kind, key, candidate_id) VALUES (?1, ?2, ?3, ?4)",
         )?;
         for (kind, key) in &keys {
             insert.execute(params![conn, kind.as_str(), key, c.id])?;
+        }
+        // Custom fields share the table under their own kind: the filter probes its key.
+        for key in &field_keys {
+            insert.execute(params![
+                conn,
+                ats_mirror::derived::CUSTOM_FIELD_KEY_KIND,
+                key,
+                c.id
+            ])?;
         }
     }
     if is_new && c.attachments.is_empty() {

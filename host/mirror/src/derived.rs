@@ -122,12 +122,57 @@ impl From<&Candidate> for CandidateColumns {
             phone: c.phones.first().map(|p| {
                 normalize::phone(&p.number).unwrap_or_else(|| p.number.trim().to_string())
             }),
-            skills_text: (!c.skills.is_empty()).then(|| c.skills.join(", ")),
+            skills_text: skills_text(c),
             location: location.filter(|l| !l.is_empty()),
             location_text: location_text(c),
             history_text: history_text(c),
         }
     }
+}
+
+/// Skills, then the values of custom fields, one value per line: what the `skills` part of
+/// the text search holds.
+pub fn skills_text(c: &Candidate) -> Option<String> {
+    let values: Vec<&str> = c
+        .skills
+        .iter()
+        .map(String::as_str)
+        .chain(c.custom_fields.iter().map(|f| f.value.as_str()))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
+    (!values.is_empty()).then(|| values.join("\n"))
+}
+
+/// The kind under which a backend keeps [`custom_field_keys`] beside the de-duplication keys.
+pub const CUSTOM_FIELD_KEY_KIND: &str = "field";
+
+/// The key a custom field is found by: `name=value`, lower-cased and trimmed.
+pub fn custom_field_key(name: &str, value: &str) -> String {
+    format!(
+        "{}={}",
+        name.trim().to_lowercase(),
+        value.trim().to_lowercase()
+    )
+}
+
+/// The keys a candidate's custom fields are found by (a filter `name=value` matches a value or
+/// a list value id), sorted, without repeats.
+pub fn custom_field_keys(c: &Candidate) -> Vec<String> {
+    let mut keys: Vec<String> = c
+        .custom_fields
+        .iter()
+        .flat_map(|f| {
+            std::iter::once(custom_field_key(&f.name, &f.value)).chain(
+                f.value_id
+                    .as_deref()
+                    .map(|id| custom_field_key(&f.name, id)),
+            )
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 /// Every address of a candidate as searchable text; `None` when there is none.

@@ -38,6 +38,9 @@ pub struct SearchQuery {
     /// Source or source detail (a campaign, a referrer, the platform that exported them) of the
     /// candidate or of one of their live applications, case-insensitive.
     pub source: Option<String>,
+    /// Custom fields as `(name, value)`: the candidate has that field with that value (any
+    /// case) or that list value id. Every pair must hold.
+    pub custom_fields: Vec<(String, String)>,
     pub applied_from: Option<Timestamp>,
     pub applied_to: Option<Timestamp>,
     pub updated_from: Option<Timestamp>,

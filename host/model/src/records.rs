@@ -129,6 +129,15 @@ pub struct Education {
     pub ended_at: Option<Timestamp>,
 }
 
+/// One value of a customer's own field (the contract's `custom-field`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CustomField {
+    pub name: String,
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_id: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     pub id: String,
@@ -152,6 +161,9 @@ pub struct Candidate {
     pub source_detail: Option<String>,
     pub tags: Vec<String>,
     pub attachments: Vec<AttachmentInfo>,
+    /// Left out of the stored JSON when empty, so records without any keep their content hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_fields: Vec<CustomField>,
     pub created_at: Option<Timestamp>,
     pub updated_at: Option<Timestamp>,
     pub raw: Option<String>,
@@ -197,6 +209,8 @@ pub struct Job {
     pub hiring_manager: Option<NamedRef>,
     pub recruiter: Option<NamedRef>,
     pub openings: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_fields: Vec<CustomField>,
     pub created_at: Option<Timestamp>,
     pub updated_at: Option<Timestamp>,
     pub raw: Option<String>,
@@ -212,6 +226,8 @@ pub struct Application {
     pub source: Option<String>,
     pub source_detail: Option<String>,
     pub applied_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_fields: Vec<CustomField>,
     pub updated_at: Option<Timestamp>,
     pub raw: Option<String>,
 }

@@ -359,6 +359,15 @@ macro_rules! candidate_from_bindings {
                     content_type: a.content_type,
                 })
                 .collect(),
+            custom_fields: c
+                .custom_fields
+                .into_iter()
+                .map(|f| m::CustomField {
+                    name: f.name,
+                    value: f.value,
+                    value_id: f.value_id,
+                })
+                .collect(),
             created_at: c.created_at,
             updated_at: c.updated_at,
             raw: c.raw,
@@ -401,6 +410,15 @@ impl From<w::AtsRecord> for m::AtsRecord {
                 hiring_manager: j.hiring_manager.map(Into::into),
                 recruiter: j.recruiter.map(Into::into),
                 openings: j.openings,
+                custom_fields: j
+                    .custom_fields
+                    .into_iter()
+                    .map(|f| m::CustomField {
+                        name: f.name,
+                        value: f.value,
+                        value_id: f.value_id,
+                    })
+                    .collect(),
                 created_at: j.created_at,
                 updated_at: j.updated_at,
                 raw: j.raw,
@@ -414,6 +432,15 @@ impl From<w::AtsRecord> for m::AtsRecord {
                 source: a.source,
                 source_detail: a.source_detail,
                 applied_at: a.applied_at,
+                custom_fields: a
+                    .custom_fields
+                    .into_iter()
+                    .map(|f| m::CustomField {
+                        name: f.name,
+                        value: f.value,
+                        value_id: f.value_id,
+                    })
+                    .collect(),
                 updated_at: a.updated_at,
                 raw: a.raw,
             }),

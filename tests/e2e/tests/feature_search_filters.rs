@@ -155,9 +155,19 @@ async fn search_with_each_filter() {
         with(&folder_of, &folder),
         "folder {folder}"
     );
+    // A source is the person's own or where one of their applications came from.
+    let mut from_source = with(&source_of, &source);
+    from_source.extend(
+        f.ids(RecordType::Workflows)
+            .into_iter()
+            .map(|id| f.snapshot(RecordType::Workflows, &id.to_string()))
+            .filter(|w| w["source"].as_str() == Some(source.as_str()))
+            .filter_map(|w| w["associatedprofile"]["id"].as_u64())
+            .map(|id| id.to_string()),
+    );
     assert_eq!(
         hits(&f, &["--source", &source]).await,
-        with(&source_of, &source),
+        from_source,
         "source {source}"
     );
 

@@ -265,3 +265,137 @@ async fn people_are_found_by_street_postal_code_region_name_and_application_sour
     let hits = found(&env, None, Some("applicant from PREVIOUS year")).await;
     assert_eq!(hits, vec![application.candidate_id.clone()]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn custom_fields_configured_on_a_connection_arrive_and_are_found_by_a_filter() {
+    let env = host_fixture::start(host_fixture::sim_config(40, 4, 30)).await;
+    let cid = env.customer();
+    let state = env.sim.state();
+    let people = state.ids(cid, RecordType::People).unwrap();
+    let jobs = state.ids(cid, RecordType::Jobs).unwrap();
+    let (ada, bob) = (u64::from(people[4]), u64::from(people[9]));
+    // A 21-value list in real tenants; two values here, one holding commas.
+    let degree = |values: &[(&str, &str)]| {
+        let nodes: Vec<_> = values
+            .iter()
+            .map(|(id, value)| serde_json::json!({"id": id, "value": value}))
+            .collect();
+        serde_json::json!({ "field23848": nodes, "field29946": "Night shift" })
+    };
+    state
+        .update_person(
+            cid,
+            ada,
+            degree(&[
+                ("C23900", "Digital Media, Communications or Film"),
+                ("C23901", "Engineering"),
+            ])
+            .as_object()
+            .unwrap(),
+        )
+        .unwrap();
+    let engineering = serde_json::json!({"field23848": [{"id": "C23901", "value": "Engineering"}]});
+    state
+        .update_person(cid, bob, engineering.as_object().unwrap())
+        .unwrap();
+    let category = serde_json::json!({"positioncategory": {"id": "C5", "value": "Technology"}});
+    state
+        .update_job(cid, u64::from(jobs[0]), category.as_object().unwrap())
+        .unwrap();
+    env.connect_icims_with(
+        "acme",
+        cid,
+        &[(
+            "custom-fields",
+            "person=field23848,field29946; job=positioncategory",
+        )],
+    )
+    .await;
+    sync(&env).await;
+
+    // Asked for by name (`fields=`), so they are in the mirror, raw body included.
+    let stored = env
+        .host
+        .mirror
+        .record("acme", RecordKind::Candidate, &ada.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    let AtsRecord::Candidate(c) = &stored.record else {
+        panic!("not a candidate")
+    };
+    let values: Vec<(&str, &str, Option<&str>)> = c
+        .custom_fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.value.as_str(), f.value_id.as_deref()))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            (
+                "field23848",
+                "Digital Media, Communications or Film",
+                Some("C23900")
+            ),
+            ("field23848", "Engineering", Some("C23901")),
+            ("field29946", "Night shift", None),
+        ]
+    );
+    assert!(c.raw.as_deref().unwrap().contains("field23848"));
+    let job = env
+        .host
+        .mirror
+        .record("acme", RecordKind::Job, &jobs[0].to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    let AtsRecord::Job(job) = job.record else {
+        panic!("not a job")
+    };
+    assert_eq!(job.custom_fields[0].value, "Technology");
+
+    // Found by list id, by value (any case), and only where every filter holds.
+    let filtered = |fields: &[(&str, &str)]| {
+        let query = SearchQuery {
+            custom_fields: fields
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            now: 2_000_000_000,
+            limit: 100,
+            ..SearchQuery::default()
+        };
+        let mirror = env.host.mirror.clone();
+        async move {
+            let mut ids: Vec<String> = mirror
+                .search_candidates("acme", &query)
+                .await
+                .unwrap()
+                .hits
+                .into_iter()
+                .map(|h| h.candidate_id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let (ada, bob) = (ada.to_string(), bob.to_string());
+    let mut both = vec![ada.clone(), bob.clone()];
+    both.sort();
+    assert_eq!(
+        filtered(&[("field23848", "C23900")]).await,
+        vec![ada.clone()]
+    );
+    assert_eq!(filtered(&[("field23848", "engineering")]).await, both);
+    assert_eq!(
+        filtered(&[("field23848", "C23901"), ("field29946", "night shift")]).await,
+        vec![ada.clone()]
+    );
+    assert!(filtered(&[("field23848", "C99999")]).await.is_empty());
+    // The values are searchable as text too, each value on its own.
+    assert!(
+        found(&env, Some("communications film"), None)
+            .await
+            .contains(&ada)
+    );
+}

@@ -74,18 +74,20 @@ fields_footprint! {
     AttachmentInfo { id, kind, file_name, content_type }
     WorkExperience { title, employer, started_at, ended_at, description }
     Education { school, degree, field, ended_at }
+    CustomField { name, value, value_id }
     Candidate {
         id, first_name, middle_name, last_name, emails, phones, addresses, urls, current_title,
         current_company, skills, experience, education, folder, source, source_detail, tags,
-        attachments, created_at, updated_at, raw,
+        attachments, custom_fields, created_at, updated_at, raw,
     }
     Job {
         id, requisition_number, title, state, folder, description, qualifications, location,
-        address, department, hiring_manager, recruiter, openings, created_at, updated_at, raw,
+        address, department, hiring_manager, recruiter, openings, custom_fields, created_at,
+        updated_at, raw,
     }
     Application {
-        id, candidate_id, job_id, status, stage, source, source_detail, applied_at, updated_at,
-        raw,
+        id, candidate_id, job_id, status, stage, source, source_detail, applied_at,
+        custom_fields, updated_at, raw,
     }
     Status { id, name, stage, raw }
     Folder { id, name, kind, raw }

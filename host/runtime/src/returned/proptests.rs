@@ -215,6 +215,7 @@ prop_compose! {
             current_title: work.0, current_company: work.1, skills: work.2,
             experience: history.0, education: history.1,
             folder, source: source.0, source_detail: source.1, tags, attachments,
+            custom_fields: Vec::new(),
             created_at: times.0, updated_at: times.1, raw,
         }
     }
@@ -256,6 +257,7 @@ prop_compose! {
             id, requisition_number: texts.0, title: texts.1, state, folder: refs.0,
             description: texts.2, qualifications: texts.5, location: texts.3, address, department: texts.4,
             hiring_manager: refs.1, recruiter: refs.2, openings,
+            custom_fields: Vec::new(),
             created_at: times.0, updated_at: times.1, raw,
         }
     }
@@ -272,7 +274,7 @@ prop_compose! {
         w::Application {
             id: ids.0, candidate_id: ids.1, job_id: ids.2, status, stage,
             source: source.0, source_detail: source.1,
-            applied_at: times.0, updated_at: times.1, raw,
+            applied_at: times.0, custom_fields: Vec::new(), updated_at: times.1, raw,
         }
     }
 }
