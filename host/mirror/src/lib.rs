@@ -21,6 +21,7 @@ pub mod ledger;
 pub mod normalize;
 pub mod plugin_storage;
 pub mod queries;
+pub mod search_text;
 pub mod store;
 #[cfg(feature = "testsuite")]
 pub mod testsuite;
