@@ -98,7 +98,7 @@ pub(crate) async fn all(db: &mut PgConnection) -> Result<Vec<ConnectionRow>, Err
 }
 
 /// Tables holding a connection's data in a `conn` column.
-const CONNECTION_TABLES: [&str; 15] = [
+const CONNECTION_TABLES: [&str; 16] = [
     "candidate_keys",
     "attachments",
     "application_status_history",
@@ -114,6 +114,7 @@ const CONNECTION_TABLES: [&str; 15] = [
     "duplicate_links",
     "candidate_clusters",
     "rejection_reasons",
+    "stream_leases",
 ];
 
 /// Deletes a connection's row and every record and state kept for it, in one transaction.

@@ -14,6 +14,7 @@
 mod connections;
 mod error;
 mod features;
+mod leases;
 mod ledger;
 mod migrations;
 mod queries;

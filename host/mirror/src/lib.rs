@@ -17,6 +17,7 @@
 
 pub mod derived;
 mod error;
+pub mod lease;
 pub mod ledger;
 pub mod normalize;
 pub mod plugin_storage;
@@ -29,6 +30,7 @@ pub mod tokens;
 mod types;
 
 pub use error::MirrorError;
+pub use lease::{InProcessLeases, Lease, LeaseStore};
 pub use ledger::LedgerStore;
 pub use queries::{Applicant, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage, SearchQuery};
 pub use store::{FeatureState, MirrorStore};
@@ -36,10 +38,13 @@ pub use tokens::{ApiToken, DEFAULT_TENANT, TokenStore, check_connection_name, ch
 pub use types::*;
 
 /// Everything the features and the host need of a mirror: records, feature state, queries,
-/// the quota ledgers and the service's API tokens. Any backend implementing the five traits is
-/// one; hold it as `Arc<dyn Mirror>`.
-pub trait Mirror: MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore {}
-impl<T: MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore + ?Sized> Mirror
-    for T
+/// the quota ledgers, the service's API tokens and stream leases. Any backend implementing the
+/// six traits is one; hold it as `Arc<dyn Mirror>`.
+pub trait Mirror:
+    MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore + LeaseStore
+{
+}
+impl<T: MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore + LeaseStore + ?Sized>
+    Mirror for T
 {
 }
