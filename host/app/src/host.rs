@@ -111,6 +111,8 @@ pub struct Host {
     /// Also told of every request a connection sends (the service's metrics, a benchmark's
     /// timer).
     request_taps: Vec<Arc<dyn RequestObserver>>,
+    /// This process's name as the holder of stream leases.
+    lease_holder: String,
 }
 
 impl Host {
@@ -140,6 +142,7 @@ impl Host {
             storage,
             paths,
             request_taps: Vec::new(),
+            lease_holder: crate::stream_lease::holder_name(),
         })
     }
 
@@ -148,6 +151,11 @@ impl Host {
     pub fn with_request_tap(mut self, tap: Arc<dyn RequestObserver>) -> Host {
         self.request_taps.push(tap);
         self
+    }
+
+    /// This process's name as the holder of stream leases.
+    pub fn lease_holder(&self) -> &str {
+        &self.lease_holder
     }
 
     pub fn paths(&self) -> &HostPaths {

@@ -95,3 +95,97 @@ async fn an_unreachable_database_is_one_line_naming_the_server_without_its_passw
     assert!(stderr.contains(&format!("127.0.0.1:{port}")), "{stderr}");
     assert!(!says(&out).contains("hunter2"), "{}", says(&out));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_leased_by_another_process_is_not_synced_until_it_is_released() {
+    let mut config = SimConfig::default();
+    let g = &mut config.customers[0].generator;
+    (g.people, g.jobs, g.workflows) = (60, 3, 40);
+    let sim = IcimsSim::start(config).await.unwrap();
+    let state = sim.state();
+    let cid = state.credentials().customer_ids[0];
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::write(
+        dir.path().join("secret"),
+        &state.credentials().client_secret,
+    )
+    .unwrap();
+    let file = dir.path().join("acme.toml");
+    std::fs::write(
+        &file,
+        sim.connection_toml("acme", &component(), cid, "secret", &[]),
+    )
+    .unwrap();
+    let url = ats_test_postgres::database();
+    let connect = ats(
+        &data,
+        &["--database", &url, "connect", file.to_str().unwrap()],
+    )
+    .output()
+    .await
+    .unwrap();
+    assert!(connect.status.success(), "{}", says(&connect));
+
+    // Another process (this test) is syncing the candidates.
+    use ats_mirror::LeaseStore;
+    let mirror = PgMirror::connect(&url).await.unwrap();
+    let now = ats_sync::meter::now();
+    let other = mirror
+        .try_lease("acme", "candidates", "another-host-1", 3_600, now)
+        .await
+        .unwrap()
+        .expect("a free stream");
+    let sync = ats(&data, &["--database", &url, "sync", "acme", "--json"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(
+        sync.status.code(),
+        Some(3),
+        "busy is 'try later': {}",
+        says(&sync)
+    );
+    let reports: serde_json::Value = serde_json::from_slice(&sync.stdout).unwrap();
+    let outcome = |stream: &str| {
+        reports
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["stream"] == stream)
+            .map(|r| r["outcome"].as_str().unwrap().to_string())
+    };
+    assert_eq!(outcome("candidates").as_deref(), Some("busy"));
+    assert_eq!(outcome("jobs").as_deref(), Some("completed"));
+    assert!(
+        mirror
+            .ids("acme", RecordKind::Candidate)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !mirror
+            .ids("acme", RecordKind::Job)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Released: the next sync takes the stream and the mirror catches up.
+    mirror.release_lease(&other).await.unwrap();
+    let sync = ats(&data, &["--database", &url, "sync", "acme"])
+        .output()
+        .await
+        .unwrap();
+    assert!(sync.status.success(), "{}", says(&sync));
+    let expected = state.ids(cid, RecordType::People).unwrap().len();
+    assert_eq!(
+        mirror
+            .ids("acme", RecordKind::Candidate)
+            .await
+            .unwrap()
+            .len(),
+        expected
+    );
+}
