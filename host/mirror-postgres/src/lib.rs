@@ -7,6 +7,8 @@
 //! backends index and find the same words. Search is a `tsvector` column with a GIN index,
 //! ranked with `ts_rank` (see `queries.rs`).
 //!
+//! Stream leases (`leases.rs`) let the processes on one database take turns per stream.
+//!
 //! The driver is sqlx (async, its own pool, no compile-time-checked macros since there is no
 //! database at build time). The quota ledger's trait is synchronous (the runtime's HTTP hook
 //! calls it), so ledgers have a connection of their own on a dedicated thread (`ledger.rs`).
@@ -77,8 +79,11 @@ impl PgMirror {
     /// waits, and the pool connects on first use.
     pub fn open(url: &str) -> Result<PgMirror, MirrorError> {
         if tokio::runtime::Handle::try_current().is_err() {
-            return Err(MirrorError::MissingFeature(
-                "a tokio runtime around PgMirror::open (the pool runs on it)",
+            return Err(MirrorError::backend(
+                "PostgreSQL",
+                std::io::Error::other(
+                    "PgMirror::open was called outside a tokio runtime; its pool runs on one",
+                ),
             ));
         }
         let (options, shown) = parse(url)?;
