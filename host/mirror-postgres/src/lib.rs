@@ -19,6 +19,7 @@ mod features;
 mod leases;
 mod ledger;
 mod migrations;
+mod page_write;
 mod queries;
 mod reconcile;
 mod records;

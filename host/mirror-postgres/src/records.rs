@@ -17,9 +17,9 @@ use sqlx::{AssertSqlSafe, PgConnection, Row};
 use std::sync::LazyLock;
 
 /// A kind's table and the typed columns its upsert writes (after `conn, id`).
-struct TableSpec {
-    table: &'static str,
-    columns: &'static [&'static str],
+pub(crate) struct TableSpec {
+    pub(crate) table: &'static str,
+    pub(crate) columns: &'static [&'static str],
 }
 
 const CANDIDATES: TableSpec = TableSpec {
@@ -80,7 +80,7 @@ const FOLDERS: TableSpec = TableSpec {
     columns: &["name", "kind"],
 };
 
-fn spec(kind: RecordKind) -> &'static TableSpec {
+pub(crate) fn spec(kind: RecordKind) -> &'static TableSpec {
     match kind {
         RecordKind::Candidate => &CANDIDATES,
         RecordKind::Job => &JOBS,
@@ -94,7 +94,13 @@ pub(crate) fn table(kind: RecordKind) -> &'static str {
     spec(kind).table
 }
 
-fn upsert_sql(spec: &TableSpec) -> String {
+pub(crate) fn upsert_sql(spec: &TableSpec) -> String {
+    upsert_sql_from(spec, None)
+}
+
+/// The upsert of one row (`types: None`, `VALUES ($1, …)`) or of many (`unnest` of one array per
+/// column, of these element types).
+pub(crate) fn upsert_sql_from(spec: &TableSpec, types: Option<&[&str]>) -> String {
     let t = spec.table;
     let mut insert_cols = vec!["conn", "id"];
     insert_cols.extend_from_slice(spec.columns);
@@ -105,14 +111,40 @@ fn upsert_sql(spec: &TableSpec) -> String {
         "first_seen_at",
         "last_seen_at",
     ]);
-    let placeholders: Vec<String> = insert_cols
-        .iter()
-        .enumerate()
-        .map(|(i, c)| match *c {
-            "search" => format!("${}::tsvector", i + 1),
-            _ => format!("${}", i + 1),
-        })
-        .collect();
+    // One row: `$n` per column; many: the columns of `unnest($n::type[], …) AS u (…)`.
+    let source = match types {
+        None => {
+            let values: Vec<String> = insert_cols
+                .iter()
+                .enumerate()
+                .map(|(i, c)| match *c {
+                    "search" => format!("${}::tsvector", i + 1),
+                    _ => format!("${}", i + 1),
+                })
+                .collect();
+            format!("VALUES ({})", values.join(", "))
+        }
+        Some(types) => {
+            let arrays: Vec<String> = types
+                .iter()
+                .enumerate()
+                .map(|(i, ty)| format!("${}::{ty}[]", i + 1))
+                .collect();
+            let picked: Vec<String> = insert_cols
+                .iter()
+                .map(|c| match *c {
+                    "search" => "u.search::tsvector".to_string(),
+                    c => format!("u.{c}"),
+                })
+                .collect();
+            format!(
+                "SELECT {} FROM unnest({}) AS u ({})",
+                picked.join(", "),
+                arrays.join(", "),
+                insert_cols.join(", ")
+            )
+        }
+    };
     let mut sets: Vec<String> = spec
         .columns
         .iter()
@@ -125,11 +157,10 @@ fn upsert_sql(spec: &TableSpec) -> String {
         "missing_since = NULL".to_string(),
     ]);
     format!(
-        "INSERT INTO {t} ({}) VALUES ({}) ON CONFLICT (conn, id) DO UPDATE SET {} \
+        "INSERT INTO {t} ({}) {source} ON CONFLICT (conn, id) DO UPDATE SET {} \
          WHERE {t}.content_hash <> excluded.content_hash OR {t}.deleted_at IS NOT NULL \
-         RETURNING version, rid, {}",
+         RETURNING version, rid, {}, {t}.id",
         insert_cols.join(", "),
-        placeholders.join(", "),
         sets.join(", "),
         // Candidates return their resume text, which their search document must keep.
         if t == "candidates" {
@@ -166,21 +197,26 @@ impl Written {
     }
 }
 
-/// Stores one record inside the caller's transaction.
-pub(crate) async fn write_record(
-    tx: &mut PgConnection,
+/// A validated record with the parameters of its kind's upsert, in column order.
+pub(crate) struct Prepared {
+    pub(crate) record: AtsRecord,
+    pub(crate) values: Vec<Value>,
+    pub(crate) columns: Option<CandidateColumns>,
+}
+
+/// Validates a record and builds its upsert parameters (the raw payload moves into them).
+pub(crate) fn prepare(
     conn: &str,
     mut record: AtsRecord,
     seen_at: Timestamp,
-) -> Result<Written, Error> {
+) -> Result<Prepared, Error> {
     validate(&record)?;
     let stored = StoredForm::of(&mut record)?;
-    let kind = record.kind();
     let mut values: Vec<Value> = vec![conn.into(), record.id().into()];
-    let mut candidate_columns = None;
+    let mut columns = None;
     match &record {
         AtsRecord::Candidate(c) => {
-            let cols = candidate_columns.insert(CandidateColumns::from(c));
+            let cols = columns.insert(CandidateColumns::from(c));
             values.extend(candidate_values(c, cols));
         }
         AtsRecord::Job(j) => values.extend([
@@ -218,6 +254,26 @@ pub(crate) async fn write_record(
         seen_at.into(),
         seen_at.into(),
     ]);
+    Ok(Prepared {
+        record,
+        values,
+        columns,
+    })
+}
+
+/// Stores one record inside the caller's transaction.
+pub(crate) async fn write_record(
+    tx: &mut PgConnection,
+    conn: &str,
+    record: AtsRecord,
+    seen_at: Timestamp,
+) -> Result<Written, Error> {
+    let Prepared {
+        record,
+        values,
+        columns,
+    } = prepare(conn, record, seen_at)?;
+    let kind = record.kind();
     let row = bind(
         sqlx::query(AssertSqlSafe(UPSERT_SQL[kind_index(kind)].as_str())),
         values,
@@ -225,38 +281,79 @@ pub(crate) async fn write_record(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else {
-        sqlx::query(AssertSqlSafe(format!(
-            "UPDATE {} SET last_seen_at = $3, missing_since = NULL WHERE conn = $1 AND id = $2",
-            table(kind)
-        )))
-        .bind(conn)
-        .bind(record.id())
-        .bind(seen_at)
-        .execute(&mut *tx)
-        .await?;
+        touch_unchanged(tx, conn, kind, vec![record.id().to_string()], seen_at).await?;
         return Ok(Written::Unchanged);
     };
-    let version: i64 = row.try_get(0)?;
-    let written = if version == 1 {
-        Written::Inserted
-    } else {
-        Written::Updated
+    let upserted = Upserted {
+        version: row.try_get(0)?,
+        rid: row.try_get(1)?,
+        resume_text: row.try_get(2)?,
     };
-    if let (AtsRecord::Candidate(c), Some(cols)) = (&record, candidate_columns) {
-        let rid: i64 = row.try_get(1)?;
-        let resume_text: Option<String> = row.try_get(2)?;
-        if resume_text.is_some() {
-            // Written above without it: the stored resume text belongs in the document too.
-            set_document(
-                tx,
-                rid,
-                &candidate_document(c, &cols, resume_text.as_deref()),
-            )
-            .await?;
+    let written = upserted.written();
+    if let (AtsRecord::Candidate(c), Some(cols)) = (&record, columns) {
+        after_candidate_upsert(tx, c, &cols, &upserted).await?;
+        if written == Written::Updated {
+            forget_keys(tx, conn, vec![c.id.clone()]).await?;
         }
-        write_candidate_extras(tx, conn, c, written == Written::Inserted).await?;
+        write_keys(tx, conn, std::slice::from_ref(c)).await?;
+        write_attachments(tx, conn, c, written == Written::Inserted).await?;
     }
     Ok(written)
+}
+
+/// What an upsert returned for an inserted or changed row.
+pub(crate) struct Upserted {
+    pub(crate) version: i64,
+    pub(crate) rid: i64,
+    pub(crate) resume_text: Option<String>,
+}
+
+impl Upserted {
+    pub(crate) fn written(&self) -> Written {
+        if self.version == 1 {
+            Written::Inserted
+        } else {
+            Written::Updated
+        }
+    }
+}
+
+/// Records whose content is unchanged: only seen again.
+pub(crate) async fn touch_unchanged(
+    tx: &mut PgConnection,
+    conn: &str,
+    kind: RecordKind,
+    ids: Vec<String>,
+    seen_at: Timestamp,
+) -> Result<(), Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE {} SET last_seen_at = $3, missing_since = NULL WHERE conn = $1 AND id = ANY($2)",
+        table(kind)
+    )))
+    .bind(conn)
+    .bind(ids)
+    .bind(seen_at)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// A written candidate with stored resume text gets it into its search document (the upsert
+/// wrote the document without it).
+pub(crate) async fn after_candidate_upsert(
+    tx: &mut PgConnection,
+    c: &Candidate,
+    cols: &CandidateColumns,
+    upserted: &Upserted,
+) -> Result<(), Error> {
+    if upserted.resume_text.is_some() {
+        let document = candidate_document(c, cols, upserted.resume_text.as_deref());
+        set_document(tx, upserted.rid, &document).await?;
+    }
+    Ok(())
 }
 
 /// A candidate's columns in `CANDIDATES` order, its search document (without resume text) last.
@@ -337,38 +434,61 @@ fn folder_kind_str(k: FolderKind) -> &'static str {
     }
 }
 
-/// De-duplication keys and attachment metadata of a new or changed candidate.
-async fn write_candidate_extras(
+/// Drops the de-duplication keys of changed candidates (their new keys are written next).
+pub(crate) async fn forget_keys(
+    tx: &mut PgConnection,
+    conn: &str,
+    ids: Vec<String>,
+) -> Result<(), Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM candidate_keys WHERE conn = $1 AND candidate_id = ANY($2)")
+        .bind(conn)
+        .bind(ids)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// The de-duplication keys of new or changed candidates, in one statement.
+pub(crate) async fn write_keys(
+    tx: &mut PgConnection,
+    conn: &str,
+    written: &[Candidate],
+) -> Result<(), Error> {
+    let (mut ids, mut kinds, mut keys) = (Vec::new(), Vec::new(), Vec::new());
+    for c in written {
+        for (kind, key) in dedupe_keys(c) {
+            ids.push(c.id.clone());
+            kinds.push(kind.as_str().to_string());
+            keys.push(key);
+        }
+    }
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO candidate_keys (conn, kind, key, candidate_id) \
+         SELECT $1, k.kind, k.key, k.id FROM unnest($2::text[], $3::text[], $4::text[]) \
+         AS k (id, kind, key) ON CONFLICT DO NOTHING",
+    )
+    .bind(conn)
+    .bind(ids)
+    .bind(kinds)
+    .bind(keys)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The attachment metadata of a new or changed candidate.
+pub(crate) async fn write_attachments(
     tx: &mut PgConnection,
     conn: &str,
     c: &Candidate,
     is_new: bool,
 ) -> Result<(), Error> {
-    if !is_new {
-        sqlx::query("DELETE FROM candidate_keys WHERE conn = $1 AND candidate_id = $2")
-            .bind(conn)
-            .bind(&c.id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let keys = dedupe_keys(c);
-    if !keys.is_empty() {
-        let (kinds, keys): (Vec<String>, Vec<String>) = keys
-            .into_iter()
-            .map(|(kind, key)| (kind.as_str().to_string(), key))
-            .unzip();
-        sqlx::query(
-            "INSERT INTO candidate_keys (conn, kind, key, candidate_id) \
-             SELECT $1, k.kind, k.key, $2 FROM unnest($3::text[], $4::text[]) AS k (kind, key) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(conn)
-        .bind(&c.id)
-        .bind(kinds)
-        .bind(keys)
-        .execute(&mut *tx)
-        .await?;
-    }
     if is_new && c.attachments.is_empty() {
         return Ok(());
     }

@@ -58,14 +58,8 @@ impl MirrorStore for PgMirror {
             // Dropping `tx` on any error below rolls the whole page back.
             let mut tx = db.begin().await?;
             let mut outcome = PageOutcome::default();
-            for record in page.records {
-                if let Some(t) = record.updated_at() {
-                    outcome.max_updated_at = Some(outcome.max_updated_at.map_or(t, |m| m.max(t)));
-                }
-                records::write_record(&mut tx, conn, record, seen_at)
-                    .await?
-                    .count(&mut outcome);
-            }
+            crate::page_write::write_records(&mut tx, conn, page.records, seen_at, &mut outcome)
+                .await?;
             for id in &page.gone {
                 if records::soft_delete(&mut tx, conn, page.kind, id, seen_at).await? {
                     outcome.deleted += 1;
