@@ -22,6 +22,7 @@ mod migrations;
 mod page_write;
 mod queries;
 mod reconcile;
+mod record_reads;
 mod records;
 mod search_document;
 mod store;

@@ -1,7 +1,7 @@
 //! `MirrorStore` for PostgreSQL: each method takes a pooled connection and, for writes that
 //! touch several rows, one transaction.
 
-use crate::{Error, PgMirror, connections, reconcile, records, sync_state};
+use crate::{Error, PgMirror, connections, reconcile, record_reads, records, sync_state};
 use ats_mirror::{
     ConnectionRow, KindCounts, MirrorCounts, MirrorError, MirrorStore, PageOutcome, PageWrite,
     ReconcileOutcome, RunId, RunMode, RunOutcome, RunRow, ScanId, StatusChange, StoredRecord,
@@ -154,14 +154,14 @@ impl MirrorStore for PgMirror {
         kind: RecordKind,
         id: &str,
     ) -> Result<Option<StoredRecord>, MirrorError> {
-        Ok(records::read_record(&mut *self.conn().await?, conn, kind, id).await?)
+        Ok(record_reads::read_record(&mut *self.conn().await?, conn, kind, id).await?)
     }
 
     async fn counts(&self, conn: &str) -> Result<MirrorCounts, MirrorError> {
         let mut db = self.conn().await?;
         let mut counts = MirrorCounts::default();
         for kind in RecordKind::ALL {
-            let (live, deleted) = records::count(&mut db, conn, kind).await?;
+            let (live, deleted) = record_reads::count(&mut db, conn, kind).await?;
             counts.per_kind.insert(kind, KindCounts { live, deleted });
         }
         Ok(counts)
@@ -172,10 +172,10 @@ impl MirrorStore for PgMirror {
         conn: &str,
         application_id: &str,
     ) -> Result<Vec<StatusChange>, MirrorError> {
-        Ok(records::status_history(&mut *self.conn().await?, conn, application_id).await?)
+        Ok(record_reads::status_history(&mut *self.conn().await?, conn, application_id).await?)
     }
 
     async fn ids(&self, conn: &str, kind: RecordKind) -> Result<Vec<String>, MirrorError> {
-        Ok(records::live_ids(&mut *self.conn().await?, conn, kind).await?)
+        Ok(record_reads::live_ids(&mut *self.conn().await?, conn, kind).await?)
     }
 }
