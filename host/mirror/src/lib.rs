@@ -3,7 +3,7 @@
 //! The sync engine fills it page by page and the recruiter features (rediscovery search,
 //! application review, de-duplication, export idempotency) read it. Everything goes through the
 //! traits in [`store`] and [`queries`]; a backend crate implements them (`ats-mirror-sqlite`, the
-//! default: one file per host). What a backend derives from a record (indexed columns,
+//! default: one file per host; `ats-mirror-postgres`: one database many hosts share). What a backend derives from a record (indexed columns,
 //! de-duplication keys, the content hash) is computed here, in [`derived`], so every backend
 //! stores and finds the same things.
 //!
