@@ -9,6 +9,7 @@
 mod demo;
 mod demo_service;
 mod plugins;
+mod postgres;
 mod process;
 
 use anyhow::Result;
@@ -60,6 +61,7 @@ fn test() -> Result<()> {
     // Cheapest check first: formatting fails in seconds, before any build.
     process::cargo(&["fmt", "--all", "--check"])?;
     plugins::build()?;
+    postgres::ensure_installed()?;
     process::cargo(&[
         "clippy",
         "--workspace",

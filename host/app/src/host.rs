@@ -47,12 +47,25 @@ pub struct HostPaths {
     pub store: Option<StoreUrl>,
 }
 
-/// Which mirror backend to open, and where: `sqlite:PATH` (or a bare path). PostgreSQL
-/// (`postgres://…`) is recognised so the error can say it is not in this build.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which mirror backend to open, and where: `sqlite:PATH` (or a bare path), or a PostgreSQL URL
+/// (`postgres://USER@HOST:PORT/DATABASE`, `postgresql://…` too).
+#[derive(Clone, PartialEq, Eq)]
 pub enum StoreUrl {
     Sqlite(PathBuf),
     Postgres(String),
+}
+
+/// Never prints a PostgreSQL password (`HostPaths` and the CLI's arguments are `Debug`).
+impl std::fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreUrl::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            StoreUrl::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&ats_mirror_postgres::without_password(url))
+                .finish(),
+        }
+    }
 }
 
 impl std::str::FromStr for StoreUrl {
@@ -68,9 +81,9 @@ impl std::str::FromStr for StoreUrl {
             .or_else(|| text.strip_prefix("sqlite:"))
             .unwrap_or(text);
         match (path.is_empty(), text.split_once("://")) {
-            (true, _) => Err("the store URL is empty: write sqlite:PATH".into()),
+            (true, _) => Err("the store URL is empty: write sqlite:PATH or postgres://…".into()),
             (false, Some((scheme, _))) if scheme != "sqlite" => Err(format!(
-                "unknown store `{scheme}://`: write sqlite:PATH (or postgres://… once that backend is built in)"
+                "unknown store `{scheme}://`: write sqlite:PATH or postgres://USER@HOST:PORT/DATABASE"
             )),
             _ => Ok(StoreUrl::Sqlite(PathBuf::from(path))),
         }
@@ -78,13 +91,12 @@ impl std::str::FromStr for StoreUrl {
 }
 
 impl StoreUrl {
-    /// Opens the backend the URL names.
+    /// Opens the backend the URL names (a PostgreSQL mirror is migrated on open; its server
+    /// must be reachable). Call it inside a tokio runtime: PostgreSQL's pool runs on it.
     pub fn open(&self) -> Result<Arc<dyn Mirror>, HostError> {
         match self {
             StoreUrl::Sqlite(path) => Ok(Arc::new(ats_mirror_sqlite::SqliteMirror::open(path)?)),
-            StoreUrl::Postgres(_) => Err(HostError::Invalid(
-                "this host has no PostgreSQL mirror yet: use sqlite:PATH (the default)".into(),
-            )),
+            StoreUrl::Postgres(url) => Ok(Arc::new(ats_mirror_postgres::PgMirror::open(url)?)),
         }
     }
 }
@@ -99,6 +111,8 @@ pub struct Host {
     /// Also told of every request a connection sends (the service's metrics, a benchmark's
     /// timer).
     request_taps: Vec<Arc<dyn RequestObserver>>,
+    /// This process's name as the holder of stream leases.
+    lease_holder: String,
 }
 
 impl Host {
@@ -128,6 +142,7 @@ impl Host {
             storage,
             paths,
             request_taps: Vec::new(),
+            lease_holder: crate::stream_lease::holder_name(),
         })
     }
 
@@ -136,6 +151,11 @@ impl Host {
     pub fn with_request_tap(mut self, tap: Arc<dyn RequestObserver>) -> Host {
         self.request_taps.push(tap);
         self
+    }
+
+    /// This process's name as the holder of stream leases.
+    pub fn lease_holder(&self) -> &str {
+        &self.lease_holder
     }
 
     pub fn paths(&self) -> &HostPaths {

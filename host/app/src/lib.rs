@@ -6,7 +6,7 @@
 //! - [`connect`], [`connection_file`] and [`grant_review`]: loading a plugin, what the operator
 //!   grants it, and the connection file.
 //! - [`sync_runner`], [`scheduler`] and [`due`]: syncing connections into the mirror, now or when
-//!   due.
+//!   due; [`stream_lease`]: one process at a time per stream.
 //! - [`status_view`]: where each connection and stream stands, as data (the CLI renders it).
 //! - [`feature_writer`]: the features' ATS writes through a live connection.
 
@@ -23,5 +23,6 @@ pub mod quota_observer;
 pub mod run_log;
 pub mod scheduler;
 pub mod status_view;
+pub mod stream_lease;
 pub mod sync_runner;
 pub mod when;

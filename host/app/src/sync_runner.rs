@@ -3,6 +3,7 @@
 
 use crate::host::{Host, HostError};
 use crate::live_connection::LiveConnection;
+use crate::stream_lease::{Leased, under_lease};
 use ats_model::{RecordKind, StreamSpec};
 use ats_sync::{Engine, EngineConfig, Progress, ReconcileEnd, RunEnd, StreamRun};
 use serde::Serialize;
@@ -29,7 +30,7 @@ pub struct SyncOptions {
 pub struct StreamReport {
     pub stream: String,
     pub kind: RecordKind,
-    /// `completed`, `paused`, `failed`.
+    /// `completed`, `paused`, `failed`, or `busy` (another process holds the stream's lease).
     pub outcome: &'static str,
     pub mode: String,
     pub records: u64,
@@ -131,25 +132,74 @@ async fn sync_streams(
             overlap_seconds: overlap_seconds(live),
         };
         let started = std::time::Instant::now();
-        let end = engine.sync_stream(live, &live.meter, &run, progress).await;
-        let mut report = report(&stream, &end?, started.elapsed().as_secs_f64());
-        if options.reconcile && stream.lists_ids && report.outcome == "completed" {
-            let end =
-                reconcile_stream(host, live, &stream, options.reconcile_grace_seconds).await?;
-            report.reconcile = Some(match end {
-                ReconcileEnd::Completed(o) => format!(
-                    "{} ids listed, {} newly missing, {} deleted, {} back",
-                    o.seen, o.newly_missing, o.deleted, o.recovered
-                ),
-                ReconcileEnd::Paused { .. } => "paused for quota; nothing marked".into(),
-                ReconcileEnd::Abandoned { error } => {
-                    format!("abandoned, nothing marked: {}", error.message)
-                }
-            });
-        }
+        let leased = async {
+            let end = engine.sync_stream(live, &live.meter, &run, progress).await;
+            let mut report = report(&stream, &end?, started.elapsed().as_secs_f64());
+            if options.reconcile && stream.lists_ids && report.outcome == "completed" {
+                let end =
+                    reconcile_stream(host, live, &stream, options.reconcile_grace_seconds).await?;
+                report.reconcile = Some(match end {
+                    ReconcileEnd::Completed(o) => format!(
+                        "{} ids listed, {} newly missing, {} deleted, {} back",
+                        o.seen, o.newly_missing, o.deleted, o.recovered
+                    ),
+                    ReconcileEnd::Paused { .. } => "paused for quota; nothing marked".into(),
+                    ReconcileEnd::Abandoned { error } => {
+                        format!("abandoned, nothing marked: {}", error.message)
+                    }
+                });
+            }
+            Ok::<_, HostError>(report)
+        };
+        let holder = host.lease_holder();
+        let report = match under_lease(
+            host.mirror.as_ref(),
+            holder,
+            live.name(),
+            &stream.name,
+            leased,
+        )
+        .await?
+        {
+            Leased::Ran(report) => report?,
+            Leased::Busy => not_run(
+                &stream,
+                "busy",
+                "another process is syncing this stream (it holds the stream's lease)",
+                "it resumes here once that run ends or its lease expires",
+            ),
+            Leased::Lost => not_run(
+                &stream,
+                "failed",
+                "this run lost the stream's lease to another process and stopped",
+                "nothing is lost: the other process resumes from the last committed page",
+            ),
+        };
         reports.push(report);
     }
     Ok(reports)
+}
+
+/// The report of a stream that did not run (or stopped) because of its lease.
+fn not_run(stream: &StreamSpec, outcome: &'static str, error: &str, advice: &str) -> StreamReport {
+    StreamReport {
+        stream: stream.name.clone(),
+        kind: stream.kind,
+        outcome,
+        mode: String::new(),
+        records: 0,
+        upserted: 0,
+        unchanged: 0,
+        deleted: 0,
+        pages: 0,
+        requests: 0,
+        retries: 0,
+        seconds: 0.0,
+        paused_until: None,
+        error: Some(error.to_string()),
+        advice: Some(advice.to_string()),
+        reconcile: None,
+    }
 }
 
 /// Scans every id of `stream` to find records deleted in the ATS (see `ats_sync::reconcile`),

@@ -43,8 +43,17 @@ pub struct Cli {
     /// Where the host keeps its data (mirror, plugin storage).
     #[arg(long, global = true, value_name = "DIR", default_value = ".ats")]
     pub data_dir: PathBuf,
-    /// The mirror's store: `sqlite:PATH` [default: mirror.sqlite in the data folder].
-    #[arg(long, global = true, value_name = "URL", env = "ATS_STORE")]
+    /// The mirror's store: `sqlite:PATH`, or a PostgreSQL database shared by several hosts
+    /// (`postgres://USER@HOST:PORT/DATABASE`; also read from ATS_DATABASE_URL)
+    /// [default: mirror.sqlite in the data folder].
+    #[arg(
+        long,
+        visible_alias = "database",
+        global = true,
+        value_name = "URL",
+        env = "ATS_STORE",
+        hide_env_values = true
+    )]
     pub store: Option<ats_app::host::StoreUrl>,
     /// Longest one plugin call may take, wall clock, HTTP waits included (a call that runs guest
     /// code is also bounded by its connection's `call_cpu_seconds`).
@@ -182,12 +191,27 @@ fn open_host(cli: &Cli) -> anyhow::Result<ats_app::host::Host> {
     let paths = ats_app::host::HostPaths {
         data_dir: cli.data_dir.clone(),
         cache_dir: cli.cache_dir(),
-        store: cli.store.clone(),
+        store: store_url(cli)?,
     };
     Ok(ats_app::host::Host::open(
         paths,
         Some(cli.runtime_config()),
     )?)
+}
+
+/// The store `--store`/`--database` (or ATS_STORE) names, else ATS_DATABASE_URL (the name
+/// PostgreSQL deployments use), else `None`: the SQLite file in the data folder.
+fn store_url(cli: &Cli) -> anyhow::Result<Option<ats_app::host::StoreUrl>> {
+    if let Some(store) = &cli.store {
+        return Ok(Some(store.clone()));
+    }
+    match std::env::var("ATS_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => url
+            .parse()
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("ATS_DATABASE_URL: {e}")),
+        _ => Ok(None),
+    }
 }
 
 /// Writes command output to stdout; a closed pipe (`ats … | head`) is not an error.

@@ -55,11 +55,15 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     Ok(exit_code(&reports))
 }
 
-/// 0 when every stream completed, 3 when some paused for quota, 1 when some failed.
+/// 0 when every stream completed, 3 when some paused for quota or were busy in another
+/// process (try again later), 1 when some failed.
 pub fn exit_code(reports: &[StreamReport]) -> ExitCode {
     if reports.iter().any(|r| r.outcome == "failed") {
         ExitCode::FAILURE
-    } else if reports.iter().any(|r| r.outcome == "paused") {
+    } else if reports
+        .iter()
+        .any(|r| r.outcome == "paused" || r.outcome == "busy")
+    {
         ExitCode::from(3)
     } else {
         ExitCode::SUCCESS

@@ -5,30 +5,7 @@
 //! match. A word typed with a trailing `*` matches as a prefix; prefixes are opt-in because FTS5
 //! merges the lists of every term with that prefix, which is slow for short, common prefixes.
 
-/// One word of a search: lowercase, as the tokenizer sees it, and whether it is a prefix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchWord {
-    pub text: String,
-    pub prefix: bool,
-}
-
-/// The words of a search box text.
-pub fn fts_words(text: &str) -> Vec<SearchWord> {
-    let mut words = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(char::is_alphanumeric) {
-        rest = &rest[start..];
-        let end = rest
-            .find(|c: char| !c.is_alphanumeric())
-            .unwrap_or(rest.len());
-        words.push(SearchWord {
-            text: rest[..end].to_lowercase(),
-            prefix: rest[end..].starts_with('*'),
-        });
-        rest = &rest[end..];
-    }
-    words
-}
+pub use ats_mirror::search_text::{SearchWord, search_words as fts_words};
 
 /// `None` when the text holds no searchable word.
 pub fn fts_match_expression(text: &str) -> Option<String> {

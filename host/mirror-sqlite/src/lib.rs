@@ -12,6 +12,7 @@ mod connections;
 mod error;
 mod features;
 mod fts;
+mod leases;
 pub mod ledger;
 mod migrations;
 mod plugin_storage;
@@ -49,6 +50,8 @@ fn max_readers() -> usize {
 #[derive(Clone)]
 pub struct SqliteMirror {
     db: Arc<Db>,
+    /// Stream leases, in this process only (see `leases.rs`).
+    leases: Arc<ats_mirror::InProcessLeases>,
 }
 
 impl SqliteMirror {
@@ -57,6 +60,7 @@ impl SqliteMirror {
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteMirror, MirrorError> {
         Ok(SqliteMirror {
             db: Arc::new(Db::open(path.as_ref())?),
+            leases: Arc::default(),
         })
     }
 

@@ -3,7 +3,7 @@
 //! The sync engine fills it page by page and the recruiter features (rediscovery search,
 //! application review, de-duplication, export idempotency) read it. Everything goes through the
 //! traits in [`store`] and [`queries`]; a backend crate implements them (`ats-mirror-sqlite`, the
-//! default: one file per host). What a backend derives from a record (indexed columns,
+//! default: one file per host; `ats-mirror-postgres`: one database many hosts share). What a backend derives from a record (indexed columns,
 //! de-duplication keys, the content hash) is computed here, in [`derived`], so every backend
 //! stores and finds the same things.
 //!
@@ -17,11 +17,13 @@
 
 pub mod derived;
 mod error;
+pub mod lease;
 pub mod ledger;
 pub mod normalize;
 pub mod plugin_storage;
 pub mod queries;
 pub mod regions;
+pub mod search_text;
 pub mod store;
 #[cfg(feature = "testsuite")]
 pub mod testsuite;
@@ -29,6 +31,7 @@ pub mod tokens;
 mod types;
 
 pub use error::MirrorError;
+pub use lease::{InProcessLeases, Lease, LeaseStore};
 pub use ledger::LedgerStore;
 pub use queries::{Applicant, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage, SearchQuery};
 pub use store::{FeatureState, MirrorStore};
@@ -36,10 +39,13 @@ pub use tokens::{ApiToken, DEFAULT_TENANT, TokenStore, check_connection_name, ch
 pub use types::*;
 
 /// Everything the features and the host need of a mirror: records, feature state, queries,
-/// the quota ledgers and the service's API tokens. Any backend implementing the five traits is
-/// one; hold it as `Arc<dyn Mirror>`.
-pub trait Mirror: MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore {}
-impl<T: MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore + ?Sized> Mirror
-    for T
+/// the quota ledgers, the service's API tokens and stream leases. Any backend implementing the
+/// six traits is one; hold it as `Arc<dyn Mirror>`.
+pub trait Mirror:
+    MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore + LeaseStore
+{
+}
+impl<T: MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore + LeaseStore + ?Sized>
+    Mirror for T
 {
 }

@@ -40,6 +40,7 @@
 pub mod connections;
 pub mod feature_state;
 pub mod fixtures;
+pub mod leases;
 pub mod page_apply;
 pub mod reconcile;
 pub mod search;
@@ -89,6 +90,11 @@ macro_rules! backend_suite {
                 dedupe_keys_find_candidates_by_email_url_phone_and_name,
                 applicants_of_a_job_come_with_their_candidates,
                 the_source_filter_also_finds_the_source_detail,
+            }
+            leases {
+                a_lease_is_held_by_one_process_until_it_expires,
+                the_heartbeat_keeps_a_lease_and_a_lost_lease_cannot_be_renewed,
+                a_released_lease_is_free_at_once,
             }
             connections {
                 only_secret_references_are_stored,

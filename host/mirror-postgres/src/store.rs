@@ -1,0 +1,181 @@
+//! `MirrorStore` for PostgreSQL: each method takes a pooled connection and, for writes that
+//! touch several rows, one transaction.
+
+use crate::{Error, PgMirror, connections, reconcile, record_reads, records, sync_state};
+use ats_mirror::{
+    ConnectionRow, KindCounts, MirrorCounts, MirrorError, MirrorStore, PageOutcome, PageWrite,
+    ReconcileOutcome, RunId, RunMode, RunOutcome, RunRow, ScanId, StatusChange, StoredRecord,
+    StreamState,
+};
+use ats_model::{AtsRecord, RecordKind, Timestamp};
+use sqlx::Connection;
+
+#[async_trait::async_trait]
+impl MirrorStore for PgMirror {
+    async fn upsert_connection(&self, c: &ConnectionRow) -> Result<(), MirrorError> {
+        Ok(connections::upsert(&mut *self.conn().await?, c).await?)
+    }
+
+    async fn delete_connection(&self, name: &str) -> Result<bool, MirrorError> {
+        Ok(connections::delete(&mut *self.conn().await?, name).await?)
+    }
+
+    async fn connection(&self, name: &str) -> Result<Option<ConnectionRow>, MirrorError> {
+        Ok(connections::get(&mut *self.conn().await?, name).await?)
+    }
+
+    async fn connections(&self) -> Result<Vec<ConnectionRow>, MirrorError> {
+        Ok(connections::all(&mut *self.conn().await?).await?)
+    }
+
+    async fn stream_state(
+        &self,
+        conn: &str,
+        stream: &str,
+    ) -> Result<Option<StreamState>, MirrorError> {
+        Ok(sync_state::load(&mut *self.conn().await?, conn, stream).await?)
+    }
+
+    async fn save_stream_state(
+        &self,
+        conn: &str,
+        stream: &str,
+        s: &StreamState,
+    ) -> Result<(), MirrorError> {
+        Ok(sync_state::save(&mut *self.conn().await?, conn, stream, s).await?)
+    }
+
+    async fn apply_page(
+        &self,
+        conn: &str,
+        stream: &str,
+        page: PageWrite,
+        state: &StreamState,
+        seen_at: Timestamp,
+    ) -> Result<PageOutcome, MirrorError> {
+        let mut db = self.conn().await?;
+        let work = async {
+            // Dropping `tx` on any error below rolls the whole page back.
+            let mut tx = db.begin().await?;
+            let mut outcome = PageOutcome::default();
+            crate::page_write::write_records(&mut tx, conn, page.records, seen_at, &mut outcome)
+                .await?;
+            for id in &page.gone {
+                if records::soft_delete(&mut tx, conn, page.kind, id, seen_at).await? {
+                    outcome.deleted += 1;
+                }
+            }
+            sync_state::save(&mut tx, conn, stream, state).await?;
+            tx.commit().await?;
+            Ok::<_, Error>(outcome)
+        };
+        Ok(work.await?)
+    }
+
+    async fn start_run(
+        &self,
+        conn: &str,
+        stream: &str,
+        mode: RunMode,
+        at: Timestamp,
+    ) -> Result<RunId, MirrorError> {
+        Ok(sync_state::start_run(&mut *self.conn().await?, conn, stream, mode, at).await?)
+    }
+
+    async fn finish_run(&self, run: RunId, outcome: &RunOutcome) -> Result<(), MirrorError> {
+        Ok(sync_state::finish_run(&mut *self.conn().await?, run, outcome).await?)
+    }
+
+    async fn runs(&self, conn: &str, limit: usize) -> Result<Vec<RunRow>, MirrorError> {
+        Ok(sync_state::runs(&mut *self.conn().await?, conn, limit).await?)
+    }
+
+    async fn reconcile_begin(
+        &self,
+        conn: &str,
+        kind: RecordKind,
+        at: Timestamp,
+    ) -> Result<ScanId, MirrorError> {
+        Ok(reconcile::begin(&mut *self.conn().await?, conn, kind, at).await?)
+    }
+
+    async fn reconcile_seen(&self, scan: ScanId, ids: &[String]) -> Result<(), MirrorError> {
+        Ok(reconcile::seen(&mut *self.conn().await?, scan, ids).await?)
+    }
+
+    async fn reconcile_finish(
+        &self,
+        scan: ScanId,
+        at: Timestamp,
+        grace_seconds: i64,
+    ) -> Result<ReconcileOutcome, MirrorError> {
+        Ok(reconcile::finish(&mut *self.conn().await?, scan, at, grace_seconds).await?)
+    }
+
+    async fn reconcile_abandon(&self, scan: ScanId) -> Result<(), MirrorError> {
+        Ok(reconcile::abandon(&mut *self.conn().await?, scan).await?)
+    }
+
+    async fn upsert_record(
+        &self,
+        conn: &str,
+        record: AtsRecord,
+        seen_at: Timestamp,
+    ) -> Result<PageOutcome, MirrorError> {
+        let mut db = self.conn().await?;
+        let work = async {
+            let mut tx = db.begin().await?;
+            let mut outcome = PageOutcome {
+                max_updated_at: record.updated_at(),
+                ..PageOutcome::default()
+            };
+            records::write_record(&mut tx, conn, record, seen_at)
+                .await?
+                .count(&mut outcome);
+            tx.commit().await?;
+            Ok::<_, Error>(outcome)
+        };
+        Ok(work.await?)
+    }
+
+    async fn mark_deleted(
+        &self,
+        conn: &str,
+        kind: RecordKind,
+        id: &str,
+        at: Timestamp,
+    ) -> Result<bool, MirrorError> {
+        Ok(records::soft_delete(&mut *self.conn().await?, conn, kind, id, at).await?)
+    }
+
+    async fn record(
+        &self,
+        conn: &str,
+        kind: RecordKind,
+        id: &str,
+    ) -> Result<Option<StoredRecord>, MirrorError> {
+        Ok(record_reads::read_record(&mut *self.conn().await?, conn, kind, id).await?)
+    }
+
+    async fn counts(&self, conn: &str) -> Result<MirrorCounts, MirrorError> {
+        let mut db = self.conn().await?;
+        let mut counts = MirrorCounts::default();
+        for kind in RecordKind::ALL {
+            let (live, deleted) = record_reads::count(&mut db, conn, kind).await?;
+            counts.per_kind.insert(kind, KindCounts { live, deleted });
+        }
+        Ok(counts)
+    }
+
+    async fn status_history(
+        &self,
+        conn: &str,
+        application_id: &str,
+    ) -> Result<Vec<StatusChange>, MirrorError> {
+        Ok(record_reads::status_history(&mut *self.conn().await?, conn, application_id).await?)
+    }
+
+    async fn ids(&self, conn: &str, kind: RecordKind) -> Result<Vec<String>, MirrorError> {
+        Ok(record_reads::live_ids(&mut *self.conn().await?, conn, kind).await?)
+    }
+}
