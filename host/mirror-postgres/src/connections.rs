@@ -98,7 +98,8 @@ pub(crate) async fn all(db: &mut PgConnection) -> Result<Vec<ConnectionRow>, Err
 }
 
 /// Tables holding a connection's data in a `conn` column.
-const CONNECTION_TABLES: [&str; 16] = [
+const CONNECTION_TABLES: [&str; 17] = [
+    "record_errors",
     "candidate_keys",
     "attachments",
     "application_status_history",

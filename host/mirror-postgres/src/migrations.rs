@@ -14,6 +14,7 @@ use sqlx::{AssertSqlSafe, Connection, PgConnection};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_stream_leases.sql"),
+    include_str!("migrations/0003_real_tenant_data.sql"),
 ];
 
 /// The schema version this build writes.

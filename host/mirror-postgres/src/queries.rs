@@ -106,8 +106,20 @@ fn search_sql(conn: &str, q: &SearchQuery, window: usize) -> (String, Params) {
     }
     if let Some(source) = &q.source {
         let source = p.add(source.clone());
+        // The profile's source, or where one of the person's applications came from.
         filters.push(format!(
-            "(lower(c.source) = lower({source}) OR lower(c.source_detail) = lower({source}))"
+            "(lower(c.source) = lower({source}) OR lower(c.source_detail) = lower({source}) \
+             OR EXISTS (SELECT 1 FROM applications sa WHERE sa.conn = c.conn \
+             AND sa.candidate_id = c.id AND sa.deleted_at IS NULL \
+             AND (lower(sa.source) = lower({source}) OR lower(sa.source_detail) = lower({source}))))"
+        ));
+    }
+    for (name, value) in &q.custom_fields {
+        let key = p.add(ats_mirror::derived::custom_field_key(name, value));
+        filters.push(format!(
+            "EXISTS (SELECT 1 FROM candidate_keys fk WHERE fk.conn = c.conn AND fk.kind = '{}' \
+             AND fk.key = {key} AND fk.candidate_id = c.id)",
+            ats_mirror::derived::CUSTOM_FIELD_KEY_KIND
         ));
     }
     if let Some(t) = q.updated_from {

@@ -67,6 +67,7 @@ const APPLICATIONS: TableSpec = TableSpec {
         "status_name",
         "stage",
         "source",
+        "source_detail",
         "applied_at",
         "updated_at",
     ],
@@ -237,6 +238,7 @@ pub(crate) fn prepare(
             a.status.as_ref().and_then(|s| s.name.as_deref()).into(),
             a.stage.map(Stage::as_str).into(),
             (&a.source).into(),
+            (&a.source_detail).into(),
             a.applied_at.into(),
             a.updated_at.into(),
         ]),
@@ -463,6 +465,12 @@ pub(crate) async fn write_keys(
         for (kind, key) in dedupe_keys(c) {
             ids.push(c.id.clone());
             kinds.push(kind.as_str().to_string());
+            keys.push(key);
+        }
+        // Custom fields share the table under their own kind: the filter probes its key.
+        for key in ats_mirror::derived::custom_field_keys(c) {
+            ids.push(c.id.clone());
+            kinds.push(ats_mirror::derived::CUSTOM_FIELD_KEY_KIND.to_string());
             keys.push(key);
         }
     }

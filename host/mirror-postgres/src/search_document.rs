@@ -32,7 +32,7 @@ pub(crate) fn candidate_document(
         (c.current_company.as_deref(), 'C'),
         (cols.skills_text.as_deref(), 'C'),
         (resume.as_deref(), 'D'),
-        (cols.location.as_deref(), 'D'),
+        (cols.location_text.as_deref(), 'D'),
     ];
     let mut doc = String::new();
     let mut position = 0usize;

@@ -4,10 +4,10 @@
 use crate::{Error, PgMirror, connections, reconcile, record_reads, records, sync_state};
 use ats_mirror::{
     ConnectionRow, KindCounts, MirrorCounts, MirrorError, MirrorStore, PageOutcome, PageWrite,
-    ReconcileOutcome, RunId, RunMode, RunOutcome, RunRow, ScanId, StatusChange, StoredRecord,
-    StreamState,
+    ReconcileOutcome, RecordErrorRow, RunId, RunMode, RunOutcome, RunRow, ScanId, StatusChange,
+    StoredRecord, StreamState,
 };
-use ats_model::{AtsRecord, RecordKind, Timestamp};
+use ats_model::{AtsRecord, RecordError, RecordKind, Timestamp};
 use sqlx::Connection;
 
 #[async_trait::async_trait]
@@ -58,6 +58,13 @@ impl MirrorStore for PgMirror {
             // Dropping `tx` on any error below rolls the whole page back.
             let mut tx = db.begin().await?;
             let mut outcome = PageOutcome::default();
+            // Records written or gone drop their record errors (one statement per kind).
+            let mut written: Vec<(RecordKind, String)> = page
+                .records
+                .iter()
+                .map(|r| (r.kind(), r.id().to_string()))
+                .collect();
+            written.extend(page.gone.iter().map(|id| (page.kind, id.clone())));
             crate::page_write::write_records(&mut tx, conn, page.records, seen_at, &mut outcome)
                 .await?;
             for id in &page.gone {
@@ -65,6 +72,23 @@ impl MirrorStore for PgMirror {
                     outcome.deleted += 1;
                 }
             }
+            for kind in RecordKind::ALL {
+                let ids: Vec<&str> = written
+                    .iter()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, id)| id.as_str())
+                    .collect();
+                sync_state::clear_record_errors(&mut tx, conn, kind, &ids).await?;
+            }
+            sync_state::put_record_errors(
+                &mut tx,
+                conn,
+                stream,
+                page.kind,
+                &page.record_errors,
+                seen_at,
+            )
+            .await?;
             sync_state::save(&mut tx, conn, stream, state).await?;
             tx.commit().await?;
             Ok::<_, Error>(outcome)
@@ -129,6 +153,7 @@ impl MirrorStore for PgMirror {
                 max_updated_at: record.updated_at(),
                 ..PageOutcome::default()
             };
+            sync_state::clear_record_errors(&mut tx, conn, record.kind(), &[record.id()]).await?;
             records::write_record(&mut tx, conn, record, seen_at)
                 .await?
                 .count(&mut outcome);
@@ -145,7 +170,37 @@ impl MirrorStore for PgMirror {
         id: &str,
         at: Timestamp,
     ) -> Result<bool, MirrorError> {
-        Ok(records::soft_delete(&mut *self.conn().await?, conn, kind, id, at).await?)
+        let mut db = self.conn().await?;
+        let work = async {
+            let mut tx = db.begin().await?;
+            sync_state::clear_record_errors(&mut tx, conn, kind, &[id]).await?;
+            let changed = records::soft_delete(&mut tx, conn, kind, id, at).await?;
+            tx.commit().await?;
+            Ok::<_, Error>(changed)
+        };
+        Ok(work.await?)
+    }
+
+    async fn put_record_errors(
+        &self,
+        conn: &str,
+        stream: &str,
+        kind: RecordKind,
+        errors: &[RecordError],
+        at: Timestamp,
+    ) -> Result<(), MirrorError> {
+        Ok(
+            sync_state::put_record_errors(&mut *self.conn().await?, conn, stream, kind, errors, at)
+                .await?,
+        )
+    }
+
+    async fn record_errors(
+        &self,
+        conn: &str,
+        stream: &str,
+    ) -> Result<Vec<RecordErrorRow>, MirrorError> {
+        Ok(sync_state::record_errors(&mut *self.conn().await?, conn, stream).await?)
     }
 
     async fn record(

@@ -3,8 +3,10 @@
 use crate::Error;
 use crate::error::{corrupt, unsigned};
 use ats_mirror::{
-    RunId, RunMode, RunOutcome, RunResult, RunRow, StreamError, StreamLabel, StreamState,
+    RecordErrorRow, RunId, RunMode, RunOutcome, RunResult, RunRow, StreamError, StreamLabel,
+    StreamState,
 };
+use ats_model::{RecordError, RecordKind};
 use sqlx::{PgConnection, Row};
 
 pub(crate) async fn load(
@@ -15,7 +17,8 @@ pub(crate) async fn load(
     let row = sqlx::query(
         "SELECT label, mode, cursor, run_started_at, run_max_updated_at, high_water_mark, \
          last_success_at, last_failure_at, error_kind, error_message, error_advice, \
-         consecutive_failures, paused_until FROM stream_state WHERE conn = $1 AND stream = $2",
+         consecutive_failures, paused_until, unstamped_records, unstamped_runs \
+         FROM stream_state WHERE conn = $1 AND stream = $2",
     )
     .bind(conn)
     .bind(stream)
@@ -28,6 +31,7 @@ pub(crate) async fn load(
     let mode: Option<String> = r.try_get(1)?;
     let error_kind: Option<String> = r.try_get(8)?;
     let failures: i64 = r.try_get(11)?;
+    let unstamped_runs: i64 = r.try_get(14)?;
     Ok(Some(StreamState {
         label: StreamLabel::parse(&label).ok_or_else(|| unknown("label", &label))?,
         mode: match mode {
@@ -51,6 +55,9 @@ pub(crate) async fn load(
         consecutive_failures: u32::try_from(failures)
             .map_err(|_| corrupt("stream_state", "consecutive_failures", failures.to_string()))?,
         paused_until: r.try_get(12)?,
+        unstamped_records: unsigned("stream_state", "unstamped_records", r.try_get(13)?)?,
+        unstamped_runs: u32::try_from(unstamped_runs)
+            .map_err(|_| corrupt("stream_state", "unstamped_runs", unstamped_runs.to_string()))?,
     }))
 }
 
@@ -64,8 +71,9 @@ pub(crate) async fn save(
     sqlx::query(
         "INSERT INTO stream_state (conn, stream, label, mode, cursor, run_started_at, \
          run_max_updated_at, high_water_mark, last_success_at, last_failure_at, error_kind, \
-         error_message, error_advice, consecutive_failures, paused_until) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         error_message, error_advice, consecutive_failures, paused_until, unstamped_records, \
+         unstamped_runs) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
          ON CONFLICT (conn, stream) DO UPDATE SET label = excluded.label, mode = excluded.mode, \
          cursor = excluded.cursor, run_started_at = excluded.run_started_at, \
          run_max_updated_at = excluded.run_max_updated_at, \
@@ -73,7 +81,8 @@ pub(crate) async fn save(
          last_failure_at = excluded.last_failure_at, error_kind = excluded.error_kind, \
          error_message = excluded.error_message, error_advice = excluded.error_advice, \
          consecutive_failures = excluded.consecutive_failures, \
-         paused_until = excluded.paused_until",
+         paused_until = excluded.paused_until, \
+         unstamped_records = excluded.unstamped_records, unstamped_runs = excluded.unstamped_runs",
     )
     .bind(conn)
     .bind(stream)
@@ -90,6 +99,8 @@ pub(crate) async fn save(
     .bind(error.and_then(|e| e.advice.as_deref()))
     .bind(i64::from(s.consecutive_failures))
     .bind(s.paused_until)
+    .bind(signed(s.unstamped_records))
+    .bind(i64::from(s.unstamped_runs))
     .execute(&mut *db)
     .await?;
     Ok(())
@@ -126,8 +137,8 @@ pub(crate) async fn finish_run(
     let error = o.error.as_ref();
     let changed = sqlx::query(
         "UPDATE runs SET finished_at = $2, outcome = $3, upserted = $4, unchanged = $5, \
-         deleted = $6, pages = $7, requests = $8, error_kind = $9, error_message = $10 \
-         WHERE run_id = $1",
+         deleted = $6, pages = $7, requests = $8, error_kind = $9, error_message = $10, \
+         record_errors = $11 WHERE run_id = $1",
     )
     .bind(run.0)
     .bind(o.finished_at)
@@ -139,6 +150,7 @@ pub(crate) async fn finish_run(
     .bind(signed(o.requests))
     .bind(error.map(|e| e.kind.as_str()))
     .bind(error.map(|e| e.message.as_str()))
+    .bind(signed(o.record_errors))
     .execute(&mut *db)
     .await?
     .rows_affected();
@@ -159,7 +171,8 @@ pub(crate) async fn runs(
 ) -> Result<Vec<RunRow>, Error> {
     let rows = sqlx::query(
         "SELECT run_id, conn, stream, mode, started_at, finished_at, outcome, upserted, unchanged, \
-         deleted, pages, requests, error_kind, error_message FROM runs WHERE conn = $1 \
+         deleted, pages, requests, error_kind, error_message, record_errors FROM runs \
+         WHERE conn = $1 \
          ORDER BY run_id DESC LIMIT $2",
     )
     .bind(conn)
@@ -182,6 +195,7 @@ pub(crate) async fn runs(
                 deleted: unsigned("runs", "deleted", r.try_get(9)?)?,
                 pages: unsigned("runs", "pages", r.try_get(10)?)?,
                 requests: unsigned("runs", "requests", r.try_get(11)?)?,
+                record_errors: unsigned("runs", "record_errors", r.try_get(14)?)?,
                 error: match error_kind {
                     Some(kind) => Some(StreamError {
                         kind,
@@ -201,6 +215,98 @@ pub(crate) async fn runs(
             started_at: r.try_get(4)?,
             finished_at,
             outcome,
+        });
+    }
+    Ok(out)
+}
+
+// ---- record errors ----
+
+/// Keeps (or refreshes) record errors; see `MirrorStore::put_record_errors`.
+pub(crate) async fn put_record_errors(
+    db: &mut PgConnection,
+    conn: &str,
+    stream: &str,
+    kind: RecordKind,
+    errors: &[RecordError],
+    at: i64,
+) -> Result<(), Error> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = errors.iter().map(|e| e.id.as_str()).collect();
+    let reasons: Vec<&str> = errors.iter().map(|e| e.reason.as_str()).collect();
+    let advice: Vec<&str> = errors.iter().map(|e| e.advice.as_str()).collect();
+    // A page holds each id once (the host checks), so one statement upserts them all.
+    sqlx::query(
+        "INSERT INTO record_errors (conn, kind, id, stream, reason, advice, first_seen_at, \
+         last_seen_at, attempts) \
+         SELECT $1, $2, e.id, $3, e.reason, e.advice, $7, $7, 1 \
+         FROM unnest($4::text[], $5::text[], $6::text[]) AS e (id, reason, advice) \
+         ON CONFLICT (conn, kind, id) DO UPDATE SET stream = excluded.stream, \
+         reason = excluded.reason, advice = excluded.advice, \
+         last_seen_at = excluded.last_seen_at, attempts = record_errors.attempts + 1",
+    )
+    .bind(conn)
+    .bind(kind.as_str())
+    .bind(stream)
+    .bind(ids)
+    .bind(reasons)
+    .bind(advice)
+    .bind(at)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// Drops the record errors of records that were written or deleted.
+pub(crate) async fn clear_record_errors(
+    db: &mut PgConnection,
+    conn: &str,
+    kind: RecordKind,
+    ids: &[&str],
+) -> Result<(), Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM record_errors WHERE conn = $1 AND kind = $2 AND id = ANY($3)")
+        .bind(conn)
+        .bind(kind.as_str())
+        .bind(ids)
+        .execute(&mut *db)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn record_errors(
+    db: &mut PgConnection,
+    conn: &str,
+    stream: &str,
+) -> Result<Vec<RecordErrorRow>, Error> {
+    let rows = sqlx::query(
+        "SELECT kind, id, reason, advice, first_seen_at, last_seen_at, attempts \
+         FROM record_errors WHERE conn = $1 AND stream = $2 ORDER BY id",
+    )
+    .bind(conn)
+    .bind(stream)
+    .fetch_all(&mut *db)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let kind: String = r.try_get(0)?;
+        let attempts: i64 = r.try_get(6)?;
+        out.push(RecordErrorRow {
+            stream: stream.to_string(),
+            kind: RecordKind::parse(&kind).ok_or_else(|| {
+                corrupt("record_errors", "kind", format!("unknown value `{kind}`"))
+            })?,
+            id: r.try_get(1)?,
+            reason: r.try_get(2)?,
+            advice: r.try_get(3)?,
+            first_seen_at: r.try_get(4)?,
+            last_seen_at: r.try_get(5)?,
+            attempts: u32::try_from(attempts)
+                .map_err(|_| corrupt("record_errors", "attempts", attempts.to_string()))?,
         });
     }
     Ok(out)

@@ -83,6 +83,7 @@ macro_rules! backend_suite {
             }
             search {
                 text_search_ranks_by_relevance_then_recency,
+                custom_fields_addresses_and_application_sources_are_found,
                 each_filter_narrows_the_results,
                 any_words_and_jobs_not_applied_to_gather_people_for_a_job,
                 duplicates_are_grouped_into_one_hit_until_dismissed,

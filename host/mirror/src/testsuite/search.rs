@@ -555,3 +555,75 @@ pub async fn the_source_filter_also_finds_the_source_detail(m: &dyn Mirror) {
         "exact match, not a prefix"
     );
 }
+
+pub async fn custom_fields_addresses_and_application_sources_are_found(m: &dyn Mirror) {
+    use ats_model::{Address, CustomField};
+    let field = |value: &str, id: Option<&str>| CustomField {
+        name: "field23848".into(),
+        value: value.into(),
+        value_id: id.map(str::to_string),
+    };
+    let mut ada = candidate("1", "Ada", "Lovelace", "ada@example.com");
+    ada.custom_fields = vec![
+        field("Digital Media, Communications or Film", Some("C23900")),
+        field("Engineering", Some("C23901")),
+    ];
+    ada.addresses = vec![Address {
+        street: Some("1483 Tremont Street".into()),
+        city: Some("Boston".into()),
+        region: Some("MA".into()),
+        postal_code: Some("02120".into()),
+        ..Address::default()
+    }];
+    let mut alan = candidate("2", "Alan", "Turing", "alan@example.com");
+    alan.custom_fields = vec![field("Engineering", Some("C23901"))];
+    alan.source = None;
+    apply(
+        m,
+        RecordKind::Candidate,
+        candidates(vec![ada, alan]),
+        "c1",
+        100,
+    )
+    .await;
+    let mut applied = application("a2", "2", "j1", "new");
+    applied.source_detail = Some("Applicant from previous year".into());
+    apply(
+        m,
+        RecordKind::Application,
+        applications(vec![applied]),
+        "a1",
+        100,
+    )
+    .await;
+
+    let by_fields = |fields: &[(&str, &str)]| SearchQuery {
+        custom_fields: fields
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
+        limit: 10,
+        ..SearchQuery::default()
+    };
+    assert_eq!(
+        search_ids(m, by_fields(&[("field23848", "C23900")])).await,
+        ["1"]
+    );
+    let mut both = search_ids(m, by_fields(&[("FIELD23848", "engineering")])).await;
+    both.sort();
+    assert_eq!(both, ["1", "2"]);
+    assert!(
+        search_ids(m, by_fields(&[("field23848", "C1")]))
+            .await
+            .is_empty()
+    );
+    for text in ["tremont 02120", "massachusetts", "communications film"] {
+        assert_eq!(search_text(m, text).await, ["1"], "{text}");
+    }
+    let by_source = SearchQuery {
+        source: Some("applicant FROM previous year".into()),
+        limit: 10,
+        ..SearchQuery::default()
+    };
+    assert_eq!(search_ids(m, by_source).await, ["2"]);
+}
