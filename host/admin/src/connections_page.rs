@@ -85,6 +85,8 @@ pub struct StreamLine {
     pub next_run: String,
     pub error: Option<String>,
     pub advice: Option<String>,
+    /// When a stream paused for quota may run again.
+    pub waits_until: Option<String>,
 }
 
 pub struct LaneLine {
@@ -173,6 +175,7 @@ fn stream_line(s: &ats_app::status_view::StreamStatus, at: i64) -> StreamLine {
         next_run: when(Some(s.next_run_at)),
         error: s.error.clone(),
         advice: s.advice.clone(),
+        waits_until: s.paused_until.filter(|t| *t > at).map(|t| when(Some(t))),
     }
 }
 

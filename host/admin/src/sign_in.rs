@@ -14,7 +14,7 @@ use ats_serve::tokens::token_hash;
 use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 /// How long a sign-in form stays good, seconds.
@@ -106,8 +106,9 @@ pub async fn submit(
     };
     let id = admin.sessions.start(&tenant.0, &token_hash(token));
     tracing::info!(tenant = %tenant.0, "admin session opened");
+    // Appended, not inserted: both are `Set-Cookie`.
     Ok((
-        [
+        AppendHeaders([
             set_cookie(
                 &headers,
                 SESSION_COOKIE,
@@ -115,7 +116,7 @@ pub async fn submit(
                 crate::session::SESSION_LIFETIME.as_secs(),
             ),
             set_cookie(&headers, SIGN_IN_COOKIE, "", 0),
-        ],
+        ]),
         Redirect::to("/admin"),
     )
         .into_response())
