@@ -397,7 +397,7 @@ async fn a_forged_action_is_refused_and_another_tenants_connection_and_candidate
     }
     let status = b
         .run(
-            &format!("return fetch('/admin/connections/beta-icims/pause', {{method: 'POST', headers: {{'content-type': 'application/x-www-form-urlencoded'}}, body: 'csrf=' + document.querySelector('input[name=csrf]').value}}).then(r => r.status)"),
+            "return fetch('/admin/connections/beta-icims/pause', {method: 'POST', headers: {'content-type': 'application/x-www-form-urlencoded'}, body: 'csrf=' + document.querySelector('input[name=csrf]').value}).then(r => r.status)",
             vec![],
         )
         .await;
