@@ -62,6 +62,13 @@ pub fn run(ats: &dyn Fn(&[&str]) -> Command, admin: &str, customer: &str) -> Res
         "  {url} (described at {url}/v1/openapi.json, metrics at {url}/metrics)\n  a search for \"Renamed\" (the person renamed above) found {} on the first page; try it yourself:\n  curl -s -H 'authorization: Bearer {token}' -H 'content-type: application/json' -d '{{\"text\":\"Renamed\"}}' {url}/v1/connections/icims-demo/search",
         found["hits"].as_array().map_or(0, Vec::len),
     );
+    let sign_in = http_call(&url, "GET", "/admin/login", &[], "")?;
+    if !sign_in.contains("Sign in") {
+        bail!("the admin pages did not answer at {url}/admin/login");
+    }
+    println!(
+        "  the admin pages, for people in a browser: {url}/admin (sign in with the token {token})"
+    );
 
     step("iCIMS pushes an event: a recruiter moves an application, the mirror follows");
     admin_call(

@@ -6,6 +6,7 @@
 //! lock, rebuild on every test run and hide its output (wasmCloud's fixtures README makes the
 //! same point).
 
+mod chromium;
 mod demo;
 mod demo_service;
 mod plugins;
@@ -76,6 +77,7 @@ fn test() -> Result<()> {
     }
     wasm_clippy.extend(["--", "-D", "warnings"]);
     process::cargo(&wasm_clippy)?;
+    chromium::ensure()?;
     process::cargo(&["test", "--workspace", "--no-fail-fast"])
 }
 

@@ -1,5 +1,6 @@
 //! `ats serve --listen ADDR`: the host as a service (see `ats_serve`). Runs until SIGTERM or
-//! Ctrl-C, then stops taking requests, lets those in flight finish, and stops the workers.
+//! Ctrl-C, then stops taking requests, lets those in flight finish, and stops the workers. The
+//! admin pages (`ats-admin`) are served under `/admin`.
 
 use crate::Cli;
 use ats_serve::{ServeOptions, Service};
@@ -51,7 +52,9 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     // The one line a supervisor or a test reads to find the service.
     crate::output(&format!("listening on http://{address}\n"))?;
     let service = Service::new(host, options);
-    ats_serve::serve(service, listener, stop_signal()).await?;
+    // The admin pages for people in a browser, beside the API.
+    let pages = ats_admin::router(service.clone());
+    ats_serve::serve_with(service, listener, Some(pages), stop_signal()).await?;
     eprintln!("stopped; every committed page is kept, the next run resumes from it");
     Ok(ExitCode::SUCCESS)
 }

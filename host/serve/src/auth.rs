@@ -42,13 +42,8 @@ impl FromRequestParts<Arc<Service>> for Tenant {
                 "the Authorization header is not a bearer token: {CHALLENGE}"
             )));
         };
-        match service
-            .host
-            .mirror
-            .api_token_by_hash(&token_hash(token))
-            .await?
-        {
-            Some(stored) => Ok(Tenant(stored.tenant)),
+        match tenant_of_token(service, token).await? {
+            Some(tenant) => Ok(tenant),
             None => {
                 tracing::info!(path = %parts.uri.path(), "refused: unknown or revoked token");
                 Err(ApiError::unauthorized(format!(
@@ -57,4 +52,15 @@ impl FromRequestParts<Arc<Service>> for Tenant {
             }
         }
     }
+}
+
+/// The tenant `token` belongs to; `None` when it is unknown or revoked. The API's bearer check
+/// and the admin pages' sign-in both ask this.
+pub async fn tenant_of_token(service: &Service, token: &str) -> Result<Option<Tenant>, ApiError> {
+    Ok(service
+        .host
+        .mirror
+        .api_token_by_hash(&token_hash(token))
+        .await?
+        .map(|stored| Tenant(stored.tenant)))
 }

@@ -3,16 +3,17 @@
 //! One process runs every connection's syncs (a worker per connection: what `ats run` does,
 //! plus the syncs the API asks for) and answers a JSON API under `/v1`, scoped by the caller's
 //! tenant token, that calls the same feature functions as the CLI. `/healthz` and `/readyz` are
-//! for the orchestrator; `/v1/openapi.json` describes it all.
+//! for the orchestrator; `/v1/openapi.json` describes it all. Pages for people (the admin
+//! pages of `ats-admin`) are mounted under `/admin` by whoever serves both ([`serve_with`]).
 
 pub mod api_error;
 pub mod auth;
 pub mod body;
 mod connection_lifecycle;
-mod connections;
+pub mod connections;
 pub mod event_memory;
 pub mod events;
-mod features;
+pub mod features;
 mod health;
 pub mod metrics;
 pub mod openapi;
@@ -33,6 +34,11 @@ use std::sync::Arc;
 
 /// Every route of the service.
 pub fn router(service: Arc<Service>) -> Router {
+    router_with(service, None)
+}
+
+/// Every route of the service, and `pages` under `/admin` (they answer their own 404s).
+pub fn router_with(service: Arc<Service>, pages: Option<Router<Arc<Service>>>) -> Router {
     let v1 = Router::new()
         .route(
             "/connections",
@@ -74,7 +80,11 @@ pub fn router(service: Arc<Service>) -> Router {
         )
         .route("/events/{connection}", post(events::receive))
         .route("/openapi.json", get(openapi_json));
-    Router::new()
+    let routes = match pages {
+        Some(pages) => Router::new().nest("/admin", pages),
+        None => Router::new(),
+    };
+    routes
         .nest("/v1", v1)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -152,10 +162,20 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    serve_with(service, listener, None, shutdown).await
+}
+
+/// As [`serve`], with `pages` under `/admin` (see [`router_with`]).
+pub async fn serve_with(
+    service: Arc<Service>,
+    listener: tokio::net::TcpListener,
+    pages: Option<Router<Arc<Service>>>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     if service.options.schedule {
         service.start_workers().await?;
     }
-    axum::serve(listener, router(service.clone()))
+    axum::serve(listener, router_with(service.clone(), pages))
         .with_graceful_shutdown(shutdown)
         .await?;
     service.stop().await;

@@ -121,6 +121,18 @@ pub struct QuotaLedger {
     flights: BTreeMap<String, Flight>,
     /// Requests sent per lane in the current window.
     spent: [u64; 5],
+    /// The same, by UTC hour of the current window, oldest first: what the admin page charts.
+    /// (Ledgers saved before it start with none.)
+    #[serde(default)]
+    hourly: Vec<SpentHour>,
+}
+
+/// Requests sent per lane ([`Lane::ALL`]'s order) in one UTC hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpentHour {
+    /// The hour's first second.
+    pub hour: Timestamp,
+    pub spent: [u64; 5],
 }
 
 /// One sender's requests in flight.
@@ -140,6 +152,7 @@ impl QuotaLedger {
             reset_at: None,
             flights: BTreeMap::new(),
             spent: [0; 5],
+            hourly: Vec::new(),
         }
     }
 
@@ -170,6 +183,31 @@ impl QuotaLedger {
         self.spent[lane.index()]
     }
 
+    /// Requests sent per lane by hour over the current window, oldest hour first (hours in
+    /// which nothing was sent are absent).
+    pub fn spent_by_hour(&self) -> &[SpentHour] {
+        &self.hourly
+    }
+
+    /// Adds `requests` (negative: gives them back) to `lane`'s count of the hour of `now`.
+    fn count_hourly(&mut self, lane: Lane, requests: i64, now: Timestamp) {
+        let hour = now - now.rem_euclid(3600);
+        // A window is a day: older hours belong to an earlier one.
+        self.hourly
+            .retain(|h| h.hour > hour - WINDOW_SECONDS as i64);
+        if self.hourly.last().is_none_or(|h| h.hour < hour) {
+            self.hourly.push(SpentHour {
+                hour,
+                spent: [0; 5],
+            });
+        }
+        // Clocks of several senders may differ a little: count into the newest hour.
+        if let Some(last) = self.hourly.last_mut() {
+            let spent = &mut last.spent[lane.index()];
+            *spent = spent.saturating_add_signed(requests);
+        }
+    }
+
     /// Starts a new window when the previous one has ended.
     fn roll_window(&mut self, now: Timestamp) {
         // A ledger saved before reset times were bounded may hold one beyond any window.
@@ -182,6 +220,7 @@ impl QuotaLedger {
             self.remaining = self.limit;
             self.reset_at = None;
             self.spent = [0; 5];
+            self.hourly.clear();
         }
     }
 
@@ -249,6 +288,7 @@ impl QuotaLedger {
         flight.requests += granted;
         flight.seen_at = flight.seen_at.max(now);
         self.spent[lane.index()] += granted;
+        self.count_hourly(lane, granted as i64, now);
         Ok(granted)
     }
 
@@ -266,6 +306,7 @@ impl QuotaLedger {
         }
         let spent = &mut self.spent[lane.index()];
         *spent = spent.saturating_sub(unused);
+        self.count_hourly(lane, -(unused as i64), now);
     }
 
     /// Takes one of `sender`'s requests out of flight.
@@ -389,6 +430,26 @@ mod tests {
             remaining: Some(remaining),
             reset_seconds: Some(reset),
         }
+    }
+
+    #[test]
+    fn spending_is_counted_by_hour_and_forgotten_with_the_window() {
+        let mut ledger = QuotaLedger::new(Some(1_000));
+        ledger.record_response(headers(1_000, 1_000, 86_400), 0);
+        ledger.try_admit(Lane::Backfill, 10).unwrap();
+        ledger.try_admit(Lane::Backfill, 20).unwrap();
+        ledger.try_admit(Lane::Interactive, 3_700).unwrap();
+        let granted = ledger.reserve_for("s", Lane::People, 4, 3_800).unwrap();
+        ledger.give_back_for("s", Lane::People, granted - 1, 3_900);
+        let hours = ledger.spent_by_hour();
+        assert_eq!(hours.len(), 2);
+        assert_eq!((hours[0].hour, hours[0].spent), (0, [0, 0, 0, 0, 2]));
+        assert_eq!((hours[1].hour, hours[1].spent), (3_600, [1, 0, 0, 1, 0]));
+        // The window ends at 86 400: a request after it starts a new history.
+        ledger.try_admit(Lane::Jobs, 90_000).unwrap();
+        let hours = ledger.spent_by_hour();
+        assert_eq!(hours.len(), 1);
+        assert_eq!(hours[0].spent, [0, 0, 1, 0, 0]);
     }
 
     #[test]
