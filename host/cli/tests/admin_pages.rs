@@ -119,7 +119,7 @@ async fn an_operator_signs_in_sees_health_streams_counts_quota_and_runs_and_sync
     // Sync now: a new run appears in the run log.
     let newest: i64 = run_ids[0].parse().unwrap();
     b.click("#sync-now").await;
-    assert!(b.text("#notice").await.contains("Sync asked for"));
+    b.wait_for_text("#notice", "Sync asked for").await;
     // Run ids count every connection's runs: acme's next one is newer than its newest.
     let started = std::time::Instant::now();
     let first_shown = loop {
@@ -367,26 +367,14 @@ async fn a_forged_action_is_refused_and_another_tenants_connection_and_candidate
 
     // The page's own button, with the token, pauses; resume undoes it.
     b.click("#pause").await;
-    assert!(b.text("#notice").await.contains("Paused"));
+    b.wait_for_text("#notice", "Paused").await;
     assert_eq!(b.text("#health").await, "paused");
     let view = s.get("/v1/connections/acme-icims", &s.acme).await.json();
     assert!(view["paused_at"].is_i64(), "{view}");
     shown(&mut b, &s, "paused").await;
     b.click("#resume").await;
     // The click returns before the page it posts to loads: wait for its notice.
-    let mut resumed = false;
-    for _ in 0..100 {
-        if b.texts("#notice")
-            .await
-            .iter()
-            .any(|t| t.contains("Resumed"))
-        {
-            resumed = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(resumed, "the resume notice shows");
+    b.wait_for_text("#notice", "Resumed").await;
     let view = s.get("/v1/connections/acme-icims", &s.acme).await.json();
     assert_eq!(view["paused_at"], Value::Null);
 

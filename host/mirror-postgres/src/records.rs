@@ -561,8 +561,8 @@ mod tests {
     #[test]
     fn upsert_sql_lists_every_column_once_and_casts_the_document() {
         let sql = upsert_sql(&APPLICATIONS);
-        assert!(sql.contains("$15"), "{sql}");
-        assert!(!sql.contains("$16"), "{sql}");
+        assert!(sql.contains("$16"), "{sql}");
+        assert!(!sql.contains("$17"), "{sql}");
         assert!(sql.contains("status_id = excluded.status_id"));
         assert!(upsert_sql(&CANDIDATES).contains("$19::tsvector"));
     }

@@ -128,11 +128,31 @@ impl Browser {
             .unwrap()
     }
 
+    /// Waits (up to 10 s) until an element `css` finds shows `needle`: a click returns before
+    /// the page it posts to has loaded.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) {
+        for _ in 0..200 {
+            if self.texts(css).await.iter().any(|t| t.contains(needle)) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("`{css}` never showed `{needle}` on {}", self.base);
+    }
+
     /// The visible text of every element `css` finds.
     pub async fn texts(&self, css: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for e in self.client.find_all(Locator::Css(css)).await.unwrap() {
-            out.push(e.text().await.unwrap());
+        // An element can vanish as the page reloads: that is no text, not a failure.
+        for e in self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+        {
+            if let Ok(text) = e.text().await {
+                out.push(text);
+            }
         }
         out
     }
