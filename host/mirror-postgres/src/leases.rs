@@ -39,13 +39,21 @@ impl LeaseStore for PgMirror {
             .bind(stream)
             .fetch_optional(&mut *tx)
             .await?;
-            // Locked by a process taking it right now.
-            let Some(row) = row else { return Ok(None) };
+            // Locked by a process taking it right now. Roll back at once: a dropped
+            // transaction rolls back only when its pooled connection is next used, and the row
+            // lock would stay with an idle connection until then (every taker would skip it).
+            let Some(row) = row else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
             let (current, token, expires_at): (Option<String>, i64, i64) =
                 (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
             let token = match current.as_deref() {
                 Some(h) if h == holder => token,
-                Some(_) if expires_at > now => return Ok(None),
+                Some(_) if expires_at > now => {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
                 _ => token + 1,
             };
             sqlx::query(

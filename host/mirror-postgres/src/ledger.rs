@@ -244,11 +244,15 @@ async fn update(
             return Err(());
         }
     };
+    // A dropped transaction rolls back only when its connection is next used, keeping the
+    // row locked until then: roll back now when nothing is to be written.
     if reply.send(Ok(state)).is_err() {
-        return Ok(()); // the caller is gone: `tx` rolls back
+        let _ = tx.rollback().await; // the caller is gone
+        return Ok(());
     }
     // The caller decides on its own thread; a caller that panicked never answers.
     let Ok(next) = decision.recv() else {
+        let _ = tx.rollback().await;
         return Ok(());
     };
     let written = async {
