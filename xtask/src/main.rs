@@ -6,6 +6,7 @@
 //! lock, rebuild on every test run and hide its output (wasmCloud's fixtures README makes the
 //! same point).
 
+mod apt;
 mod chromium;
 mod demo;
 mod demo_service;

@@ -58,13 +58,13 @@ impl MirrorStore for PgMirror {
             // Dropping `tx` on any error below rolls the whole page back.
             let mut tx = db.begin().await?;
             let mut outcome = PageOutcome::default();
-            // Records written or gone drop their record errors (one statement per kind).
-            let mut written: Vec<(RecordKind, String)> = page
-                .records
-                .iter()
-                .map(|r| (r.kind(), r.id().to_string()))
-                .collect();
-            written.extend(page.gone.iter().map(|id| (page.kind, id.clone())));
+            // Records written or gone drop their record errors. Almost no connection has any:
+            // then the page copies no id for it.
+            let mut written: Vec<(RecordKind, String)> = Vec::new();
+            if sync_state::has_record_errors(&mut tx, conn).await? {
+                written.extend(page.records.iter().map(|r| (r.kind(), r.id().to_string())));
+                written.extend(page.gone.iter().map(|id| (page.kind, id.clone())));
+            }
             crate::page_write::write_records(&mut tx, conn, page.records, seen_at, &mut outcome)
                 .await?;
             for id in &page.gone {
@@ -72,7 +72,7 @@ impl MirrorStore for PgMirror {
                     outcome.deleted += 1;
                 }
             }
-            for kind in RecordKind::ALL {
+            for kind in RecordKind::ALL.into_iter().filter(|_| !written.is_empty()) {
                 let ids: Vec<&str> = written
                     .iter()
                     .filter(|(k, _)| *k == kind)

@@ -259,6 +259,16 @@ pub(crate) async fn put_record_errors(
     Ok(())
 }
 
+/// Whether the connection has any record error (a page checks once, then skips the rest).
+pub(crate) async fn has_record_errors(db: &mut PgConnection, conn: &str) -> Result<bool, Error> {
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM record_errors WHERE conn = $1)")
+            .bind(conn)
+            .fetch_one(&mut *db)
+            .await?,
+    )
+}
+
 /// Drops the record errors of records that were written or deleted.
 pub(crate) async fn clear_record_errors(
     db: &mut PgConnection,
