@@ -52,7 +52,7 @@ async fn an_operator_signs_in_sees_health_streams_counts_quota_and_runs_and_sync
 
     // Not signed in: every page sends the browser to the sign-in form.
     b.open(ACME).await;
-    assert_eq!(b.path().await, "/admin/login");
+    b.wait_for_path("/admin/login").await;
     b.sign_in("ats_not-a-real-token").await;
     assert!(
         b.text("#error").await.contains("not valid"),
@@ -61,7 +61,7 @@ async fn an_operator_signs_in_sees_health_streams_counts_quota_and_runs_and_sync
     );
     shown(&mut b, &s, "sign-in-refused").await;
     b.sign_in(&s.acme).await;
-    assert_eq!(b.path().await, "/admin");
+    b.wait_for_path("/admin").await;
 
     // The list: acme's connection only, healthy after its sync.
     assert_eq!(
@@ -166,9 +166,9 @@ async fn an_operator_signs_in_sees_health_streams_counts_quota_and_runs_and_sync
 
     // Signing out ends the session.
     b.click("#sign-out").await;
-    assert_eq!(b.path().await, "/admin/login");
+    b.wait_for_path("/admin/login").await;
     b.open(ACME).await;
-    assert_eq!(b.path().await, "/admin/login");
+    b.wait_for_path("/admin/login").await;
     b.close().await;
 }
 
@@ -341,7 +341,7 @@ async fn a_forged_action_is_refused_and_another_tenants_connection_and_candidate
         .await;
     assert_eq!(status, json!(403));
     b.sign_in(&s.acme).await;
-    assert_eq!(b.path().await, "/admin");
+    b.wait_for_path("/admin").await;
 
     // Pause without the session's CSRF token, or with a wrong one: refused, nothing paused.
     b.open(ACME).await;

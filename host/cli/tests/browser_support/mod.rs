@@ -117,6 +117,20 @@ impl Browser {
         self.client.current_url().await.unwrap().path().to_string()
     }
 
+    /// Waits (up to 10 s) until the page's path is `path`: a click that posts or follows a
+    /// link returns before the next page has loaded.
+    pub async fn wait_for_path(&self, path: &str) {
+        let mut seen = String::new();
+        for _ in 0..200 {
+            seen = self.path().await;
+            if seen == path {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the browser stayed on `{seen}`, not `{path}`");
+    }
+
     /// The visible text of the first element `css` finds.
     pub async fn text(&self, css: &str) -> String {
         self.client
@@ -166,7 +180,11 @@ impl Browser {
         out
     }
 
+    /// Clicks a link or button and waits (up to 10 s) for the page it loads: every click on
+    /// these pages navigates (they have no script), and reading the next page before it has
+    /// replaced this one finds stale elements or the old text.
     pub async fn click(&self, css: &str) {
+        let old = self.client.find(Locator::Css("html")).await.unwrap();
         self.client
             .find(Locator::Css(css))
             .await
@@ -174,6 +192,13 @@ impl Browser {
             .click()
             .await
             .unwrap();
+        for _ in 0..200 {
+            if old.tag_name().await.is_err() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("clicking `{css}` on {} loaded no page", self.base);
     }
 
     pub async fn fill(&self, css: &str, text: &str) {
