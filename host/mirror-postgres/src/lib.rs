@@ -29,6 +29,7 @@ mod store;
 mod sync_state;
 mod tokens;
 mod value;
+mod work_queue;
 
 pub use error::Error;
 pub use migrations::{SCHEMA_VERSION, migrate, schema_version};

@@ -22,6 +22,7 @@ mod records;
 mod store;
 mod sync_state;
 mod tokens;
+mod work_queue;
 
 pub use error::Error;
 pub use migrations::SCHEMA_VERSION;
@@ -52,6 +53,10 @@ pub struct SqliteMirror {
     db: Arc<Db>,
     /// Stream leases, in this process only (see `leases.rs`).
     leases: Arc<ats_mirror::InProcessLeases>,
+    /// The service's work queue and event-delivery memory, in this process only (see
+    /// `work_queue.rs`).
+    work: Arc<ats_mirror::InProcessWorkQueue>,
+    deliveries: Arc<ats_mirror::InProcessDeliveries>,
 }
 
 impl SqliteMirror {
@@ -61,6 +66,8 @@ impl SqliteMirror {
         Ok(SqliteMirror {
             db: Arc::new(Db::open(path.as_ref())?),
             leases: Arc::default(),
+            work: Arc::default(),
+            deliveries: Arc::default(),
         })
     }
 

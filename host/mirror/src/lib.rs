@@ -15,6 +15,7 @@
 //!   marks records missing after a clean, complete id scan, deleting them after a grace period;
 //! - only secret *references* are stored, never secret values.
 
+pub mod deliveries;
 pub mod derived;
 mod error;
 pub mod lease;
@@ -29,7 +30,9 @@ pub mod store;
 pub mod testsuite;
 pub mod tokens;
 mod types;
+pub mod work_queue;
 
+pub use deliveries::{DeliveryKeys, DeliveryMemory, InProcessDeliveries, Sighting};
 pub use error::MirrorError;
 pub use lease::{InProcessLeases, Lease, LeaseStore};
 pub use ledger::LedgerStore;
@@ -37,15 +40,33 @@ pub use queries::{Applicant, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage
 pub use store::{FeatureState, MirrorStore};
 pub use tokens::{ApiToken, DEFAULT_TENANT, TokenStore, check_connection_name, check_tenant};
 pub use types::*;
+pub use work_queue::{InProcessWorkQueue, QueuedWork, Work, WorkQueue};
 
 /// Everything the features and the host need of a mirror: records, feature state, queries,
-/// the quota ledgers, the service's API tokens and stream leases. Any backend implementing the
-/// six traits is one; hold it as `Arc<dyn Mirror>`.
+/// the quota ledgers, the service's API tokens, stream leases, the service's work queue and its
+/// memory of event deliveries. Any backend implementing the eight traits is one; hold it as
+/// `Arc<dyn Mirror>`.
 pub trait Mirror:
-    MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore + LeaseStore
+    MirrorStore
+    + FeatureState
+    + MirrorQueries
+    + LedgerStore
+    + TokenStore
+    + LeaseStore
+    + WorkQueue
+    + DeliveryMemory
 {
 }
-impl<T: MirrorStore + FeatureState + MirrorQueries + LedgerStore + TokenStore + LeaseStore + ?Sized>
-    Mirror for T
+impl<
+    T: MirrorStore
+        + FeatureState
+        + MirrorQueries
+        + LedgerStore
+        + TokenStore
+        + LeaseStore
+        + WorkQueue
+        + DeliveryMemory
+        + ?Sized,
+> Mirror for T
 {
 }

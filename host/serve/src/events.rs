@@ -13,6 +13,7 @@
 
 use crate::service::Service;
 use ats_app::connection_file::resolve_secret_refs;
+use ats_mirror::{DeliveryKeys, Sighting};
 use ats_model::IncomingEvent;
 use ats_runtime::inbound_event::{Delivery, EventCredentials, event_body_text, verify_event};
 use axum::Json;
@@ -25,6 +26,10 @@ use std::sync::Arc;
 
 /// How far a signed event's time may be from now, seconds.
 pub const REPLAY_WINDOW_SECONDS: i64 = 300;
+
+/// How long deliveries are remembered: twice the window, so a replay dated at the window's edge
+/// is still recognised when the clocks of the ATS and the host differ a little.
+const DELIVERY_MEMORY_SECONDS: i64 = REPLAY_WINDOW_SECONDS * 2;
 
 /// Largest event body once decompressed.
 const MAX_EVENT_BYTES: usize = 1 << 20;
@@ -134,11 +139,25 @@ pub async fn receive(
         Ok(v) => v,
         Err(why) => return refused(&name, &why.to_string()),
     };
-    match service.events.first_sighting(&row.name, &verified) {
-        crate::event_memory::Sighting::Replayed => {
+    let keys = DeliveryKeys {
+        replay_key: &verified.replay_key,
+        body_digest: &verified.body_digest,
+    };
+    let sighting = service
+        .host
+        .mirror
+        .remember_delivery(
+            &row.name,
+            keys,
+            DELIVERY_MEMORY_SECONDS,
+            ats_features::unix_now(),
+        )
+        .await;
+    match sighting {
+        Ok(Sighting::Replayed) => {
             return refused(&name, "a replay of a delivery already received");
         }
-        crate::event_memory::Sighting::Duplicate => {
+        Ok(Sighting::Duplicate) => {
             tracing::info!(connection = %name, "event: a second delivery of one event, read once");
             return (
                 StatusCode::OK,
@@ -146,12 +165,30 @@ pub async fn receive(
             )
                 .into_response();
         }
-        crate::event_memory::Sighting::New => {}
+        Ok(Sighting::New) => {}
+        Err(e) => {
+            tracing::error!(connection = %name, "event: cannot check it against earlier deliveries: {e}");
+            return vendor_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Try again later.",
+                "the service cannot reach its database",
+            );
+        }
     }
+    let forget = || async {
+        if let Err(e) = service
+            .host
+            .mirror
+            .forget_delivery_body(&row.name, &verified.body_digest)
+            .await
+        {
+            tracing::warn!(connection = %name, "event: cannot forget a refused delivery: {e}");
+        }
+    };
     let text = match event_body_text(&headers, &body, MAX_EVENT_BYTES) {
         Ok(text) => text,
         Err(e) => {
-            service.events.forget(&row.name, &verified);
+            forget().await;
             return vendor_error(
                 StatusCode::BAD_REQUEST,
                 "The event could not be read.",
@@ -169,7 +206,7 @@ pub async fn receive(
     {
         Ok(refs) => refs,
         Err(e) => {
-            service.events.forget(&row.name, &verified);
+            forget().await;
             tracing::warn!(connection = %name, "event: the connector could not read it: {e}");
             return vendor_error(
                 StatusCode::BAD_REQUEST,
@@ -179,7 +216,7 @@ pub async fn receive(
         }
     };
     if refs.len() > MAX_REFS_PER_EVENT {
-        service.events.forget(&row.name, &verified);
+        forget().await;
         return vendor_error(
             StatusCode::BAD_REQUEST,
             "The event names too many records.",

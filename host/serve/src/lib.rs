@@ -11,7 +11,6 @@ pub mod auth;
 pub mod body;
 mod connection_lifecycle;
 pub mod connections;
-pub mod event_memory;
 pub mod events;
 pub mod features;
 mod health;
@@ -19,6 +18,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod service;
 pub mod tokens;
+mod worker;
 
 pub use service::{ServeOptions, Service};
 

@@ -1,25 +1,27 @@
 //! The service's state: the host, a started plugin instance per connection for the features,
-//! and one worker per connection that runs its syncs (what `ats run` does, plus syncs the API
-//! asks for), so that a connection's streams never run twice at once.
+//! and one worker per connection that runs its syncs (what `ats run` does, plus the work the API
+//! and pushed events queue; see `worker.rs`).
+//!
+//! Asked work goes into the mirror's work queue rather than to a worker directly, so that any
+//! process sharing the mirror can do it: the process that queued it wakes its own worker at
+//! once, and every process looks for work queued by others every
+//! [`ServeOptions::queue_poll`].
 
 use crate::api_error::{ApiError, ApiResult};
 use crate::auth::Tenant;
-use crate::event_memory::EventMemory;
-use crate::metrics::{Metrics, PageTimer};
+use crate::metrics::Metrics;
 use ats_app::connection_templates::Templates;
 use ats_app::host::Host;
 use ats_app::live_connection::LiveConnection;
-use ats_app::scheduler::{SchedulerOptions, run_due};
-use ats_app::sync_runner::{SyncOptions, sync_connection};
-use ats_mirror::ConnectionRow;
+use ats_app::scheduler::SchedulerOptions;
+use ats_mirror::{ConnectionRow, Work};
 use ats_model::RecordRef;
 use ats_sync::meter::now;
-use ats_sync::{Engine, EngineConfig, Lane};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, watch};
 
 /// How the service runs.
 #[derive(Debug, Clone)]
@@ -33,6 +35,9 @@ pub struct ServeOptions {
     pub body_limit: usize,
     /// The operator's templates tenants make connections from (none: they cannot).
     pub templates: Templates,
+    /// How often the process looks for work other processes queued, and (every tenth look)
+    /// for connections other processes made, changed or deleted.
+    pub queue_poll: Duration,
 }
 
 impl Default for ServeOptions {
@@ -43,6 +48,7 @@ impl Default for ServeOptions {
             request_timeout: Duration::from_secs(60),
             body_limit: 16 << 20,
             templates: Templates::default(),
+            queue_poll: Duration::from_secs(1),
         }
     }
 }
@@ -54,16 +60,9 @@ pub struct SyncRequest {
     pub full: bool,
 }
 
-/// What a connection's worker is asked to do.
-#[derive(Debug)]
-enum Ask {
-    Sync(SyncRequest),
-    /// Re-read the records events named (taken from [`Service::rereads`]).
-    Reread,
-}
-
+/// A connection's worker in this process: woken when work for it is queued.
 struct Worker {
-    asks: mpsc::UnboundedSender<Ask>,
+    wake: Arc<Notify>,
     /// The connection row the worker started from; a changed row restarts it.
     updated_at: i64,
     task: tokio::task::JoinHandle<()>,
@@ -92,13 +91,8 @@ pub struct Service {
     pub options: ServeOptions,
     lives: tokio::sync::Mutex<HashMap<String, LiveConnection>>,
     workers: Mutex<HashMap<String, Worker>>,
-    stopping: watch::Sender<bool>,
+    pub(crate) stopping: watch::Sender<bool>,
     scheduler_running: AtomicBool,
-    /// Records events named, not re-read yet, by connection (one read per record however many
-    /// events named it meanwhile).
-    rereads: Mutex<HashMap<String, Vec<RecordRef>>>,
-    /// Recent event deliveries, to refuse replays and read a duplicate once.
-    pub events: EventMemory,
     pub metrics: Arc<Metrics>,
     /// Held while a connection is made (see `connection_lifecycle::create`).
     pub creating: tokio::sync::Mutex<()>,
@@ -116,8 +110,6 @@ impl Service {
             workers: Default::default(),
             stopping: watch::channel(false).0,
             scheduler_running: AtomicBool::new(false),
-            rereads: Default::default(),
-            events: EventMemory::default(),
         })
     }
 
@@ -151,11 +143,17 @@ impl Service {
         Ok(Writer(self.live(row).await?))
     }
 
-    /// Forgets what the service holds of a removed connection.
+    /// Forgets what the service holds of a removed connection, and its queued work.
     pub async fn forget(&self, name: &str) {
         self.lives.lock().await.remove(name);
         if let Some(worker) = self.workers().remove(name) {
             worker.task.abort();
+        }
+        if let Err(e) = self.host.mirror.clear_work(name).await {
+            tracing::warn!(
+                connection = name,
+                "could not drop the connection's queued work: {e}"
+            );
         }
     }
 
@@ -163,51 +161,49 @@ impl Service {
         self.workers.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Asks `row`'s worker to run a sync now (starting the worker when it is not running).
+    /// Queues a sync of `row` (any process sharing the mirror may run it; this one is woken).
     pub async fn ask_sync(
         self: &Arc<Self>,
         row: &ConnectionRow,
         ask: SyncRequest,
     ) -> ApiResult<()> {
-        self.send(row, Ask::Sync(ask)).await
+        let work = Work::Sync {
+            streams: ask.streams,
+            full: ask.full,
+        };
+        self.host
+            .mirror
+            .enqueue_work(&row.name, &work, now())
+            .await?;
+        self.wake(row).await
     }
 
-    /// Asks `row`'s worker to re-read `refs` (in the applications lane).
+    /// Queues re-reads of `refs` (in the applications lane); a record already waiting for its
+    /// re-read is not queued twice.
     pub async fn ask_reread(
         self: &Arc<Self>,
         row: &ConnectionRow,
         refs: Vec<RecordRef>,
     ) -> ApiResult<()> {
-        {
-            let mut pending = self.rereads.lock().unwrap_or_else(|e| e.into_inner());
-            let queued = pending.entry(row.name.clone()).or_default();
-            for r in refs {
-                if !queued.contains(&r) {
-                    queued.push(r);
-                }
-            }
+        for r in &refs {
+            self.host
+                .mirror
+                .enqueue_work(&row.name, &Work::reread(r), now())
+                .await?;
         }
-        self.send(row, Ask::Reread).await
+        self.wake(row).await
     }
 
-    fn take_rereads(&self, connection: &str) -> Vec<RecordRef> {
-        self.rereads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(connection)
-            .unwrap_or_default()
-    }
-
-    async fn send(self: &Arc<Self>, row: &ConnectionRow, ask: Ask) -> ApiResult<()> {
+    /// Wakes `row`'s worker in this process (starting it when it is not running).
+    pub async fn wake(self: &Arc<Self>, row: &ConnectionRow) -> ApiResult<()> {
         self.ensure_worker(row).await?;
-        let workers = self.workers();
-        let worker = workers
-            .get(&row.name)
-            .ok_or_else(|| ApiError::internal("the connection's worker did not start"))?;
-        worker
-            .asks
-            .send(ask)
-            .map_err(|_| ApiError::internal("the connection's worker has stopped"))
+        match self.workers().get(&row.name) {
+            Some(worker) => {
+                worker.wake.notify_one();
+                Ok(())
+            }
+            None => Err(ApiError::internal("the connection's worker did not start")),
+        }
     }
 
     /// Starts a worker for `row` unless one runs for this version of it.
@@ -222,12 +218,12 @@ impl Service {
             }
         }
         let live = self.live(row).await?;
-        let (asks, asked) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run_worker(self.clone(), live, asked));
+        let wake = Arc::new(Notify::new());
+        let task = tokio::spawn(crate::worker::run_worker(self.clone(), live, wake.clone()));
         if let Some(old) = self.workers().insert(
             row.name.clone(),
             Worker {
-                asks,
+                wake,
                 updated_at: row.updated_at,
                 task,
             },
@@ -237,15 +233,43 @@ impl Service {
         Ok(())
     }
 
-    /// Starts a worker for every saved connection.
+    /// Starts a worker for every saved connection, and the watch for work and connections
+    /// other processes add.
     pub async fn start_workers(self: &Arc<Self>) -> anyhow::Result<()> {
-        for row in self.host.mirror.connections().await? {
-            if let Err(e) = self.ensure_worker(&row).await {
+        self.refresh_workers().await?;
+        tokio::spawn(crate::worker::watch_shared_work(self.clone()));
+        self.scheduler_running.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Starts workers for connections that are new or changed, and stops those of connections
+    /// that are gone (another process may have made or deleted them).
+    pub(crate) async fn refresh_workers(self: &Arc<Self>) -> anyhow::Result<()> {
+        let rows = self.host.mirror.connections().await?;
+        for row in &rows {
+            if let Err(e) = self.ensure_worker(row).await {
                 tracing::error!(connection = %row.name, "cannot start the connection: {}", e.message);
             }
         }
-        self.scheduler_running.store(true, Ordering::Relaxed);
+        self.workers().retain(|name, worker| {
+            let kept = rows.iter().any(|r| &r.name == name);
+            if !kept {
+                worker.task.abort();
+            }
+            kept
+        });
         Ok(())
+    }
+
+    /// Wakes this process's worker of `name`, when it has one.
+    pub(crate) fn wake_local(&self, name: &str) -> bool {
+        match self.workers().get(name) {
+            Some(worker) => {
+                worker.wake.notify_one();
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn scheduler_running(&self) -> bool {
@@ -260,85 +284,6 @@ impl Service {
         for task in tasks {
             task.abort();
             let _ = task.await;
-        }
-    }
-}
-
-/// One connection's syncs: what the API asked for first, then whatever is due; sleeps until the
-/// next is due or something is asked.
-async fn run_worker(
-    service: Arc<Service>,
-    live: LiveConnection,
-    mut asked: mpsc::UnboundedReceiver<Ask>,
-) {
-    let host = &service.host;
-    let options = &service.options;
-    let pages = PageTimer::new(&service.metrics, live.name());
-    let mut pending: Vec<SyncRequest> = Vec::new();
-    loop {
-        while let Ok(ask) = asked.try_recv() {
-            if let Ask::Sync(ask) = ask {
-                pending.push(ask);
-            }
-        }
-        // Events first: a person is usually waiting on what they name.
-        let refs = service.take_rereads(live.name());
-        if !refs.is_empty() {
-            let engine = Engine::new(host.store(), EngineConfig::default());
-            match engine
-                .reread(&live, &live.meter, live.name(), &refs, Lane::Applications)
-                .await
-            {
-                Ok(outcome) => {
-                    tracing::info!(connection = live.name(), ?outcome, "event records re-read")
-                }
-                Err(e) => {
-                    tracing::error!(
-                        connection = live.name(),
-                        "re-reading event records failed: {e}"
-                    )
-                }
-            }
-            live.meter.flush();
-        }
-        let mut next_wake = now().saturating_add(options.scheduler.max_sleep.as_secs() as i64);
-        for ask in pending.drain(..) {
-            let sync = SyncOptions {
-                streams: ask.streams,
-                full: ask.full,
-                ..SyncOptions::default()
-            };
-            match sync_connection(host, &live, &sync, &pages).await {
-                Ok(reports) => {
-                    for r in reports {
-                        tracing::info!(connection = live.name(), stream = %r.stream, outcome = %r.outcome, "asked sync ended");
-                    }
-                }
-                Err(e) => tracing::error!(connection = live.name(), "asked sync failed: {e}"),
-            }
-        }
-        if options.schedule {
-            match run_due(host, &live, &options.scheduler, now(), &pages).await {
-                Ok((reports, wake)) => {
-                    if !reports.is_empty() {
-                        continue;
-                    }
-                    next_wake = next_wake.min(wake);
-                }
-                Err(e) => {
-                    tracing::error!(connection = live.name(), "scheduled sync failed: {e}");
-                    next_wake = next_wake.min(now().saturating_add(30));
-                }
-            }
-        }
-        let wait = Duration::from_secs(next_wake.saturating_sub(now()).clamp(1, i64::MAX) as u64);
-        tokio::select! {
-            ask = asked.recv() => match ask {
-                Some(Ask::Sync(ask)) => pending.push(ask),
-                Some(Ask::Reread) => {}
-                None => return,
-            },
-            _ = tokio::time::sleep(wait) => {}
         }
     }
 }

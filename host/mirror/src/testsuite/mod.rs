@@ -45,6 +45,7 @@ pub mod page_apply;
 pub mod reconcile;
 pub mod search;
 pub mod status_history;
+pub mod work_queue;
 
 /// Runs the whole backend test suite on one backend: expands to one
 /// `#[tokio::test(flavor = "multi_thread")]` per suite function. See [`testsuite`](crate::testsuite).
@@ -96,6 +97,13 @@ macro_rules! backend_suite {
                 a_lease_is_held_by_one_process_until_it_expires,
                 the_heartbeat_keeps_a_lease_and_a_lost_lease_cannot_be_renewed,
                 a_released_lease_is_free_at_once,
+            }
+            work_queue {
+                rereads_of_one_record_coalesce_until_taken,
+                taken_work_is_held_until_finished_or_its_claim_expires,
+                handed_back_work_waits_for_its_time,
+                two_takers_at_once_never_share_an_item,
+                replays_are_refused_and_second_deliveries_are_duplicates,
             }
             connections {
                 only_secret_references_are_stored,
