@@ -174,6 +174,9 @@ pub async fn serve_with(
 ) -> anyhow::Result<()> {
     if service.options.schedule {
         service.start_workers().await?;
+    } else {
+        // Without the schedule, workers start when work is asked, here or by another process.
+        service.watch_shared_work();
     }
     axum::serve(listener, router_with(service.clone(), pages))
         .with_graceful_shutdown(shutdown)

@@ -237,9 +237,14 @@ impl Service {
     /// other processes add.
     pub async fn start_workers(self: &Arc<Self>) -> anyhow::Result<()> {
         self.refresh_workers().await?;
-        tokio::spawn(crate::worker::watch_shared_work(self.clone()));
+        self.watch_shared_work();
         self.scheduler_running.store(true, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Starts looking for work other processes queue (see `worker::watch_shared_work`).
+    pub fn watch_shared_work(self: &Arc<Self>) {
+        tokio::spawn(crate::worker::watch_shared_work(self.clone()));
     }
 
     /// Starts workers for connections that are new or changed, and stops those of connections

@@ -157,15 +157,29 @@ fn fault_outcome(inner: &Inner, f: FaultKind, real: impl FnOnce() -> Reply) -> O
 /// API host entry point.
 pub async fn handle(inner: &Arc<Inner>, req: Req) -> Outcome {
     inner.counters.request();
+    let started = inner.request_log.start();
     latency(inner).await;
     let routed = route(&req.path);
     let endpoint = endpoint_of(&req.method, routed.as_ref().map(|(_, r)| r));
+    let customer = routed.as_ref().map(|(cid, _)| *cid);
+    let log = |inner: &Inner| {
+        if let Some(cid) = customer {
+            let auth = req.header("authorization");
+            inner
+                .request_log
+                .record(started, cid, endpoint.label(), auth);
+        }
+    };
     if let Some(f) = inner.faults.draw(endpoint.label(), &req.path) {
         inner.counters.faulted();
-        return fault_outcome(inner, f, || answer(inner, &req, routed));
+        let outcome = fault_outcome(inner, f, || answer(inner, &req, routed.clone()));
+        log(inner);
+        return outcome;
     }
     inner.counters.endpoint(endpoint);
-    Outcome::Reply(answer(inner, &req, routed))
+    let reply = answer(inner, &req, routed);
+    log(inner);
+    Outcome::Reply(reply)
 }
 
 fn answer(inner: &Inner, req: &Req, routed: Option<(u64, Route)>) -> Reply {

@@ -29,6 +29,8 @@ pub struct SimConfig {
     pub faults: FaultConfig,
     /// Event notifications sent when a workflow's status changes.
     pub events: crate::events::EventConfig,
+    /// Keep a log of every API request per customer (see `SimState::request_log`).
+    pub request_log: bool,
 }
 
 impl Default for SimConfig {
@@ -48,6 +50,7 @@ impl Default for SimConfig {
             profiles: ProfileConfig::default(),
             faults: FaultConfig::default(),
             events: Default::default(),
+            request_log: false,
         }
     }
 }

@@ -30,6 +30,7 @@ mod profiles;
 mod quota;
 mod record_type;
 mod reply;
+pub mod request_log;
 pub mod search;
 mod server;
 mod state;
@@ -51,6 +52,7 @@ pub use errors::ApiError;
 pub use faults::{FaultKind, FaultMatch, FaultScript};
 pub use quota::QuotaSnapshot;
 pub use record_type::RecordType;
+pub use request_log::LoggedRequest;
 pub use state::{Credentials, SimState};
 
 /// The default customer's statuses by generic stage, as the iCIMS connector's `status-map`

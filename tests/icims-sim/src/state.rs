@@ -69,6 +69,7 @@ pub(crate) struct Inner {
     pub faults: Faults,
     pub cache: SearchCache,
     pub counters: Counters,
+    pub request_log: crate::request_log::RequestLog,
     /// Base of every URL the API writes (`Location`, `self`, `profile`).
     pub api_base: String,
     /// Event notifications sent.
@@ -300,6 +301,7 @@ impl SimState {
                 ),
                 cache: SearchCache::new(cfg.search.cache_capacity),
                 counters: Counters::default(),
+                request_log: crate::request_log::RequestLog::new(cfg.request_log),
                 clock,
                 customers,
                 api_base,
@@ -340,6 +342,12 @@ impl SimState {
                 .insert(id.to_string(), c.requests.load(Ordering::Relaxed));
         }
         s
+    }
+
+    /// Customer `cid`'s API requests, in the order they ended (empty unless
+    /// `SimConfig::request_log` is on).
+    pub fn request_log(&self, cid: u64) -> Vec<crate::request_log::LoggedRequest> {
+        self.inner.request_log.of(cid)
     }
 
     pub fn reset_counters(&self) {
