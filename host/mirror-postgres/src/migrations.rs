@@ -15,6 +15,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_stream_leases.sql"),
     include_str!("migrations/0003_real_tenant_data.sql"),
+    // 0004 is another branch's; the merge puts it before this one.
+    include_str!("migrations/0005_resume_texts_due.sql"),
 ];
 
 /// The schema version this build writes.

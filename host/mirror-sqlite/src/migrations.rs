@@ -21,6 +21,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_record_errors.sql"),
     include_str!("migrations/0009_no_empty_status_history.sql"),
     include_str!("migrations/0010_application_source_detail.sql"),
+    // 0011 is another branch's; the merge puts it before this one.
+    include_str!("migrations/0012_resume_texts_due.sql"),
 ];
 
 /// The schema version this build writes.
