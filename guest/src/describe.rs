@@ -52,6 +52,21 @@ pub fn info(get: Lookup) -> ConnectorInfo {
             api_hosts.push(login);
         }
     }
+    let mut writes = vec![
+        WriteCapability::FindCandidates,
+        WriteCapability::CreateCandidate,
+        WriteCapability::UpdateCandidate,
+        WriteCapability::CreateApplication,
+        WriteCapability::MoveApplication,
+        WriteCapability::RejectApplication,
+        WriteCapability::UploadAttachment,
+        WriteCapability::DownloadAttachment,
+        WriteCapability::ParseEvent,
+    ];
+    // One request per résumé: offered unless the connection turned it off.
+    if crate::resume_text::enabled(get).unwrap_or(true) {
+        writes.push(WriteCapability::AttachmentText);
+    }
     ConnectorInfo {
         id: "icims".into(),
         name: "iCIMS".into(),
@@ -79,17 +94,7 @@ pub fn info(get: Lookup) -> ConnectorInfo {
             stream("statuses", RecordKind::Status, 24 * 60, false),
             stream("folders", RecordKind::Folder, 24 * 60, false),
         ],
-        writes: vec![
-            WriteCapability::FindCandidates,
-            WriteCapability::CreateCandidate,
-            WriteCapability::UpdateCandidate,
-            WriteCapability::CreateApplication,
-            WriteCapability::MoveApplication,
-            WriteCapability::RejectApplication,
-            WriteCapability::UploadAttachment,
-            WriteCapability::DownloadAttachment,
-            WriteCapability::ParseEvent,
-        ],
+        writes,
         quota: Some(QuotaSpec {
             requests_per_day: Some(REQUESTS_PER_DAY),
             limit_header: Some(LIMIT_HEADER.into()),
@@ -185,6 +190,17 @@ mod tests {
                 .iter()
                 .any(|s| s.key == "customer-id" && s.required)
         );
+    }
+
+    #[test]
+    fn resume_text_is_offered_unless_the_connection_turns_it_off() {
+        let offered = |pairs| {
+            info_with(pairs)
+                .writes
+                .contains(&WriteCapability::AttachmentText)
+        };
+        assert!(offered(&[]));
+        assert!(!offered(&[("resume-text", "off")]));
     }
 
     #[test]

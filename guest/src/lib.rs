@@ -10,6 +10,7 @@
 //! | create person / application | `POST /people`, `POST /applicantworkflows` → 201 + `Location` | [`writes`] |
 //! | update person / move application | `PATCH` → 204 | [`writes`] |
 //! | résumé | `PATCH|GET /people/{id}/fields/resume/binary` (multipart upload) | [`writes`], [`multipart`] |
+//! | résumé text | `GET /people/{id}/fields/resume/text` (multipart answer; 404 = none) | [`resume_text`], [`multipart`] |
 //! | connection check | `GET /customers/{cid}` + one harmless probe per permission | [`permissions`] |
 //! | errors and quota | `{"errors":[…]}`, `x-ratelimit-*` | [`errors`] |
 //! | push events | integration events JSON | [`events`] |
@@ -32,6 +33,7 @@ pub mod multipart;
 pub mod permissions;
 pub mod profile;
 pub mod reads;
+pub mod resume_text;
 pub mod search;
 pub mod settings;
 pub mod urls;
@@ -104,6 +106,13 @@ impl ats_connector_sdk::Connector for Icims {
         attachment_id: String,
     ) -> ConnectorResult<AttachmentFile> {
         writes::download_attachment(candidate_id, attachment_id)
+    }
+
+    fn attachment_text(
+        candidate_id: String,
+        attachment_id: String,
+    ) -> ConnectorResult<Option<String>> {
+        resume_text::attachment_text(candidate_id, attachment_id)
     }
 
     fn add_note(_candidate_id: String, _note: NoteInput) -> ConnectorResult<WriteResult> {

@@ -164,6 +164,12 @@ pub const SETTINGS: &[SettingDef] = &[
         None,
     ),
     def(
+        crate::resume_text::SETTING,
+        "`on`: after each candidates sync the host asks iCIMS for the text of every new or changed résumé (one request per résumé, at most 200 per sync), \
+         so that search and ranking read résumés. `off` saves those requests.",
+        Some("on"),
+    ),
+    def(
         "max-in-flight",
         "How many record GETs to keep in flight at once (1-64).",
         Some("16"),
@@ -339,6 +345,8 @@ pub struct Settings {
     /// `None` = send no `staleness` (iCIMS's 15 minutes).
     pub staleness_minutes: Option<u32>,
     pub max_in_flight: usize,
+    /// Whether the host may ask for résumé text (the `resume-text` setting).
+    pub resume_text: bool,
 }
 
 /// A settings lookup: the value of a key, or `None` when unset.
@@ -449,6 +457,7 @@ impl Settings {
             job_state_map,
             staleness_minutes: staleness_minutes(get)?,
             max_in_flight,
+            resume_text: crate::resume_text::enabled(get)?,
         })
     }
 }

@@ -54,6 +54,11 @@ impl Urls {
         format!("{}/people/{person_id}/fields/resume/binary", self.customer)
     }
 
+    /// `GET /customers/{cid}/people/{id}/fields/resume/text`: the résumé's extracted text.
+    pub fn resume_text(&self, person_id: &str) -> String {
+        format!("{}/people/{person_id}/fields/resume/text", self.customer)
+    }
+
     /// `GET /customers/{cid}/v2/lists/{listId}?size=1000` (List API, §8).
     pub fn list(&self, list_id: &str) -> String {
         format!("{}/v2/lists/{list_id}?size=1000", self.customer)

@@ -270,7 +270,7 @@ pub fn download_attachment(
 }
 
 /// iCIMS ids are numbers; anything else would become a wrong URL.
-fn numeric_id(id: &str, what: &str) -> ConnectorResult<String> {
+pub(crate) fn numeric_id(id: &str, what: &str) -> ConnectorResult<String> {
     let id = id.trim();
     if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
         Ok(id.to_string())

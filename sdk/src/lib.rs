@@ -132,6 +132,16 @@ pub trait Connector {
         Err(unsupported("download-attachment"))
     }
 
+    /// The text the ATS extracted from an attachment; `None` when it has none. Declare
+    /// `WriteCapability::AttachmentText` in `describe` when you implement it.
+    fn attachment_text(
+        candidate_id: String,
+        attachment_id: String,
+    ) -> ConnectorResult<Option<String>> {
+        let _ = (candidate_id, attachment_id);
+        Err(unsupported("attachment-text"))
+    }
+
     fn add_note(candidate_id: String, note: NoteInput) -> ConnectorResult<WriteResult> {
         let _ = (candidate_id, note);
         Err(unsupported("add-note"))
@@ -224,6 +234,12 @@ macro_rules! export_connector {
                 attachment_id: String,
             ) -> $crate::ConnectorResult<$crate::AttachmentFile> {
                 <$connector as $crate::Connector>::download_attachment(candidate_id, attachment_id)
+            }
+            fn attachment_text(
+                candidate_id: String,
+                attachment_id: String,
+            ) -> $crate::ConnectorResult<Option<String>> {
+                <$connector as $crate::Connector>::attachment_text(candidate_id, attachment_id)
             }
             fn add_note(
                 candidate_id: String,

@@ -62,4 +62,15 @@ impl RecordSource for LiveConnection {
     async fn get(&self, kind: RecordKind, id: &str) -> Result<AtsRecord, SourceError> {
         self.connection.get(kind, id).await.map_err(source_error)
     }
+
+    async fn attachment_text(
+        &self,
+        candidate_id: &str,
+        attachment_id: &str,
+    ) -> Result<Option<String>, SourceError> {
+        self.connection
+            .attachment_text(candidate_id, attachment_id)
+            .await
+            .map_err(source_error)
+    }
 }

@@ -4,8 +4,10 @@
 use crate::host::{Host, HostError};
 use crate::live_connection::LiveConnection;
 use crate::stream_lease::{Leased, under_lease};
-use ats_model::{RecordKind, StreamSpec};
-use ats_sync::{Engine, EngineConfig, Progress, ReconcileEnd, RunEnd, StreamRun};
+use ats_model::{RecordKind, StreamSpec, WriteCapability};
+use ats_sync::{
+    Engine, EngineConfig, MAX_RESUME_TEXTS_PER_RUN, Progress, ReconcileEnd, RunEnd, StreamRun,
+};
 use serde::Serialize;
 
 /// What to sync.
@@ -46,6 +48,9 @@ pub struct StreamReport {
     pub advice: Option<String>,
     /// Reconciliation result, when one ran.
     pub reconcile: Option<String>,
+    /// What asking for new or changed résumés' text did, when it ran (after a completed
+    /// candidates run of a connector that offers `attachment-text`).
+    pub resume_texts: Option<String>,
 }
 
 /// Order in which kinds sync: what others refer to comes first, except statuses, which come
@@ -149,6 +154,9 @@ async fn sync_streams(
                     }
                 });
             }
+            if stream.kind == RecordKind::Candidate && report.outcome == "completed" {
+                report.resume_texts = fetch_resume_texts(host, live, &engine).await?;
+            }
             Ok::<_, HostError>(report)
         };
         let holder = host.lease_holder();
@@ -199,7 +207,36 @@ fn not_run(stream: &StreamSpec, outcome: &'static str, error: &str, advice: &str
         error: Some(error.to_string()),
         advice: Some(advice.to_string()),
         reconcile: None,
+        resume_texts: None,
     }
+}
+
+/// Asks for the text of new or changed résumés (`ats_sync::resume_text`) when the connector
+/// offers it for this connection: a connection whose settings leave `attachment-text` out of
+/// `describe` (iCIMS: `resume-text = "off"`) spends no request on it.
+async fn fetch_resume_texts(
+    host: &Host,
+    live: &LiveConnection,
+    engine: &Engine,
+) -> Result<Option<String>, HostError> {
+    let offered = live
+        .connection
+        .info()
+        .writes
+        .contains(&WriteCapability::AttachmentText);
+    if !offered {
+        return Ok(None);
+    }
+    let outcome = engine
+        .fetch_resume_texts(
+            live,
+            &live.meter,
+            host.mirror.as_ref(),
+            live.name(),
+            MAX_RESUME_TEXTS_PER_RUN,
+        )
+        .await?;
+    Ok(Some(outcome.summary()))
 }
 
 /// Scans every id of `stream` to find records deleted in the ATS (see `ats_sync::reconcile`),
@@ -250,5 +287,6 @@ fn report(stream: &StreamSpec, end: &RunEnd, seconds: f64) -> StreamReport {
         error: error.map(|e| e.message.clone()),
         advice: error.and_then(|e| e.advice.clone()),
         reconcile: None,
+        resume_texts: None,
     }
 }

@@ -126,6 +126,9 @@ pub fn render(reports: &[StreamReport]) -> String {
         if let Some(scan) = &r.reconcile {
             out.push_str(&format!("{}: id scan: {scan}\n", r.stream));
         }
+        if let Some(texts) = &r.resume_texts {
+            out.push_str(&format!("{}: résumé texts: {texts}\n", r.stream));
+        }
     }
     out
 }

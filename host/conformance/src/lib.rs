@@ -9,11 +9,13 @@
 //! | `updated-since` | incremental streams return only records updated at or after it, and all of them | [`reads`] |
 //! | `typed-errors` | `get` of a missing record is `not-found`; an undeclared write is `unsupported`; never `internal` | here |
 //! | `writes-round-trip` | a created (and updated) candidate reads back as written; find, apply (idempotently) | [`writes`] |
+//! | `attachment-text` | offered: listed attachments answer text or none; a missing attachment or candidate none or `not-found`, never `internal`; not offered: `unsupported` | [`attachment_text`] |
 //! | `allowed-hosts` | no request was refused or left the declared `api-hosts` during the suite; the allow-list built from them refuses other hosts | here |
 //!
 //! The suite writes data when the connector declares writes (see [`writes`]): point it at a
 //! sandbox, or set [`SuiteOptions::writes`] to false.
 
+pub mod attachment_text;
 pub mod describe;
 pub mod reads;
 pub mod report;
@@ -96,6 +98,10 @@ pub async fn run_suite(connection: &Connection, options: &SuiteOptions) -> Confo
             Outcome::Skip("writes disabled for this run".into())
         },
     );
+    record(
+        Invariant::AttachmentText,
+        attachment_text::attachment_text(connection, &reads).await,
+    );
     // Last, so it sees every request the suite made.
     record(Invariant::AllowedHosts, allowed_hosts(connection, &before));
 
@@ -148,7 +154,7 @@ async fn check_connection(connection: &Connection) -> Outcome {
 }
 
 /// A name for a typed answer, for messages.
-fn answer_name(result: &Result<impl Sized, CallError>) -> String {
+pub(crate) fn answer_name(result: &Result<impl Sized, CallError>) -> String {
     match result {
         Ok(_) => "success".into(),
         Err(CallError::Connector(e)) => format!("`{}` ({e})", e.kind()),
@@ -158,7 +164,7 @@ fn answer_name(result: &Result<impl Sized, CallError>) -> String {
 
 /// An id no record has: numeric (ATSs with numeric ids answer 404 rather than "bad id") and far
 /// beyond every id listed.
-fn missing_id(reads: &std::collections::BTreeMap<String, reads::FullRead>) -> String {
+pub(crate) fn missing_id(reads: &std::collections::BTreeMap<String, reads::FullRead>) -> String {
     let max = reads
         .values()
         .flat_map(|r| &r.records)

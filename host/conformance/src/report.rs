@@ -22,12 +22,14 @@ pub enum Invariant {
     RecordErrors,
     /// Declared writes can be read back as written.
     WritesRoundTrip,
+    /// `attachment-text` answers text or none, and a missing attachment none or `not-found`.
+    AttachmentText,
     /// No request left the declared API hosts, and the allow-list refuses others.
     AllowedHosts,
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 8] = [
+    pub const ALL: [Invariant; 9] = [
         Invariant::Describe,
         Invariant::CheckConnection,
         Invariant::Paging,
@@ -35,6 +37,7 @@ impl Invariant {
         Invariant::TypedErrors,
         Invariant::RecordErrors,
         Invariant::WritesRoundTrip,
+        Invariant::AttachmentText,
         Invariant::AllowedHosts,
     ];
 
@@ -48,6 +51,7 @@ impl Invariant {
             Invariant::TypedErrors => "typed-errors",
             Invariant::RecordErrors => "record-errors",
             Invariant::WritesRoundTrip => "writes-round-trip",
+            Invariant::AttachmentText => "attachment-text",
             Invariant::AllowedHosts => "allowed-hosts",
         }
     }

@@ -127,12 +127,15 @@ impl Gathered<'_> {
             self.seen.extend(members.into_iter().cloned());
             new.push(hit);
         }
-        let ids = new.iter().map(|h| h.candidate_id.clone()).collect();
+        let ids: Vec<String> = new.iter().map(|h| h.candidate_id.clone()).collect();
+        // The résumé texts the host fetched (`ats_sync::resume_text`), one query for the pool.
+        let texts = mirror.resume_texts(conn, &ids).await?;
         let stored: Vec<Option<Candidate>> = mirror_io::live_many(mirror, conn, ids).await?;
         // A record deleted between the search and the read is no longer a person to show.
         for (hit, c) in new.into_iter().zip(stored) {
             if let Some(c) = c {
-                self.people.push((hit, Offer::of(&c, None, q.now)));
+                let text = texts.get(&hit.candidate_id).map(String::as_str);
+                self.people.push((hit, Offer::of(&c, text, q.now)));
             }
         }
         Ok(())

@@ -9,6 +9,7 @@
 use crate::{Error, PgMirror};
 use ats_mirror::{
     DuplicateLink, FeatureState, IdempotencyRecord, LinkStatus, MirrorError, RejectionReason,
+    ResumeTextDue,
 };
 use ats_model::Timestamp;
 use sqlx::{Connection, PgConnection, Row};
@@ -339,5 +340,57 @@ impl FeatureState for PgMirror {
             Ok::<_, Error>(changed > 0)
         };
         Ok(work.await?)
+    }
+
+    async fn resume_texts_due(
+        &self,
+        conn: &str,
+        limit: usize,
+    ) -> Result<Vec<ResumeTextDue>, MirrorError> {
+        // `attachments_text_due` (migration 5) holds exactly these rows, in this order.
+        let rows = sqlx::query(
+            "SELECT a.candidate_id, a.id FROM attachments a \
+             JOIN candidates c ON c.conn = a.conn AND c.id = a.candidate_id \
+             WHERE a.conn = $1 AND a.kind = 'resume' AND a.text IS NULL \
+             AND c.deleted_at IS NULL ORDER BY a.candidate_id, a.id LIMIT $2",
+        )
+        .bind(conn)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(Error::from)?;
+        let due = rows
+            .iter()
+            .map(|r| {
+                Ok(ResumeTextDue {
+                    candidate_id: r.try_get(0)?,
+                    attachment_id: r.try_get(1)?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(Error::from)?;
+        Ok(due)
+    }
+
+    async fn resume_texts(
+        &self,
+        conn: &str,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, MirrorError> {
+        let rows = sqlx::query(
+            "SELECT id, resume_text FROM candidates WHERE conn = $1 AND id = ANY($2) \
+             AND resume_text <> ''",
+        )
+        .bind(conn)
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(Error::from)?;
+        let texts = rows
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Error::from)?;
+        Ok(texts)
     }
 }

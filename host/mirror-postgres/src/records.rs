@@ -491,7 +491,9 @@ pub(crate) async fn write_keys(
     Ok(())
 }
 
-/// The attachment metadata of a new or changed candidate.
+/// The attachment metadata of a new or changed candidate. A changed candidate's attachment
+/// texts are forgotten (`text = NULL`), which makes its résumé due for a fresh text
+/// (`resume_texts_due`); the candidate's `resume_text` stays searchable meanwhile.
 pub(crate) async fn write_attachments(
     tx: &mut PgConnection,
     conn: &str,
@@ -520,7 +522,7 @@ pub(crate) async fn write_attachments(
             "INSERT INTO attachments (conn, candidate_id, id, kind, file_name, content_type) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (conn, candidate_id, id) DO UPDATE SET \
              kind = excluded.kind, file_name = excluded.file_name, \
-             content_type = excluded.content_type",
+             content_type = excluded.content_type, text = NULL",
         )
         .bind(conn)
         .bind(&c.id)

@@ -6,8 +6,8 @@ use crate::SqliteMirror;
 use ats_mirror::{
     Applicant, ConnectionRow, DedupeKeyKind, DuplicateLink, FeatureState, IdempotencyRecord,
     MirrorCounts, MirrorError, MirrorQueries, MirrorStore, PageOutcome, PageWrite,
-    ReconcileOutcome, RecordErrorRow, RejectionReason, RunId, RunMode, RunOutcome, RunRow, ScanId,
-    SearchPage, SearchQuery, StatusChange, StoredRecord, StreamState,
+    ReconcileOutcome, RecordErrorRow, RejectionReason, ResumeTextDue, RunId, RunMode, RunOutcome,
+    RunRow, ScanId, SearchPage, SearchQuery, StatusChange, StoredRecord, StreamState,
 };
 use ats_model::{AtsRecord, RecordError, RecordKind, Timestamp};
 
@@ -284,6 +284,24 @@ impl FeatureState for SqliteMirror {
         );
         self.run(move |db| db.set_resume_text(&conn, &candidate_id, &attachment_id, &text))
             .await
+    }
+
+    async fn resume_texts_due(
+        &self,
+        conn: &str,
+        limit: usize,
+    ) -> Result<Vec<ResumeTextDue>, MirrorError> {
+        let conn = conn.to_owned();
+        self.run(move |db| db.resume_texts_due(&conn, limit)).await
+    }
+
+    async fn resume_texts(
+        &self,
+        conn: &str,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, MirrorError> {
+        let (conn, ids) = (conn.to_owned(), ids.to_vec());
+        self.run(move |db| db.resume_texts(&conn, &ids)).await
     }
 }
 

@@ -6,10 +6,12 @@
 //! clusters it touches.
 
 use crate::{Db, Error};
-use ats_mirror::{DuplicateLink, IdempotencyRecord, LinkStatus, MirrorError, RejectionReason};
+use ats_mirror::{
+    DuplicateLink, IdempotencyRecord, LinkStatus, MirrorError, RejectionReason, ResumeTextDue,
+};
 use ats_model::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 fn idempotency_row(r: &Row<'_>) -> rusqlite::Result<(IdempotencyRecord, Option<String>)> {
     Ok((
@@ -318,6 +320,46 @@ impl Db {
             .execute(params![conn, candidate_id, attachment_id, text])?;
             tx.commit()?;
             Ok(changed > 0)
+        })
+    }
+
+    pub(crate) fn resume_texts_due(
+        &self,
+        conn: &str,
+        limit: usize,
+    ) -> Result<Vec<ResumeTextDue>, Error> {
+        self.read(|db| {
+            // `attachments_text_due` (migration 12) holds exactly these rows, in this order.
+            let mut stmt = db.prepare_cached(
+                "SELECT a.candidate_id, a.id FROM attachments a \
+                 JOIN candidates c ON c.conn = a.conn AND c.id = a.candidate_id \
+                 WHERE a.conn = ?1 AND a.kind = 'resume' AND a.text IS NULL \
+                 AND c.deleted_at IS NULL ORDER BY a.candidate_id, a.id LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![conn, limit as i64], |r| {
+                Ok(ResumeTextDue {
+                    candidate_id: r.get(0)?,
+                    attachment_id: r.get(1)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    pub(crate) fn resume_texts(
+        &self,
+        conn: &str,
+        ids: &[String],
+    ) -> Result<HashMap<String, String>, Error> {
+        self.read(|db| {
+            let mut stmt = db.prepare_cached(
+                "SELECT id, resume_text FROM candidates WHERE conn = ?1 \
+                 AND id IN (SELECT value FROM json_each(?2)) AND resume_text <> ''",
+            )?;
+            let rows = stmt.query_map(params![conn, serde_json::to_string(ids)?], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+            Ok(rows.collect::<Result<HashMap<_, _>, _>>()?)
         })
     }
 }

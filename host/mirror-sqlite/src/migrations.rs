@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_record_errors.sql"),
     include_str!("migrations/0009_no_empty_status_history.sql"),
     include_str!("migrations/0010_application_source_detail.sql"),
+    include_str!("migrations/0011_resume_texts_due.sql"),
 ];
 
 /// The schema version this build writes.

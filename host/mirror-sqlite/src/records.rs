@@ -479,7 +479,9 @@ pub(crate) fn reindex_candidate(tx: &Connection, conn: &str, id: &str) -> Result
     Ok(())
 }
 
-/// De-duplication keys and attachment metadata of a new or changed candidate.
+/// De-duplication keys and attachment metadata of a new or changed candidate. A changed
+/// candidate's attachment texts are forgotten (`text = NULL`), which makes its résumé due for a
+/// fresh text (`resume_texts_due`); the candidate's `resume_text` stays searchable meanwhile.
 fn write_candidate_extras(
     tx: &Connection,
     conn: &str,
@@ -521,7 +523,8 @@ fn write_candidate_extras(
     let mut upsert = tx.prepare_cached(
         "INSERT INTO attachments (conn, candidate_id, id, kind, file_name, content_type) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (conn, candidate_id, id) DO UPDATE SET \
-         kind = excluded.kind, file_name = excluded.file_name, content_type = excluded.content_type",
+         kind = excluded.kind, file_name = excluded.file_name, content_type = excluded.content_type, \
+         text = NULL",
     )?;
     for a in &c.attachments {
         let kind = match a.kind {

@@ -9,8 +9,8 @@
 
 use crate::{
     ConnectionRow, DuplicateLink, IdempotencyRecord, MirrorCounts, MirrorError, PageOutcome,
-    PageWrite, ReconcileOutcome, RecordErrorRow, RejectionReason, RunId, RunMode, RunOutcome,
-    RunRow, ScanId, StatusChange, StoredRecord, StreamState,
+    PageWrite, ReconcileOutcome, RecordErrorRow, RejectionReason, ResumeTextDue, RunId, RunMode,
+    RunOutcome, RunRow, ScanId, StatusChange, StoredRecord, StreamState,
 };
 use ats_model::{AtsRecord, RecordError, RecordKind, Timestamp};
 
@@ -246,7 +246,8 @@ pub trait FeatureState: Send + Sync {
     ) -> Result<Option<RejectionReason>, MirrorError>;
 
     /// Stores text extracted from a candidate's attachment; the attachment is the candidate's
-    /// resume text for search from then on. Returns false if the candidate is not mirrored.
+    /// resume text for search from then on. Empty text records that the ATS has none for that
+    /// attachment (it is no longer due). Returns false if the candidate is not mirrored.
     async fn set_resume_text(
         &self,
         conn: &str,
@@ -254,4 +255,22 @@ pub trait FeatureState: Send + Sync {
         attachment_id: &str,
         text: &str,
     ) -> Result<bool, MirrorError>;
+
+    /// Up to `limit` résumé attachments of live candidates whose text was not stored (with
+    /// [`FeatureState::set_resume_text`]) since the candidate's current version was written:
+    /// never asked for, or asked for before the candidate last changed. Writing a new version of
+    /// a candidate makes its résumés due again; an unchanged re-read does not.
+    async fn resume_texts_due(
+        &self,
+        conn: &str,
+        limit: usize,
+    ) -> Result<Vec<ResumeTextDue>, MirrorError>;
+
+    /// The stored résumé text of each of `ids` that has one (not empty), by candidate id: for
+    /// scoring a set of people at once (rediscovery).
+    async fn resume_texts(
+        &self,
+        conn: &str,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, MirrorError>;
 }

@@ -359,6 +359,14 @@ pub struct DuplicateLink {
     pub updated_at: Timestamp,
 }
 
+/// A résumé attachment whose text the mirror does not hold for the candidate's current version
+/// (see [`FeatureState::resume_texts_due`](crate::FeatureState::resume_texts_due)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumeTextDue {
+    pub candidate_id: String,
+    pub attachment_id: String,
+}
+
 /// A rejection reason kept locally (the ATS API may not expose them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectionReason {

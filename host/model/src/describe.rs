@@ -65,6 +65,8 @@ pub enum WriteCapability {
     AddNote,
     AddTag,
     ParseEvent,
+    /// The ATS gives the text extracted from an attachment (`attachment-text`).
+    AttachmentText,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -413,6 +413,29 @@ impl Connection {
         .await
     }
 
+    /// The text extracted from an attachment (`attachment-text`), bounded
+    /// ([`MAX_ATTACHMENT_TEXT_BYTES`](crate::MAX_ATTACHMENT_TEXT_BYTES), control characters
+    /// dropped); `None` when the ATS has none.
+    pub async fn attachment_text(
+        &self,
+        candidate_id: &str,
+        attachment_id: &str,
+    ) -> Result<Option<String>, CallError> {
+        let candidate_id = candidate_id.to_string();
+        let attachment_id = attachment_id.to_string();
+        self.call(
+            "attachment-text",
+            Box::new(move |g, s| {
+                Box::pin(async move {
+                    g.call_attachment_text(s, &candidate_id, &attachment_id)
+                        .await
+                })
+            }),
+            |_, text| Ok(returned::attachment_text(text)),
+        )
+        .await
+    }
+
     /// Adds a note to a candidate (`add-note`).
     pub async fn add_note(
         &self,

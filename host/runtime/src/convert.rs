@@ -83,6 +83,7 @@ same_cases!(c::WriteCapability {
     AddNote,
     AddTag,
     ParseEvent,
+    AttachmentText,
 });
 same_cases!(c::EventScheme {
     HttpBasic,

@@ -51,5 +51,6 @@ pub use outbound_http::{
     HttpClientConfig, NoObserver, RequestInfo, RequestObserver, RequestStats, ResponseInfo,
 };
 pub use plugin::{IdleInstance, Plugin};
+pub use returned::MAX_ATTACHMENT_TEXT_BYTES;
 pub use secrets::Secret;
 pub use storage::{MemoryStorage, PluginStorage, StorageError};

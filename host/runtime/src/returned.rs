@@ -19,6 +19,7 @@
 //! | ids (a record's own, referenced, attachment, written) | 1 KiB, no control character; a record's own id not empty | refused |
 //! | cursors | 64 KiB, no control character | refused |
 //! | a downloaded file's name and content type | 1 KiB, no control character | refused |
+//! | an attachment's extracted text (`attachment_text`) | 200 KiB, control characters but newlines and tabs dropped | cut |
 //! | what `describe` says: names, keys, hosts, URLs | 1 KiB each; descriptions `max_error_text_bytes`, cut | refused / cut |
 //! | settings, permissions, streams, API hosts, scopes in `describe` | 256 of each | refused |
 //! | `describe`'s event verification: header names, prefix, setting keys | 1 KiB each; headers lowercase HTTP tokens; the key's setting a declared secret | refused |
@@ -31,11 +32,14 @@
 //! backslashes and control characters grow up to 6× when escaped; the bound accepts that, as
 //! what it guards is the memory a plugin makes the host hold, which is the texts' bytes.
 
+mod attachment_text;
 mod footprint;
 
 use crate::error::{Amount, CallError};
 use crate::limits::{PluginLimits, cut_text};
 use ats_model as m;
+pub use attachment_text::MAX_ATTACHMENT_TEXT_BYTES;
+pub(crate) use attachment_text::attachment_text;
 pub(crate) use footprint::{Footprint, PER_VALUE_BYTES};
 
 /// Longest id (of a record, a referenced value, an attachment) a plugin may return.

@@ -6,6 +6,7 @@
 //! - [`reconcile`]: id scans that find records deleted in the ATS.
 //! - [`reread`]: targeted re-reads of named records (what a pushed event names).
 //! - [`record_errors`]: records a connector could not translate, kept and asked for again.
+//! - [`resume_text`]: the text of new or changed résumés, asked for after a candidates run.
 //! - [`quota`] and [`meter`]: the per-connection request budget, spent by priority lane.
 //! - [`status`]: the words a recruiter's tool shows.
 //!
@@ -20,6 +21,7 @@ pub mod quota;
 pub mod reconcile;
 pub mod record_errors;
 pub mod reread;
+pub mod resume_text;
 pub mod source;
 pub mod status;
 
@@ -31,5 +33,6 @@ pub use paging::PagingError;
 pub use quota::Lane;
 pub use reconcile::ReconcileEnd;
 pub use reread::RereadOutcome;
+pub use resume_text::{MAX_RESUME_TEXTS_PER_RUN, ResumeTextOutcome};
 pub use source::{RecordSource, SourceError};
 pub use status::SyncStatus;

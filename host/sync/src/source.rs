@@ -50,4 +50,18 @@ pub trait RecordSource: Send + Sync {
         kind: RecordKind,
         id: &str,
     ) -> impl Future<Output = Result<AtsRecord, SourceError>> + Send;
+
+    /// The text the ATS extracted from attachment `attachment_id` of candidate `candidate_id`
+    /// (the contract's `attachment-text`), already bounded; `None` when it has none. Sources
+    /// that cannot answer keep this default, `unsupported`.
+    fn attachment_text(
+        &self,
+        candidate_id: &str,
+        attachment_id: &str,
+    ) -> impl Future<Output = Result<Option<String>, SourceError>> + Send {
+        let _ = (candidate_id, attachment_id);
+        std::future::ready(Err(SourceError::Connector(ConnectorError::Unsupported {
+            message: "this source gives no attachment text".into(),
+        })))
+    }
 }

@@ -140,6 +140,41 @@ async fn a_huge_error_text_is_cut() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_attachment_text_is_cut_and_its_control_characters_dropped() {
+    let h = Hostile::start().await;
+    let live = h
+        .connect("hostile-text", "hostile-text", Auth::ApiKey, &[])
+        .await
+        .unwrap();
+    let text = live
+        .connection
+        .attachment_text("c1", "resume")
+        .await
+        .expect("an answer")
+        .expect("some text");
+    assert!(
+        text.len() <= ats_runtime::MAX_ATTACHMENT_TEXT_BYTES,
+        "{} bytes",
+        text.len()
+    );
+    assert!(
+        text.len() > 100 << 10,
+        "the words are kept: {} bytes",
+        text.len()
+    );
+    assert!(
+        text.chars()
+            .all(|c| !c.is_control() || c == '\n' || c == '\t'),
+        "no control character but newlines and tabs"
+    );
+    assert!(
+        text.starts_with("zebrafish[2J]0;owned\n\tgenetics 31mzebrafish"),
+        "{}",
+        &text[..80]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_huge_record_is_refused_not_stored() {
     let h = Hostile::start().await;
     let error = read(&h, "huge-record", &[]).await.unwrap_err().to_string();

@@ -84,6 +84,7 @@ fn endpoint_of(method: &http::Method, r: Option<&Route>) -> Endpoint {
         Some(Route::Record(t, _)) if method == M::GET => Endpoint::Get(*t),
         Some(Route::Record(t, _)) if method == M::PATCH => Endpoint::Patch(*t),
         Some(Route::Record(t, _)) if method == M::DELETE => Endpoint::Delete(*t),
+        Some(Route::Binary { text: true, .. }) => Endpoint::Text,
         Some(Route::Binary { .. }) => Endpoint::Binary,
         Some(Route::ListNames | Route::List(_)) => Endpoint::Lists,
         Some(_) => Endpoint::Other,

@@ -19,11 +19,13 @@ pub enum Endpoint {
     Patch(RecordType),
     Delete(RecordType),
     Binary,
+    /// A file field's extracted text (`…/fields/{field}/text`), apart from its bytes.
+    Text,
     Lists,
     Other,
 }
 
-const KINDS: usize = 5 + 5 * 4;
+const KINDS: usize = 6 + 5 * 4;
 
 impl Endpoint {
     /// Stable label used in counters and fault scripts (`search.people`, `get.jobs`, …).
@@ -32,6 +34,7 @@ impl Endpoint {
             Endpoint::Token => "token",
             Endpoint::Customer => "customer",
             Endpoint::Binary => "binary",
+            Endpoint::Text => "text",
             Endpoint::Lists => "lists",
             Endpoint::Other => "other",
             Endpoint::Search(t) => [
@@ -74,11 +77,12 @@ impl Endpoint {
             Endpoint::Binary => 2,
             Endpoint::Lists => 3,
             Endpoint::Other => 4,
-            Endpoint::Search(t) => 5 + t as usize,
-            Endpoint::Get(t) => 9 + t as usize,
-            Endpoint::Create(t) => 13 + t as usize,
-            Endpoint::Patch(t) => 17 + t as usize,
-            Endpoint::Delete(t) => 21 + t as usize,
+            Endpoint::Text => 5,
+            Endpoint::Search(t) => 6 + t as usize,
+            Endpoint::Get(t) => 10 + t as usize,
+            Endpoint::Create(t) => 14 + t as usize,
+            Endpoint::Patch(t) => 18 + t as usize,
+            Endpoint::Delete(t) => 22 + t as usize,
         }
     }
 
@@ -87,6 +91,7 @@ impl Endpoint {
             Endpoint::Token,
             Endpoint::Customer,
             Endpoint::Binary,
+            Endpoint::Text,
             Endpoint::Lists,
             Endpoint::Other,
         ];

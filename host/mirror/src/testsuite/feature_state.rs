@@ -2,8 +2,8 @@
 
 use super::fixtures::*;
 use crate::{
-    IdempotencyRecord, Mirror, RejectionReason, RunId, RunMode, RunOutcome, RunResult, SearchQuery,
-    StreamError,
+    IdempotencyRecord, Mirror, RejectionReason, ResumeTextDue, RunId, RunMode, RunOutcome,
+    RunResult, SearchQuery, StreamError,
 };
 use ats_model::{AttachmentInfo, AttachmentKind, RecordKind};
 
@@ -93,6 +93,95 @@ pub async fn resume_text_becomes_searchable_and_survives_profile_updates(m: &dyn
     let hits = m.search_candidates(CONN, &q).await.unwrap().hits;
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].title.as_deref(), Some("Countess"));
+}
+
+pub async fn a_resume_is_due_until_its_text_is_stored_and_again_after_the_candidate_changes(
+    m: &dyn Mirror,
+) {
+    let attachment = |id: &str, kind| AttachmentInfo {
+        id: id.into(),
+        kind,
+        file_name: None,
+        content_type: None,
+    };
+    let mut ada = candidate("1", "Ada", "Lovelace", "ada@example.com");
+    ada.attachments = vec![
+        attachment("r1", AttachmentKind::Resume),
+        attachment("c1", AttachmentKind::CoverLetter),
+    ];
+    let mut bob = candidate("2", "Bob", "Babbage", "bob@example.com");
+    bob.attachments = vec![attachment("r2", AttachmentKind::Resume)];
+    let mut cyd = candidate("3", "Cyd", "Charisse", "cyd@example.com");
+    cyd.attachments = vec![attachment("r3", AttachmentKind::Resume)];
+    let plain = candidate("4", "Dee", "Nothing", "dee@example.com");
+    let live = vec![ada.clone(), bob.clone(), plain];
+    let mut all = live.clone();
+    all.push(cyd);
+    apply(m, RecordKind::Candidate, candidates(all), "c", 10).await;
+    let due = |c: &str, a: &str| ResumeTextDue {
+        candidate_id: c.into(),
+        attachment_id: a.into(),
+    };
+    // Résumés only, of live candidates, in id order, bounded by the limit.
+    assert_eq!(
+        m.resume_texts_due(CONN, 10).await.unwrap(),
+        vec![due("1", "r1"), due("2", "r2"), due("3", "r3")]
+    );
+    assert_eq!(
+        m.resume_texts_due(CONN, 1).await.unwrap(),
+        vec![due("1", "r1")]
+    );
+    m.mark_deleted(CONN, RecordKind::Candidate, "3", 11)
+        .await
+        .unwrap();
+
+    // Text, and "the ATS has none" (empty), both settle a résumé.
+    assert!(
+        m.set_resume_text(CONN, "1", "r1", "difference engine")
+            .await
+            .unwrap()
+    );
+    assert!(m.set_resume_text(CONN, "2", "r2", "").await.unwrap());
+    assert!(m.resume_texts_due(CONN, 10).await.unwrap().is_empty());
+
+    // The same records again change nothing: nothing is due.
+    apply(m, RecordKind::Candidate, candidates(live), "c", 20).await;
+    assert!(m.resume_texts_due(CONN, 10).await.unwrap().is_empty());
+
+    // A new version of Ada makes her résumé due; her old text stays searchable meanwhile.
+    ada.current_title = Some("Countess".into());
+    apply(m, RecordKind::Candidate, candidates(vec![ada]), "c", 30).await;
+    assert_eq!(
+        m.resume_texts_due(CONN, 10).await.unwrap(),
+        vec![due("1", "r1")]
+    );
+    let q = SearchQuery {
+        text: Some("difference engine".into()),
+        limit: 5,
+        ..SearchQuery::default()
+    };
+    assert_eq!(m.search_candidates(CONN, &q).await.unwrap().hits.len(), 1);
+    assert!(
+        m.set_resume_text(CONN, "1", "r1", "analytical engine")
+            .await
+            .unwrap()
+    );
+    assert!(m.resume_texts_due(CONN, 10).await.unwrap().is_empty());
+    let q = SearchQuery {
+        text: Some("analytical".into()),
+        limit: 5,
+        ..SearchQuery::default()
+    };
+    assert_eq!(m.search_candidates(CONN, &q).await.unwrap().hits.len(), 1);
+    // Scoring reads the texts of many people at once; "none" (empty) is no text.
+    let texts = m
+        .resume_texts(CONN, &ids(&["1", "2", "404"]))
+        .await
+        .unwrap();
+    assert_eq!(
+        texts,
+        [("1".to_string(), "analytical engine".to_string())].into()
+    );
 }
 
 pub async fn the_run_log_keeps_runs_newest_first_with_their_totals(m: &dyn Mirror) {

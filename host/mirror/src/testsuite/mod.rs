@@ -76,6 +76,7 @@ macro_rules! backend_suite {
                 an_idempotency_key_is_claimed_once_and_keeps_its_result,
                 rejection_reasons_are_kept_and_replaced,
                 resume_text_becomes_searchable_and_survives_profile_updates,
+                a_resume_is_due_until_its_text_is_stored_and_again_after_the_candidate_changes,
                 the_run_log_keeps_runs_newest_first_with_their_totals,
             }
             status_history {
