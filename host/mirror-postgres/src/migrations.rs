@@ -15,6 +15,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_stream_leases.sql"),
     include_str!("migrations/0003_real_tenant_data.sql"),
+    // 0004 and 0005 are other work's, merged separately; keep this list in file order.
+    include_str!("migrations/0006_run_progress.sql"),
 ];
 
 /// The schema version this build writes.

@@ -21,6 +21,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_record_errors.sql"),
     include_str!("migrations/0009_no_empty_status_history.sql"),
     include_str!("migrations/0010_application_source_detail.sql"),
+    // 0011 and 0012 are other work's, merged separately; keep this list in file order.
+    include_str!("migrations/0013_run_progress.sql"),
 ];
 
 /// The schema version this build writes.
