@@ -103,9 +103,9 @@ pub async fn connection_status(
     host: &Host,
     row: &ConnectionRow,
 ) -> Result<ConnectionStatus, HostError> {
-    let streams = stream_statuses(host, row).await?;
-    let status = SyncStatus::of_connection(&streams.iter().map(|s| s.status).collect::<Vec<_>>());
     let counts = host.mirror.counts(&row.name).await?;
+    let streams = streams_with_counts(host, row, Some(counts.clone())).await?;
+    let status = SyncStatus::of_connection(&streams.iter().map(|s| s.status).collect::<Vec<_>>());
     let counts = RecordKind::ALL
         .into_iter()
         .map(|kind| {
@@ -132,6 +132,15 @@ pub async fn stream_statuses(
     host: &Host,
     row: &ConnectionRow,
 ) -> Result<Vec<StreamStatus>, HostError> {
+    streams_with_counts(host, row, None).await
+}
+
+/// The streams, with the mirror's counts when the caller has read them already.
+async fn streams_with_counts(
+    host: &Host,
+    row: &ConnectionRow,
+    mut counts: Option<MirrorCounts>,
+) -> Result<Vec<StreamStatus>, HostError> {
     let plugin = host
         .runtime
         .load_plugin(std::path::Path::new(&row.plugin_path))?;
@@ -141,8 +150,7 @@ pub async fn stream_statuses(
         .map_err(|e| HostError::Invalid(format!("connection `{}`: {e}", row.name)))?;
     let at = now();
     let mut streams = Vec::new();
-    // Read only when a load is in progress (counting scans the mirror).
-    let mut counts: Option<MirrorCounts> = None;
+    // Without them, read only when a load is in progress (counting scans the mirror).
     let mut ledger = host.saved_ledger(&row.name);
     for spec in &info.streams {
         let state = host.mirror.stream_state(&row.name, &spec.name).await?;

@@ -306,6 +306,7 @@ async fn run_worker(
             let sync = SyncOptions {
                 streams: ask.streams,
                 full: ask.full,
+                page_size: options.scheduler.page_size,
                 ..SyncOptions::default()
             };
             match sync_connection(host, &live, &sync, &pages).await {
