@@ -24,6 +24,8 @@ pub async fn sync(
     Form(form): Form<CsrfForm>,
 ) -> PageResult<Redirect> {
     signed.check_csrf(form.csrf.as_deref())?;
+    // The page updates itself until the runs asked for from now on have ended.
+    let asked = ats_sync::meter::now();
     // The answer (which streams) is for programs; the run log shows the run.
     let _accepted = api::sync(
         State(admin.service.clone()),
@@ -32,7 +34,9 @@ pub async fn sync(
         OptionalJsonBody(SyncBody::default()),
     )
     .await?;
-    Ok(back(&name, "sync"))
+    Ok(Redirect::to(&format!(
+        "/admin/connections/{name}?done=sync&asked={asked}"
+    )))
 }
 
 pub async fn check(

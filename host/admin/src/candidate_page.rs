@@ -1,6 +1,6 @@
 //! A candidate as the mirror holds them: the profile, attachments, each application with the
-//! timeline of statuses it was seen in (`MirrorStore::status_history`) and the rejection reason
-//! kept locally, and the duplicate links and cluster de-duplication made.
+//! timeline of statuses it was seen in (`MirrorQueries::applications_of_candidate`) and the
+//! rejection reason kept locally, and the duplicate links and cluster de-duplication made.
 
 use crate::Admin;
 use crate::chrome::{Chrome, html};
@@ -24,6 +24,9 @@ pub struct ApplicationView {
     pub id: String,
     pub job_id: String,
     pub job_title: String,
+    /// Why the job has no page: deleted in the ATS, or never read into the mirror.
+    pub job_note: Option<String>,
+    pub job_linked: bool,
     pub status: String,
     pub stage: String,
     pub applied: String,
@@ -119,37 +122,23 @@ fn profile(c: &Candidate) -> Vec<Line> {
     ]
 }
 
-/// The candidate's live applications: one look-up per job on the index of applications by
-/// candidate (the mirror has no list of a candidate's applications; jobs are few).
+/// Most applications a candidate's page lists (newest applied first).
+const MAX_APPLICATIONS: usize = 200;
+
+/// The candidate's live applications, read off the mirror's index of applications by candidate
+/// (so an application to a job deleted in the ATS, or never read, is listed too).
 async fn applications_of(
     mirror: &dyn Mirror,
     conn: &str,
     candidate: &str,
 ) -> PageResult<Vec<ApplicationView>> {
     let mut out = Vec::new();
-    for job_id in mirror.ids(conn, RecordKind::Job).await? {
-        let Some(app_id) = mirror.application_of(conn, candidate, &job_id).await? else {
-            continue;
-        };
-        let Some(stored) = mirror
-            .record(conn, RecordKind::Application, &app_id)
-            .await?
-        else {
-            continue;
-        };
-        let AtsRecord::Application(app) = stored.record else {
-            continue;
-        };
-        let job_title = match mirror.record(conn, RecordKind::Job, &job_id).await? {
-            Some(s) => match s.record {
-                AtsRecord::Job(j) => j.title,
-                _ => None,
-            },
-            None => None,
-        };
-        let timeline = mirror
-            .status_history(conn, &app.id)
-            .await?
+    for app in mirror
+        .applications_of_candidate(conn, candidate, MAX_APPLICATIONS)
+        .await?
+    {
+        let timeline = app
+            .history
             .into_iter()
             .map(|s| Step {
                 status: or_dash(s.status_name.as_deref().or(s.status_id.as_deref())),
@@ -158,25 +147,33 @@ async fn applications_of(
                 seen: when(Some(s.seen_at)),
             })
             .collect();
-        let rejection = mirror.rejection_reason(conn, &app.id).await?.map(|r| {
-            let by = r
-                .rejected_by
-                .map(|b| format!(" by {b}"))
-                .unwrap_or_default();
-            format!("{} ({}{by})", r.reason, when(Some(r.rejected_at)))
-        });
+        let rejection = mirror
+            .rejection_reason(conn, &app.application_id)
+            .await?
+            .map(|r| {
+                let by = r
+                    .rejected_by
+                    .map(|b| format!(" by {b}"))
+                    .unwrap_or_default();
+                format!("{} ({}{by})", r.reason, when(Some(r.rejected_at)))
+            });
+        let job_note = match (&app.job_title, app.job_deleted_at) {
+            (None, _) => Some("the job is not in the mirror".to_string()),
+            (Some(_), Some(at)) => Some(format!("job deleted in the ATS {}", when(Some(at)))),
+            (Some(_), None) => None,
+        };
         out.push(ApplicationView {
-            job_title: or_dash(job_title.as_deref()),
-            status: or_dash(
-                app.status
-                    .as_ref()
-                    .map(|s| s.name.as_deref().unwrap_or(&s.id)),
-            ),
+            job_linked: job_note.is_none(),
+            job_title: app
+                .job_title
+                .unwrap_or_else(|| format!("Job {}", app.job_id)),
+            job_note,
+            status: or_dash(app.status_name.as_deref().or(app.status_id.as_deref())),
             stage: app.stage.map_or("-".into(), |s| s.as_str().to_string()),
             applied: when(app.applied_at),
             source: or_dash(app.source.as_deref()),
-            id: app.id,
-            job_id,
+            id: app.application_id,
+            job_id: app.job_id,
             timeline,
             rejection,
         });

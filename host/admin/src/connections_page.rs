@@ -14,6 +14,7 @@ use askama::Template;
 use ats_app::run_log::{MAX_RUNS, RunEntry};
 use ats_app::status_view::{ConnectionStatus, stream_statuses};
 use ats_serve::connections::{self as api, RunsQuery};
+use ats_sync::SyncStatus;
 use ats_sync::meter::now;
 use ats_sync::quota::Lane;
 use axum::Json;
@@ -39,13 +40,24 @@ pub struct ConnectionLine {
 #[template(path = "connections.html")]
 struct ConnectionsPage {
     chrome: Chrome,
+    live: String,
+}
+
+/// The connections table, the part of the list that updates while a connection syncs.
+#[derive(Template)]
+#[template(path = "connections_live.html")]
+pub struct ConnectionsLive {
+    chrome: Chrome,
     connections: Vec<ConnectionLine>,
+    running: bool,
+    every_ms: u64,
 }
 
 /// The tenant's connections with their health.
-pub async fn list(State(admin): State<Admin>, signed: Signed) -> PageResult<Html<String>> {
+pub async fn connections_live(admin: &Admin, signed: &Signed) -> PageResult<ConnectionsLive> {
     let service = &admin.service;
     let mut connections = Vec::new();
+    let mut running = false;
     for row in service.host.mirror.connections().await? {
         if row.tenant != signed.tenant.0 {
             continue;
@@ -53,6 +65,7 @@ pub async fn list(State(admin): State<Admin>, signed: Signed) -> PageResult<Html
         let streams = stream_statuses(&service.host, &row)
             .await
             .map_err(ats_serve::api_error::ApiError::from)?;
+        running |= streams.iter().any(|s| s.status == SyncStatus::Syncing);
         let health = Health::of(row.paused_at, &streams);
         connections.push(ConnectionLine {
             connector: format!("{} {}", row.plugin_declared.id, row.plugin_declared.version),
@@ -68,9 +81,19 @@ pub async fn list(State(admin): State<Admin>, signed: Signed) -> PageResult<Html
             name: row.name,
         });
     }
-    html(ConnectionsPage {
-        chrome: Chrome::signed("Connections", &signed),
+    Ok(ConnectionsLive {
+        chrome: Chrome::signed("Connections", signed),
         connections,
+        running,
+        every_ms: crate::live::EVERY_MS,
+    })
+}
+
+pub async fn list(State(admin): State<Admin>, signed: Signed) -> PageResult<Html<String>> {
+    let live = connections_live(&admin, &signed).await?;
+    html(ConnectionsPage {
+        chrome: live.chrome.clone(),
+        live: live.render()?,
     })
 }
 
@@ -92,6 +115,9 @@ pub struct StreamLine {
     pub record_errors: Vec<ats_app::status_view::RecordErrorView>,
     /// What reading records without an update date costs (issue 19's incremental health).
     pub incremental_health: Option<String>,
+    /// The load in progress in words ("about 3 min left (300 of ~1,200 records)").
+    pub load: Option<String>,
+    pub load_mode: &'static str,
 }
 
 pub struct LaneLine {
@@ -145,11 +171,25 @@ pub struct CheckView {
 struct ConnectionPage {
     chrome: Chrome,
     name: String,
+    paused: bool,
+    notice: Option<String>,
+    live: String,
+    check: Option<CheckView>,
+}
+
+/// What updates while a sync runs: health, streams with their loads, counts, quota, run log.
+#[derive(Template)]
+#[template(path = "connection_live.html")]
+pub struct ConnectionLive {
+    name: String,
+    /// This part alone, to fetch again (the run log's page, and when a sync was asked for).
+    url: String,
+    running: bool,
+    every_ms: u64,
     health: &'static str,
     health_class: &'static str,
     status: &'static str,
     paused: bool,
-    notice: Option<String>,
     streams: Vec<StreamLine>,
     counts: Vec<(&'static str, u64, u64)>,
     quota: Option<QuotaView>,
@@ -157,7 +197,6 @@ struct ConnectionPage {
     page: usize,
     previous_page: Option<usize>,
     next_page: Option<usize>,
-    check: Option<CheckView>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -166,6 +205,40 @@ pub struct ConnectionQuery {
     page: Option<String>,
     /// What the action just asked for did (`sync`, `check`, `pause`, `resume`).
     done: Option<String>,
+    /// When a sync was asked for (the page updates until its runs have ended).
+    asked: Option<String>,
+}
+
+impl ConnectionQuery {
+    /// The run log's page, from 1.
+    fn page(&self) -> PageResult<usize> {
+        match self
+            .page
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            None => Ok(1),
+            Some(p) => p
+                .parse::<usize>()
+                .ok()
+                .filter(|p| (1..=MAX_RUNS / RUNS_PER_PAGE).contains(p))
+                .ok_or_else(|| {
+                    PageError::invalid(
+                        "page",
+                        format!(
+                            "the run log has pages 1 to {}, not `{p}`",
+                            MAX_RUNS / RUNS_PER_PAGE
+                        ),
+                    )
+                }),
+        }
+    }
+
+    /// A link's time it cannot read is no ask (the page just does not wait for one).
+    fn asked(&self) -> Option<i64> {
+        self.asked.as_deref().and_then(|t| t.trim().parse().ok())
+    }
 }
 
 fn stream_line(s: &ats_app::status_view::StreamStatus, at: i64) -> StreamLine {
@@ -184,6 +257,8 @@ fn stream_line(s: &ats_app::status_view::StreamStatus, at: i64) -> StreamLine {
         record_error_count: s.record_error_count,
         record_errors: s.record_errors.clone(),
         incremental_health: s.incremental_health.clone(),
+        load: s.load.as_ref().map(|l| l.words.clone()),
+        load_mode: s.load.as_ref().map_or("", |l| l.mode),
     }
 }
 
@@ -247,6 +322,72 @@ fn notice(done: Option<&str>) -> Option<String> {
     )
 }
 
+/// The live part of one connection's page.
+pub async fn connection_live(
+    admin: &Admin,
+    signed: &Signed,
+    name: &str,
+    query: &ConnectionQuery,
+) -> PageResult<ConnectionLive> {
+    let service = admin.service.clone();
+    let tenant = signed.tenant.clone();
+    let page = query.page()?;
+    let Json(status) = api::status(
+        State(service.clone()),
+        tenant.clone(),
+        Path(name.to_string()),
+    )
+    .await?;
+    // The run log answers the newest runs: read up to this page's end and show its part.
+    let limit = page * RUNS_PER_PAGE;
+    let Json(runs) = api::runs(
+        State(service.clone()),
+        tenant,
+        Path(name.to_string()),
+        Ok(Query(RunsQuery { limit: Some(limit) })),
+    )
+    .await?;
+    let more = runs.len() == limit && limit < MAX_RUNS;
+    let at = now();
+    let asked = query.asked();
+    let running = crate::live::connection_running(
+        status.streams.iter().map(|s| (s.stream.as_str(), s.status)),
+        &runs,
+        asked,
+        at,
+    );
+    let mut url = format!("/admin/connections/{name}/live?page={page}");
+    if let Some(t) = asked {
+        url.push_str(&format!("&asked={t}"));
+    }
+    let health = Health::of(status.paused_at, &status.streams);
+    Ok(ConnectionLive {
+        url,
+        running,
+        every_ms: crate::live::EVERY_MS,
+        health: health.words(),
+        health_class: health.class(),
+        status: status.status.as_str(),
+        paused: status.paused_at.is_some(),
+        streams: status.streams.iter().map(|s| stream_line(s, at)).collect(),
+        counts: status
+            .counts
+            .iter()
+            .map(|c| (c.kind.as_str(), c.live, c.deleted))
+            .collect(),
+        quota: quota_view(admin, name, &status, at),
+        runs: runs
+            .into_iter()
+            .skip((page - 1) * RUNS_PER_PAGE)
+            .map(run_line)
+            .collect(),
+        page,
+        previous_page: (page > 1).then(|| page - 1),
+        next_page: more.then_some(page + 1),
+        name: name.to_string(),
+    })
+}
+
 /// One connection.
 pub async fn show(
     State(admin): State<Admin>,
@@ -254,43 +395,7 @@ pub async fn show(
     Path(name): Path<String>,
     Query(query): Query<ConnectionQuery>,
 ) -> PageResult<Html<String>> {
-    let service = admin.service.clone();
-    let tenant = signed.tenant.clone();
-    let Json(status) =
-        api::status(State(service.clone()), tenant.clone(), Path(name.clone())).await?;
-    let page = match query
-        .page
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        None => 1,
-        Some(p) => p
-            .parse::<usize>()
-            .ok()
-            .filter(|p| (1..=MAX_RUNS / RUNS_PER_PAGE).contains(p))
-            .ok_or_else(|| {
-                PageError::invalid(
-                    "page",
-                    format!(
-                        "the run log has pages 1 to {}, not `{p}`",
-                        MAX_RUNS / RUNS_PER_PAGE
-                    ),
-                )
-            })?,
-    };
-    // The run log answers the newest runs: read up to this page's end and show its part.
-    let limit = page * RUNS_PER_PAGE;
-    let Json(runs) = api::runs(
-        State(service.clone()),
-        tenant.clone(),
-        Path(name.clone()),
-        Ok(Query(RunsQuery { limit: Some(limit) })),
-    )
-    .await?;
-    let more = runs.len() == limit && limit < MAX_RUNS;
-    let at = now();
-    let health = Health::of(status.paused_at, &status.streams);
+    let live = connection_live(&admin, &signed, &name, &query).await?;
     let check = admin.last_check(&name).map(|(at, report)| CheckView {
         at: when(Some(at)),
         account: or_dash(report.account_name.as_deref()),
@@ -311,26 +416,9 @@ pub async fn show(
     });
     html(ConnectionPage {
         chrome: Chrome::signed(name.clone(), &signed),
-        health: health.words(),
-        health_class: health.class(),
-        status: status.status.as_str(),
-        paused: status.paused_at.is_some(),
+        paused: live.paused,
         notice: notice(query.done.as_deref()),
-        streams: status.streams.iter().map(|s| stream_line(s, at)).collect(),
-        counts: status
-            .counts
-            .iter()
-            .map(|c| (c.kind.as_str(), c.live, c.deleted))
-            .collect(),
-        quota: quota_view(&admin, &name, &status, at),
-        runs: runs
-            .into_iter()
-            .skip((page - 1) * RUNS_PER_PAGE)
-            .map(run_line)
-            .collect(),
-        page,
-        previous_page: (page > 1).then(|| page - 1),
-        next_page: more.then_some(page + 1),
+        live: live.render()?,
         check,
         name,
     })

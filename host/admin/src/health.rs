@@ -92,6 +92,7 @@ mod tests {
             record_error_count: 0,
             record_errors: Vec::new(),
             incremental_health: None,
+            load: None,
         }
     }
 

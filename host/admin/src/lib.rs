@@ -5,8 +5,9 @@
 //! application.
 //!
 //! Pages are rendered on the server (askama templates, plain CSS served from here, inline SVG
-//! charts; no script), read through the same functions as the JSON API and the CLI, and act
-//! through the API's own handlers. A person signs in with one of their tenant's API tokens and
+//! charts), read through the same functions as the JSON API and the CLI, and act through the
+//! API's own handlers. The one script, `assets/live.js` (ours, served from the binary: no build
+//! step, nothing fetched from elsewhere), refreshes a page's live part while a sync runs. A person signs in with one of their tenant's API tokens and
 //! gets a cookie session; every action carries the session's CSRF token; a tenant sees only
 //! its own connections (another's answer 404); no secret is ever rendered.
 
@@ -17,6 +18,7 @@ mod chrome;
 mod connections_page;
 mod health;
 mod jobs_page;
+mod live;
 mod page_error;
 mod search_page;
 pub mod session;
@@ -61,6 +63,7 @@ impl Admin {
 }
 
 const CSS: &str = include_str!("../assets/admin.css");
+const LIVE_JS: &str = include_str!("../assets/live.js");
 
 async fn css() -> impl IntoResponse {
     (
@@ -69,6 +72,16 @@ async fn css() -> impl IntoResponse {
             (CACHE_CONTROL, "max-age=3600"),
         ],
         CSS,
+    )
+}
+
+async fn live_js() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "max-age=3600"),
+        ],
+        LIVE_JS,
     )
 }
 
@@ -89,7 +102,10 @@ pub fn router(service: Arc<Service>) -> Router<Arc<Service>> {
         .route("/login", get(sign_in::form).post(sign_in::submit))
         .route("/logout", post(sign_in::sign_out))
         .route("/assets/admin.css", get(css))
+        .route("/assets/live.js", get(live_js))
+        .route("/live", get(live::connections_part))
         .route(c, get(connections_page::show))
+        .route(&format!("{c}/live"), get(live::connection_part))
         .route(&format!("{c}/sync"), post(actions::sync))
         .route(&format!("{c}/check"), post(actions::check))
         .route(&format!("{c}/pause"), post(actions::pause))

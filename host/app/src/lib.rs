@@ -19,6 +19,7 @@ pub mod feature_writer;
 pub mod grant_review;
 pub mod host;
 pub mod live_connection;
+pub mod load_eta;
 pub mod quota_observer;
 pub mod run_log;
 pub mod scheduler;

@@ -31,6 +31,8 @@ pub struct SchedulerOptions {
     pub reconcile_grace_seconds: i64,
     /// Longest sleep between checks.
     pub max_sleep: Duration,
+    /// The page size asked of connectors (default: the engine's).
+    pub page_size: Option<u32>,
 }
 
 impl Default for SchedulerOptions {
@@ -41,6 +43,7 @@ impl Default for SchedulerOptions {
             reconcile_interval_seconds: 86_400,
             reconcile_grace_seconds: 86_400,
             max_sleep: Duration::from_secs(60),
+            page_size: None,
         }
     }
 }
@@ -176,6 +179,7 @@ pub async fn run_due(
     if !due.is_empty() {
         let sync = SyncOptions {
             streams: due,
+            page_size: options.page_size,
             ..SyncOptions::default()
         };
         for report in sync_connection(host, live, &sync, progress).await? {

@@ -3,7 +3,8 @@
 
 use crate::due::{interval_of, next_run_at};
 use crate::host::{Host, HostError};
-use ats_mirror::{ConnectionRow, StreamLabel, StreamState};
+use crate::load_eta::{LoadFacts, LoadProgress, estimate};
+use ats_mirror::{ConnectionRow, MirrorCounts, RunMode, StreamLabel, StreamState};
 use ats_model::{RecordKind, Timestamp};
 use ats_sync::quota::{Lane, QuotaLedger};
 use ats_sync::{SyncStatus, meter::now};
@@ -28,6 +29,9 @@ pub struct StreamStatus {
     /// Set when the stream is incremental but its last run read records without an update date:
     /// what that costs and what to do.
     pub incremental_health: Option<String>,
+    /// The load in progress (running, or paused mid-way for quota): what it read, what it
+    /// should read in all when the mirror knows, and the time left.
+    pub load: Option<LoadProgress>,
 }
 
 /// The most record errors a status lists per stream (the count says how many there are).
@@ -99,9 +103,9 @@ pub async fn connection_status(
     host: &Host,
     row: &ConnectionRow,
 ) -> Result<ConnectionStatus, HostError> {
-    let streams = stream_statuses(host, row).await?;
-    let status = SyncStatus::of_connection(&streams.iter().map(|s| s.status).collect::<Vec<_>>());
     let counts = host.mirror.counts(&row.name).await?;
+    let streams = streams_with_counts(host, row, Some(counts.clone())).await?;
+    let status = SyncStatus::of_connection(&streams.iter().map(|s| s.status).collect::<Vec<_>>());
     let counts = RecordKind::ALL
         .into_iter()
         .map(|kind| {
@@ -128,6 +132,15 @@ pub async fn stream_statuses(
     host: &Host,
     row: &ConnectionRow,
 ) -> Result<Vec<StreamStatus>, HostError> {
+    streams_with_counts(host, row, None).await
+}
+
+/// The streams, with the mirror's counts when the caller has read them already.
+async fn streams_with_counts(
+    host: &Host,
+    row: &ConnectionRow,
+    mut counts: Option<MirrorCounts>,
+) -> Result<Vec<StreamStatus>, HostError> {
     let plugin = host
         .runtime
         .load_plugin(std::path::Path::new(&row.plugin_path))?;
@@ -137,11 +150,36 @@ pub async fn stream_statuses(
         .map_err(|e| HostError::Invalid(format!("connection `{}`: {e}", row.name)))?;
     let at = now();
     let mut streams = Vec::new();
+    // Without them, read only when a load is in progress (counting scans the mirror).
+    let mut ledger = host.saved_ledger(&row.name);
     for spec in &info.streams {
         let state = host.mirror.stream_state(&row.name, &spec.name).await?;
         let interval = interval_of(row, spec);
         let error = state.as_ref().and_then(|s| s.last_error.as_ref());
         let record_errors = host.mirror.record_errors(&row.name, &spec.name).await?;
+        let load = match state.as_ref().and_then(load_mode) {
+            Some(mode) => {
+                let s = state.as_ref().expect("a load has a state");
+                // The mirror holds the whole set once a run of the stream has completed.
+                let known_size = match (mode, s.last_success_at) {
+                    (RunMode::Full, Some(_)) => {
+                        if counts.is_none() {
+                            counts = Some(host.mirror.counts(&row.name).await?);
+                        }
+                        counts.as_ref().map(|c| c.get(spec.kind).live)
+                    }
+                    _ => None,
+                };
+                let facts = LoadFacts {
+                    mode,
+                    progress: s.run_progress,
+                    known_size,
+                    lane: ats_sync::engine::lane_for(spec.kind, mode),
+                };
+                Some(estimate(facts, ledger.as_mut(), at))
+            }
+            None => None,
+        };
         streams.push(StreamStatus {
             stream: spec.name.clone(),
             kind: spec.kind,
@@ -171,9 +209,18 @@ pub async fn stream_statuses(
                 .as_ref()
                 .filter(|_| spec.incremental)
                 .and_then(|s| incremental_health(s, interval)),
+            load,
         });
     }
     Ok(streams)
+}
+
+/// The mode of the load in progress: running now, or stopped mid-way (paused for quota, or
+/// failed) with a checkpoint the next run resumes from.
+fn load_mode(state: &StreamState) -> Option<RunMode> {
+    let mode = state.mode?;
+    let in_progress = state.label == StreamLabel::Syncing || state.cursor.is_some();
+    (in_progress && matches!(mode, RunMode::Full | RunMode::Incremental)).then_some(mode)
 }
 
 /// What an incremental stream that reads records without an update date costs, and what to do

@@ -29,6 +29,10 @@ pub struct Args {
     /// Seconds between id scans that find deleted records.
     #[arg(long, default_value_t = 86_400)]
     pub reconcile_interval: i64,
+    /// Records per page asked of connectors (1 to 1000; default 1000). Smaller pages commit
+    /// progress more often at the cost of more search requests.
+    #[arg(long, value_name = "RECORDS")]
+    pub page_size: Option<u32>,
 }
 
 pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
@@ -45,6 +49,7 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         ..ServeOptions::default()
     };
     options.scheduler.reconcile_interval_seconds = args.reconcile_interval;
+    options.scheduler.page_size = args.page_size;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen))?;

@@ -91,6 +91,12 @@ fn render(status: &ConnectionStatus) -> String {
         ));
     }
     for s in &status.streams {
+        if let Some(load) = &s.load {
+            out.push_str(&format!(
+                "  {}: {} load: {}\n",
+                s.stream, load.mode, load.words
+            ));
+        }
         if let Some(health) = &s.incremental_health {
             out.push_str(&format!("  {}: {health}\n", s.stream));
         }

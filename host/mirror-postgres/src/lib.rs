@@ -13,6 +13,7 @@
 //! database at build time). The quota ledger's trait is synchronous (the runtime's HTTP hook
 //! calls it), so ledgers have a connection of their own on a dedicated thread (`ledger.rs`).
 
+mod candidate_applications;
 mod connections;
 mod error;
 mod features;

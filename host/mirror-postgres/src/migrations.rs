@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_real_tenant_data.sql"),
     include_str!("migrations/0004_work_queue.sql"),
     include_str!("migrations/0005_resume_texts_due.sql"),
+    include_str!("migrations/0006_run_progress.sql"),
 ];
 
 /// The schema version this build writes.

@@ -15,7 +15,8 @@ use crate::value::{Params, bind};
 use crate::{Error, PgMirror};
 use ats_mirror::derived::normalise_key;
 use ats_mirror::{
-    Applicant, DedupeKeyKind, MirrorError, MirrorQueries, SearchHit, SearchPage, SearchQuery,
+    Applicant, CandidateApplication, DedupeKeyKind, MirrorError, MirrorQueries, SearchHit,
+    SearchPage, SearchQuery,
 };
 use ats_model::Stage;
 use sqlx::{AssertSqlSafe, PgConnection, Row};
@@ -315,6 +316,22 @@ impl MirrorQueries for PgMirror {
             .map(decode)
             .collect::<Result<_, _>>()
             .map_err(Error::from)?)
+    }
+
+    async fn applications_of_candidate(
+        &self,
+        conn: &str,
+        candidate_id: &str,
+        limit_: usize,
+    ) -> Result<Vec<CandidateApplication>, MirrorError> {
+        let mut db = self.conn().await?;
+        Ok(crate::candidate_applications::applications_of_candidate(
+            &mut db,
+            conn,
+            candidate_id,
+            limit(limit_),
+        )
+        .await?)
     }
 
     async fn application_of(

@@ -3,8 +3,8 @@
 use crate::Error;
 use crate::error::{corrupt, unsigned};
 use ats_mirror::{
-    RecordErrorRow, RunId, RunMode, RunOutcome, RunResult, RunRow, StreamError, StreamLabel,
-    StreamState,
+    RecordErrorRow, RunId, RunMode, RunOutcome, RunProgress, RunResult, RunRow, StreamError,
+    StreamLabel, StreamState,
 };
 use ats_model::{RecordError, RecordKind};
 use sqlx::{PgConnection, Row};
@@ -17,7 +17,8 @@ pub(crate) async fn load(
     let row = sqlx::query(
         "SELECT label, mode, cursor, run_started_at, run_max_updated_at, high_water_mark, \
          last_success_at, last_failure_at, error_kind, error_message, error_advice, \
-         consecutive_failures, paused_until, unstamped_records, unstamped_runs \
+         consecutive_failures, paused_until, unstamped_records, unstamped_runs, \
+         run_records, run_requests, run_busy_ms \
          FROM stream_state WHERE conn = $1 AND stream = $2",
     )
     .bind(conn)
@@ -58,6 +59,11 @@ pub(crate) async fn load(
         unstamped_records: unsigned("stream_state", "unstamped_records", r.try_get(13)?)?,
         unstamped_runs: u32::try_from(unstamped_runs)
             .map_err(|_| corrupt("stream_state", "unstamped_runs", unstamped_runs.to_string()))?,
+        run_progress: RunProgress {
+            records: unsigned("stream_state", "run_records", r.try_get(15)?)?,
+            requests: unsigned("stream_state", "run_requests", r.try_get(16)?)?,
+            busy_ms: unsigned("stream_state", "run_busy_ms", r.try_get(17)?)?,
+        },
     }))
 }
 
@@ -72,8 +78,9 @@ pub(crate) async fn save(
         "INSERT INTO stream_state (conn, stream, label, mode, cursor, run_started_at, \
          run_max_updated_at, high_water_mark, last_success_at, last_failure_at, error_kind, \
          error_message, error_advice, consecutive_failures, paused_until, unstamped_records, \
-         unstamped_runs) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+         unstamped_runs, run_records, run_requests, run_busy_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $20) \
          ON CONFLICT (conn, stream) DO UPDATE SET label = excluded.label, mode = excluded.mode, \
          cursor = excluded.cursor, run_started_at = excluded.run_started_at, \
          run_max_updated_at = excluded.run_max_updated_at, \
@@ -82,7 +89,9 @@ pub(crate) async fn save(
          error_message = excluded.error_message, error_advice = excluded.error_advice, \
          consecutive_failures = excluded.consecutive_failures, \
          paused_until = excluded.paused_until, \
-         unstamped_records = excluded.unstamped_records, unstamped_runs = excluded.unstamped_runs",
+         unstamped_records = excluded.unstamped_records, unstamped_runs = excluded.unstamped_runs, \
+         run_records = excluded.run_records, run_requests = excluded.run_requests, \
+         run_busy_ms = excluded.run_busy_ms",
     )
     .bind(conn)
     .bind(stream)
@@ -101,6 +110,9 @@ pub(crate) async fn save(
     .bind(s.paused_until)
     .bind(signed(s.unstamped_records))
     .bind(i64::from(s.unstamped_runs))
+    .bind(signed(s.run_progress.records))
+    .bind(signed(s.run_progress.requests))
+    .bind(signed(s.run_progress.busy_ms))
     .execute(&mut *db)
     .await?;
     Ok(())

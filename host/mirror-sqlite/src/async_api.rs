@@ -4,9 +4,10 @@
 
 use crate::SqliteMirror;
 use ats_mirror::{
-    Applicant, ConnectionRow, DedupeKeyKind, DuplicateLink, FeatureState, IdempotencyRecord,
-    MirrorCounts, MirrorError, MirrorQueries, MirrorStore, PageOutcome, PageWrite,
-    ReconcileOutcome, RecordErrorRow, RejectionReason, ResumeTextDue, RunId, RunMode, RunOutcome,
+    Applicant, CandidateApplication, ConnectionRow, DedupeKeyKind, DuplicateLink, FeatureState,
+    IdempotencyRecord, MirrorCounts, MirrorError, MirrorQueries, MirrorStore, PageOutcome,
+    PageWrite, ReconcileOutcome, RecordErrorRow, RejectionReason, ResumeTextDue, RunId, RunMode,
+    RunOutcome,
     RunRow, ScanId, SearchPage, SearchQuery, StatusChange, StoredRecord, StreamState,
 };
 use ats_model::{AtsRecord, RecordError, RecordKind, Timestamp};
@@ -325,6 +326,17 @@ impl MirrorQueries for SqliteMirror {
     ) -> Result<Vec<Applicant>, MirrorError> {
         let (conn, job_id) = (conn.to_owned(), job_id.to_owned());
         self.run(move |db| db.applicants(&conn, &job_id, limit, offset))
+            .await
+    }
+
+    async fn applications_of_candidate(
+        &self,
+        conn: &str,
+        candidate_id: &str,
+        limit: usize,
+    ) -> Result<Vec<CandidateApplication>, MirrorError> {
+        let (conn, candidate_id) = (conn.to_owned(), candidate_id.to_owned());
+        self.run(move |db| db.applications_of_candidate(&conn, &candidate_id, limit))
             .await
     }
 

@@ -8,6 +8,7 @@
 //! on tokio's blocking pool (`async_api.rs`); the SQL itself is synchronous code on [`Db`].
 
 mod async_api;
+mod candidate_applications;
 mod connections;
 mod error;
 mod features;

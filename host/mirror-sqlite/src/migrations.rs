@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_no_empty_status_history.sql"),
     include_str!("migrations/0010_application_source_detail.sql"),
     include_str!("migrations/0011_resume_texts_due.sql"),
+    include_str!("migrations/0012_run_progress.sql"),
 ];
 
 /// The schema version this build writes.

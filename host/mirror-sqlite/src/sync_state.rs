@@ -2,8 +2,8 @@
 
 use crate::Error;
 use ats_mirror::{
-    MirrorError, RecordErrorRow, RunId, RunMode, RunOutcome, RunResult, RunRow, StreamError,
-    StreamLabel, StreamState,
+    MirrorError, RecordErrorRow, RunId, RunMode, RunOutcome, RunProgress, RunResult, RunRow,
+    StreamError, StreamLabel, StreamState,
 };
 use ats_model::{RecordError, RecordKind};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -17,7 +17,8 @@ pub(crate) fn load(
         .prepare_cached(
             "SELECT label, mode, cursor, run_started_at, run_max_updated_at, high_water_mark, \
              last_success_at, last_failure_at, error_kind, error_message, error_advice, \
-             consecutive_failures, paused_until, unstamped_records, unstamped_runs \
+             consecutive_failures, paused_until, unstamped_records, unstamped_runs, \
+             run_records, run_requests, run_busy_ms \
              FROM stream_state WHERE conn = ?1 AND stream = ?2",
         )?
         .query_row(params![conn, stream], |r| {
@@ -48,6 +49,11 @@ pub(crate) fn load(
                     paused_until: r.get(12)?,
                     unstamped_records: r.get(13)?,
                     unstamped_runs: r.get(14)?,
+                    run_progress: RunProgress {
+                        records: r.get(15)?,
+                        requests: r.get(16)?,
+                        busy_ms: r.get(17)?,
+                    },
                 },
             ))
         })
@@ -79,8 +85,9 @@ pub(crate) fn save(
         "INSERT OR REPLACE INTO stream_state (conn, stream, label, mode, cursor, run_started_at, \
          run_max_updated_at, high_water_mark, last_success_at, last_failure_at, error_kind, \
          error_message, error_advice, consecutive_failures, paused_until, unstamped_records, \
-         unstamped_runs) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         unstamped_runs, run_records, run_requests, run_busy_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+         ?18, ?19, ?20)",
     )?
     .execute(params![
         conn,
@@ -100,6 +107,9 @@ pub(crate) fn save(
         s.paused_until,
         s.unstamped_records,
         s.unstamped_runs,
+        s.run_progress.records,
+        s.run_progress.requests,
+        s.run_progress.busy_ms,
     ])?;
     Ok(())
 }

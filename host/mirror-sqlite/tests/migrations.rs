@@ -97,11 +97,15 @@ async fn upgrading_fills_the_source_detail_of_existing_candidates_and_applicatio
     // Take the file back to version 3: no `source_detail` column, the version 3 indexes, none
     // of version 5's connection columns, no version 6 quota ledgers, no version 7 tenants, none
     // of version 8's record errors and stream health, no version 10 application source detail
-    // (version 9 replaces its triggers whatever they were), no résumé-text index (file 0011).
+    // (version 9 replaces its triggers whatever they were), no résumé-text index (file 0011),
+    // no run progress (0012).
     let db = rusqlite::Connection::open(&path).unwrap();
     db.execute_batch(
         "DROP INDEX attachments_text_due;
          DROP TABLE record_errors;
+         ALTER TABLE stream_state DROP COLUMN run_records;
+         ALTER TABLE stream_state DROP COLUMN run_requests;
+         ALTER TABLE stream_state DROP COLUMN run_busy_ms;
          ALTER TABLE runs DROP COLUMN record_errors;
          ALTER TABLE stream_state DROP COLUMN unstamped_records;
          ALTER TABLE stream_state DROP COLUMN unstamped_runs;

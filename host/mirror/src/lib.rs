@@ -36,7 +36,10 @@ pub use deliveries::{DeliveryKeys, DeliveryMemory, InProcessDeliveries, Sighting
 pub use error::MirrorError;
 pub use lease::{InProcessLeases, Lease, LeaseStore};
 pub use ledger::LedgerStore;
-pub use queries::{Applicant, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage, SearchQuery};
+pub use queries::{
+    Applicant, CandidateApplication, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage,
+    SearchQuery,
+};
 pub use store::{FeatureState, MirrorStore};
 pub use tokens::{ApiToken, DEFAULT_TENANT, TokenStore, check_connection_name, check_tenant};
 pub use types::*;

@@ -9,7 +9,7 @@
 //! text); every word must match; results are ordered by `relevance + recency`. Only the scale
 //! of `relevance` is the backend's own.
 
-use crate::MirrorError;
+use crate::{MirrorError, StatusChange};
 use ats_model::{Stage, Timestamp};
 
 /// Rediscovery search: free text plus filters. Empty filters match everything. Application
@@ -111,6 +111,28 @@ pub struct Applicant {
     pub candidate_updated_at: Option<Timestamp>,
 }
 
+/// One live application of a candidate, with what the candidate's page shows of it. The job
+/// need not be in the mirror: an application to a job deleted in the ATS, or to one no stream
+/// has read, is listed all the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateApplication {
+    pub application_id: String,
+    pub job_id: String,
+    /// The job's title when the mirror holds the job (the last one seen if it was deleted).
+    pub job_title: Option<String>,
+    /// When the mirror saw the job deleted in the ATS.
+    pub job_deleted_at: Option<Timestamp>,
+    pub status_id: Option<String>,
+    pub status_name: Option<String>,
+    /// The application's stage, else its status's stage.
+    pub stage: Option<Stage>,
+    pub source: Option<String>,
+    pub applied_at: Option<Timestamp>,
+    pub updated_at: Option<Timestamp>,
+    /// Every status it was seen in, oldest first (as `MirrorStore::status_history`).
+    pub history: Vec<StatusChange>,
+}
+
 /// The de-duplication keys the mirror indexes (see [`crate::normalize`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DedupeKeyKind {
@@ -143,6 +165,17 @@ pub trait MirrorQueries: Send + Sync {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<Applicant>, MirrorError>;
+
+    /// The candidate's live applications, newest applied first (never-applied last), `limit` at
+    /// most, each with its job's title when known and its status history. Read off the index
+    /// of applications by candidate, so the cost follows the candidate's applications, not the
+    /// connection's jobs.
+    async fn applications_of_candidate(
+        &self,
+        conn: &str,
+        candidate_id: &str,
+        limit: usize,
+    ) -> Result<Vec<CandidateApplication>, MirrorError>;
 
     /// The live application of a candidate to a job, if there is one (the smallest id when
     /// the ATS holds several).

@@ -118,6 +118,19 @@ pub struct StreamError {
     pub advice: Option<String>,
 }
 
+/// What the run in progress has done so far, over all its resumptions (a load paused for quota
+/// or interrupted by a crash carries on counting). Saved with each page, so it says exactly
+/// what the committed pages cost; the ETA of a load is estimated from it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunProgress {
+    /// Records the committed pages brought (written or reported as unreadable).
+    pub records: u64,
+    /// Requests those pages cost.
+    pub requests: u64,
+    /// Milliseconds spent reading them: time spent paused between runs is not counted.
+    pub busy_ms: u64,
+}
+
 /// Per-(connection, stream) sync state. The engine owns its meaning; the mirror stores it
 /// atomically with each page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +159,8 @@ pub struct StreamState {
     /// Completed runs in a row that read records without an update date (the scheduler backs
     /// the stream's interval off by it).
     pub unstamped_runs: u32,
+    /// Progress of the run in progress; zero when no run is in progress.
+    pub run_progress: RunProgress,
 }
 
 impl Default for StreamState {
@@ -164,6 +179,7 @@ impl Default for StreamState {
             paused_until: None,
             unstamped_records: 0,
             unstamped_runs: 0,
+            run_progress: RunProgress::default(),
         }
     }
 }

@@ -206,6 +206,7 @@ async fn sync(
     let options = SyncOptions {
         streams: streams.to_vec(),
         full,
+        page_size: service.options.scheduler.page_size,
         ..SyncOptions::default()
     };
     let busy: Vec<String> = match sync_connection(&service.host, live, &options, pages).await {

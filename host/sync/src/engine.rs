@@ -244,7 +244,12 @@ impl Engine {
         if !plan.resumed {
             state.run_started_at = Some(started_at);
             state.run_max_updated_at = None;
+            state.run_progress = ats_mirror::RunProgress::default();
         }
+        // A resumed run carries on counting from its checkpoint; the time it spent paused is
+        // not busy time, so the speed the ETA divides by is the speed of reading.
+        let progress_before = state.run_progress;
+        let segment_started = std::time::Instant::now();
         state.mode = Some(plan.mode);
         state.cursor = plan.cursor.clone();
         state.label = StreamLabel::Syncing;
@@ -320,6 +325,12 @@ impl Engine {
                     "records the connector could not translate; the rest of the page is written"
                 );
             }
+            state.run_progress = ats_mirror::RunProgress {
+                records: state.run_progress.records + records as u64 + page_record_errors,
+                requests: progress_before.requests + (meter.counts().0 - requests_before),
+                busy_ms: progress_before.busy_ms
+                    + u64::try_from(segment_started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            };
             let write = self.store.apply_page(
                 &conn,
                 &stream,
@@ -578,6 +589,7 @@ impl Engine {
                     _ => state.high_water_mark.max(state.run_max_updated_at),
                 };
                 state.run_max_updated_at = None;
+                state.run_progress = ats_mirror::RunProgress::default();
                 // Incremental health: records without an update date are read by every run.
                 state.unstamped_records = if incremental { totals.unstamped } else { 0 };
                 state.unstamped_runs = match state.unstamped_records {

@@ -85,6 +85,14 @@ async fn a_killed_run_resumes_from_its_last_page_without_loss_or_duplicates() {
         .await;
         assert!(killed.is_err(), "the run should have hung on page five");
         assert_eq!(ids(&engine).await.len(), 400, "four pages were committed");
+        // The load's progress was saved with each page: what the ETA of the load reads.
+        let state = engine
+            .store()
+            .stream_state("acme", "candidates")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(state.run_progress.records, 400);
     }
     // A new engine (a restarted process) resumes after page four.
     let engine = engine(&path);
@@ -105,6 +113,14 @@ async fn a_killed_run_resumes_from_its_last_page_without_loss_or_duplicates() {
         4
     );
     assert_eq!(ids(&engine).await, expected(730));
+    // A finished load leaves no progress behind.
+    let state = engine
+        .store()
+        .stream_state("acme", "candidates")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(state.run_progress, ats_mirror::RunProgress::default());
     let counts = engine
         .store()
         .counts("acme")

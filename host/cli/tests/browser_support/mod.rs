@@ -154,6 +154,23 @@ impl Browser {
         panic!("`{css}` never showed `{needle}` on {}", self.base);
     }
 
+    /// Waits (up to `within`) until `script`, run in the page, returns `true`: for what the
+    /// page changes by itself (its live part, fetched again while a sync runs).
+    pub async fn wait_for_script(&self, script: &str, within: Duration, what: &str) {
+        let started = Instant::now();
+        loop {
+            // A swap in progress can make the script throw: that is not yet, not a failure.
+            if let Ok(Value::Bool(true)) = self.client.execute(script, vec![]).await {
+                return;
+            }
+            assert!(
+                started.elapsed() < within,
+                "the page did not show {what} within {within:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The visible text of every element `css` finds.
     pub async fn texts(&self, css: &str) -> Vec<String> {
         let mut out = Vec::new();
@@ -181,7 +198,7 @@ impl Browser {
     }
 
     /// Clicks a link or button and waits (up to 10 s) for the page it loads: every click on
-    /// these pages navigates (they have no script), and reading the next page before it has
+    /// these pages navigates (their one script only refreshes a live part), and reading the next page before it has
     /// replaced this one finds stale elements or the old text.
     pub async fn click(&self, css: &str) {
         let old = self.client.find(Locator::Css("html")).await.unwrap();

@@ -82,6 +82,7 @@ macro_rules! backend_suite {
             status_history {
                 each_status_change_is_recorded_once_starting_with_the_initial_status,
                 an_application_without_a_status_has_no_empty_history_row,
+                a_candidates_applications_come_newest_first_with_their_jobs_even_deleted_or_unknown,
             }
             search {
                 text_search_ranks_by_relevance_then_recency,

@@ -77,13 +77,37 @@ pub async fn the_checkpoint_is_saved_with_the_page(m: &dyn Mirror) {
     assert_eq!(s.cursor.as_deref(), Some("after-page-1"));
     assert_eq!(s.label, StreamLabel::Syncing);
 
-    // Every field of the state round-trips, the incremental-health counts included.
+    // Every field of the state round-trips, the incremental-health counts and the run's
+    // progress included.
     let mut full = s.clone();
     full.unstamped_records = 209;
     full.unstamped_runs = 3;
     full.high_water_mark = Some(1_700_000_000);
+    full.run_progress = crate::RunProgress {
+        records: 1_200,
+        requests: 1_202,
+        busy_ms: 61_500,
+    };
     m.save_stream_state(CONN, "candidate", &full).await.unwrap();
-    assert_eq!(m.stream_state(CONN, "candidate").await.unwrap(), Some(full));
+    assert_eq!(
+        m.stream_state(CONN, "candidate").await.unwrap(),
+        Some(full.clone())
+    );
+
+    // The progress is saved with the page that made it, like the cursor.
+    full.cursor = Some("after-page-2".into());
+    full.run_progress.records += 100;
+    let page = PageWrite {
+        kind: RecordKind::Candidate,
+        records: candidates(vec![candidate("2", "Alan", "Turing", "alan@example.com")]),
+        gone: Vec::new(),
+        record_errors: Vec::new(),
+    };
+    m.apply_page(CONN, "candidate", page, &full, 200)
+        .await
+        .unwrap();
+    let saved = m.stream_state(CONN, "candidate").await.unwrap().unwrap();
+    assert_eq!(saved.run_progress.records, 1_300);
 }
 
 pub async fn a_page_that_fails_midway_leaves_the_previous_state(m: &dyn Mirror) {
