@@ -204,7 +204,35 @@ pub async fn run_due(
             .is_some_and(|s| s.label == ats_mirror::StreamLabel::Done);
         let scan_due_at = last_at.saturating_add(options.reconcile_interval_seconds);
         if stream_done && scan_due_at <= at {
-            let end = reconcile_stream(host, live, stream, options.reconcile_grace_seconds).await?;
+            // Under the stream's lease: a scan reads the stream's ids, and two processes that
+            // both find it due must not both scan (nor scan beside a run of the stream).
+            let scan = async {
+                // Looked at again under the lease: another process may have scanned meanwhile.
+                let again = host.mirror.stream_state(live.name(), &key).await?;
+                let again_at = again.as_ref().and_then(|s| s.last_success_at).unwrap_or(0);
+                if again_at != last_at {
+                    return Ok(None);
+                }
+                reconcile_stream(host, live, stream, options.reconcile_grace_seconds)
+                    .await
+                    .map(Some)
+            };
+            let leased = crate::stream_lease::under_lease(
+                host.mirror.as_ref(),
+                host.lease_holder(),
+                live.name(),
+                &stream.name,
+                scan,
+            )
+            .await?;
+            let end = match leased {
+                crate::stream_lease::Leased::Ran(end) => match end? {
+                    Some(end) => end,
+                    None => continue,
+                },
+                // Another process runs the stream or scans it: it records the scan.
+                _ => continue,
+            };
             if let ats_sync::ReconcileEnd::Completed(outcome) = end {
                 tracing::info!(connection = live.name(), stream = %stream.name, ?outcome, "id scan done");
                 let mut state = last.unwrap_or_default();

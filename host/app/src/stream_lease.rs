@@ -64,7 +64,9 @@ pub async fn under_lease<T>(
     let outcome = loop {
         tokio::select! {
             out = &mut work => break Leased::Ran(out),
-            _ = beat.tick() => match mirror.renew_lease(&lease, seconds, now()).await {
+            // A renewal that takes long (a busy database) is given up on, so the run stops
+            // before its lease expires rather than beside the process that takes it next.
+            _ = beat.tick() => match renew_within(mirror, &lease, seconds, every / 2).await {
                 Ok(Some(renewed)) => lease = renewed,
                 Ok(None) => {
                     tracing::warn!(conn, stream, "the stream's lease was taken over: stopping");
@@ -87,6 +89,20 @@ pub async fn under_lease<T>(
         tracing::warn!(conn, stream, "could not release the stream's lease: {e}");
     }
     Ok(outcome)
+}
+
+/// Renews `lease`, or fails when the store does not answer within `limit`.
+async fn renew_within(
+    mirror: &dyn Mirror,
+    lease: &Lease,
+    seconds: i64,
+    limit: Duration,
+) -> Result<Option<Lease>, String> {
+    let now = ats_sync::meter::now();
+    match tokio::time::timeout(limit, mirror.renew_lease(lease, seconds, now)).await {
+        Ok(renewed) => renewed.map_err(|e| e.to_string()),
+        Err(_) => Err(format!("no answer within {} ms", limit.as_millis())),
+    }
 }
 
 /// Whether the lease outlasts the next heartbeat.

@@ -282,9 +282,10 @@ async fn three_processes_on_one_connection_never_overrun_a_small_quota() {
     let url = ats_test_postgres::database();
     connect(&sim, dir.path(), &url, "acme", cid).await;
 
+    // Small pages, so that pages commit before the budget is spent.
     let mut servers = Vec::new();
     for i in 0..3 {
-        servers.push(Server::start(dir.path(), i, &url, &[]).await);
+        servers.push(Server::start(dir.path(), i, &url, &["--page-size", "50"]).await);
     }
     // The load needs more than the quota: it pauses at the budget. Wait until nothing more is
     // spent for a while.

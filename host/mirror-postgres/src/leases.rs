@@ -20,7 +20,7 @@ impl LeaseStore for PgMirror {
         ttl_seconds: i64,
         now: Timestamp,
     ) -> Result<Option<Lease>, MirrorError> {
-        let mut db = self.conn().await?;
+        let mut db = self.lease_pool.acquire().await.map_err(Error::from)?;
         let work = async {
             sqlx::query(
                 "INSERT INTO stream_leases (conn, stream, holder, token, expires_at) \
@@ -94,7 +94,7 @@ impl LeaseStore for PgMirror {
         .bind(&lease.holder)
         .bind(lease.token)
         .bind(now + ttl_seconds)
-        .execute(&self.pool)
+        .execute(&self.lease_pool)
         .await
         .map_err(Error::from)?
         .rows_affected();
@@ -113,7 +113,7 @@ impl LeaseStore for PgMirror {
         .bind(&lease.stream)
         .bind(&lease.holder)
         .bind(lease.token)
-        .execute(&self.pool)
+        .execute(&self.lease_pool)
         .await
         .map_err(Error::from)?;
         Ok(())

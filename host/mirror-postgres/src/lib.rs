@@ -42,8 +42,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Connections the pool opens at most per process: the sync engine writes a page per
-/// transaction and features read; more would only queue in the server.
-const MAX_CONNECTIONS: u32 = 8;
+/// transaction and features read; more would only queue in the server. (Three processes with
+/// their lease and ledger connections stay well inside PostgreSQL's default 100.)
+const MAX_CONNECTIONS: u32 = 16;
+/// Connections kept for stream leases alone, so a heartbeat never waits behind page writes and
+/// features: a lease that cannot be renewed in time is lost, and the stream stops.
+const LEASE_CONNECTIONS: u32 = 2;
 /// How long a call waits for a pooled connection (or for the server to answer a connect).
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -51,6 +55,8 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(15);
 #[derive(Clone)]
 pub struct PgMirror {
     pool: PgPool,
+    /// Stream leases' own connections (see [`LEASE_CONNECTIONS`]).
+    lease_pool: PgPool,
     ledgers: Arc<ledger::LedgerClient>,
     /// The URL without its password, for messages.
     shown: String,
@@ -68,11 +74,12 @@ impl PgMirror {
             .await
             .map_err(|e| MirrorError::backend("PostgreSQL", e))??;
         let pool = pool_options()
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(|e| unreachable(&shown, e))?;
         Ok(PgMirror {
             pool,
+            lease_pool: lease_pool_options().connect_lazy_with(options),
             ledgers: Arc::new(ledgers),
             shown,
         })
@@ -92,9 +99,10 @@ impl PgMirror {
         }
         let (options, shown) = parse(url)?;
         let ledgers = ledger::LedgerClient::start(options.clone(), shown.clone())?.wait()?;
-        let pool = pool_options().connect_lazy_with(options);
+        let pool = pool_options().connect_lazy_with(options.clone());
         Ok(PgMirror {
             pool,
+            lease_pool: lease_pool_options().connect_lazy_with(options),
             ledgers: Arc::new(ledgers),
             shown,
         })
@@ -114,6 +122,12 @@ impl PgMirror {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+}
+
+fn lease_pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(LEASE_CONNECTIONS)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
 }
 
 fn pool_options() -> PgPoolOptions {

@@ -7,8 +7,7 @@ use ats_mirror::{
     Applicant, CandidateApplication, ConnectionRow, DedupeKeyKind, DuplicateLink, FeatureState,
     IdempotencyRecord, MirrorCounts, MirrorError, MirrorQueries, MirrorStore, PageOutcome,
     PageWrite, ReconcileOutcome, RecordErrorRow, RejectionReason, ResumeTextDue, RunId, RunMode,
-    RunOutcome,
-    RunRow, ScanId, SearchPage, SearchQuery, StatusChange, StoredRecord, StreamState,
+    RunOutcome, RunRow, ScanId, SearchPage, SearchQuery, StatusChange, StoredRecord, StreamState,
 };
 use ats_model::{AtsRecord, RecordError, RecordKind, Timestamp};
 

@@ -15,8 +15,11 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 
-/// Short leases, so a killed process's streams are taken over within seconds.
-pub const LEASE_SECONDS: &str = "3";
+/// Short leases, so a killed process's streams are taken over within seconds; not the
+/// shortest (3 s), whose one-second heartbeats a loaded 2-core machine can miss: a process
+/// whose heartbeat is late stops its stream, but a starved one notices only after the next
+/// process has taken it.
+pub const LEASE_SECONDS: &str = "10";
 
 /// The record types a connection mirrors, with the mirror's kind.
 pub const KINDS: [(RecordType, RecordKind); 3] = [
@@ -147,8 +150,20 @@ pub fn overlapping_callers(log: &[LoggedRequest], record_type: &str) -> Option<S
     for r in requests {
         for (caller, end) in &latest_end {
             if *caller != r.caller && *end > r.started_us {
+                // The customer's requests around it, to see what the two processes were doing.
+                let around: String = log
+                    .iter()
+                    .filter(|x| x.started_us.abs_diff(r.started_us) < 300_000)
+                    .take(40)
+                    .map(|x| {
+                        format!(
+                            "\n  {:x} {} {}..{}",
+                            x.caller, x.endpoint, x.started_us, x.ended_us
+                        )
+                    })
+                    .collect();
                 return Some(format!(
-                    "{} from caller {:x} started at {} µs while caller {caller:x} had a request of the same type in flight until {end} µs",
+                    "{} from caller {:x} started at {} µs while caller {caller:x} had a request of the same type in flight until {end} µs; around it:{around}",
                     r.endpoint, r.caller, r.started_us
                 ));
             }
