@@ -260,7 +260,7 @@ pub(crate) async fn watch_shared_work(service: Arc<Service>) {
             return;
         }
         looks += 1;
-        if looks % 10 == 0
+        if looks.is_multiple_of(10)
             && let Err(e) = service.refresh_workers().await
         {
             tracing::warn!("cannot list the connections: {e:#}");
