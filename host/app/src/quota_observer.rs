@@ -1,7 +1,7 @@
 //! Connects a connection's [`QuotaMeter`] to the runtime's HTTP hook, so every request to the
 //! ATS is admitted by the meter and every answer's rate-limit headers reach it.
 
-use ats_runtime::{RequestInfo, RequestObserver, ResponseInfo};
+use ats_runtime::{ContextCarrier, RequestInfo, RequestObserver, ResponseInfo};
 use ats_sync::QuotaMeter;
 use std::sync::Arc;
 
@@ -14,6 +14,12 @@ pub struct MeteredRequests {
 }
 
 impl RequestObserver for MeteredRequests {
+    /// The lane of the task that runs the plugin call (sync, re-read, feature), for `admit`.
+    fn carry_context(&self) -> ContextCarrier {
+        let lane = ats_sync::lane_context::current_lane();
+        Box::new(move |send| Box::pin(ats_sync::lane_context::with_lane(lane, send)))
+    }
+
     fn admit(&self, request: &RequestInfo) -> Result<(), String> {
         // Only the ATS's API counts against its quota.
         if !request.api_host {

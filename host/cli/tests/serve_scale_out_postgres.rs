@@ -16,6 +16,7 @@ mod serve_scale_out_support;
 use ats_mirror::{MirrorStore, Work, WorkQueue};
 use ats_mirror_postgres::PgMirror;
 use ats_model::{AtsRecord, RecordKind};
+use ats_sync::Lane;
 use cli_support::{ats, ok};
 use icims_sim::{IcimsSim, RecordType, SimConfig};
 use serve_scale_out_support::{
@@ -281,6 +282,7 @@ async fn three_processes_on_one_connection_never_overrun_a_small_quota() {
     std::fs::write(dir.path().join("secret"), &creds.client_secret).unwrap();
     let url = ats_test_postgres::database();
     connect(&sim, dir.path(), &url, "acme", cid).await;
+    let by_connect = state.quota(cid).unwrap().used;
 
     // Small pages, so that pages commit before the budget is spent.
     let mut servers = Vec::new();
@@ -323,6 +325,25 @@ async fn three_processes_on_one_connection_never_overrun_a_small_quota() {
         .get(RecordKind::Candidate)
         .live;
     assert!(people > 0, "the processes mirrored nobody");
+    // Each request was charged to its lane: the syncs' to theirs, and nothing but the connection
+    // check of `ats connect` to the interactive lane (whose reserve is for people waiting).
+    let ledger = tokio::task::spawn_blocking(move || {
+        use ats_mirror::LedgerStore;
+        mirror
+            .ledger("acme")
+            .unwrap()
+            .expect("a ledger in the database")
+    })
+    .await
+    .unwrap();
+    let ledger = ats_sync::meter::decode_ledger(&ledger).expect("a ledger");
+    let spent: Vec<(Lane, u64)> = Lane::ALL.iter().map(|&l| (l, ledger.spent(l))).collect();
+    println!("spent by lane: {spent:?}");
+    assert!(
+        ledger.spent(Lane::Interactive) <= by_connect,
+        "sync requests were charged to the interactive lane: {spent:?}"
+    );
+    assert!(ledger.spent(Lane::Backfill) > 0, "{spent:?}");
     for server in &mut servers {
         assert!(
             server.child.try_wait().unwrap().is_none(),

@@ -48,7 +48,8 @@ pub use error::{Amount, CallError, RuntimeError};
 pub use limits::{PluginLimits, cut_text};
 pub use outbound_http::grant::HostGrant;
 pub use outbound_http::{
-    HttpClientConfig, NoObserver, RequestInfo, RequestObserver, RequestStats, ResponseInfo,
+    ContextCarrier, HttpClientConfig, NoObserver, RequestInfo, RequestObserver, RequestStats,
+    ResponseInfo, SendFuture,
 };
 pub use plugin::{IdleInstance, Plugin};
 pub use returned::MAX_ATTACHMENT_TEXT_BYTES;

@@ -85,11 +85,27 @@ impl<'a> ResponseInfo<'a> {
     }
 }
 
+/// The future that sends one request, as [`RequestObserver::carry_context`] wraps it.
+pub type SendFuture = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// What [`RequestObserver::carry_context`] returns: a wrapper putting the plugin call's context
+/// around the future that sends a request.
+pub type ContextCarrier = Box<dyn FnOnce(SendFuture) -> SendFuture + Send>;
+
 /// Watches a connection's outgoing requests: the hook for the quota meter.
 ///
-/// Both methods are called on the request's task, for every request a plugin sends to an
-/// allowed host (refused destinations never reach the observer). They must return quickly.
+/// `admit`, `observe` and `failed` are called for every request a plugin sends to an allowed
+/// host (refused destinations never reach the observer), inside the context
+/// [`carry_context`](Self::carry_context) captured on the plugin call's task. They must return
+/// quickly.
 pub trait RequestObserver: Send + Sync {
+    /// Called on the plugin call's task when the plugin sends a request. wasmtime-wasi-http
+    /// sends it from a task of its own, where the caller's task-locals (the quota lane the
+    /// request belongs to) are gone: the wrapper returned puts them back around the sending.
+    fn carry_context(&self) -> ContextCarrier {
+        Box::new(|send| send)
+    }
+
     /// Called before a request leaves. `Err(reason)` holds it back: the plugin receives an
     /// HTTP 429 answer whose body is `reason`, and nothing is sent.
     fn admit(&self, request: &RequestInfo) -> Result<(), String> {
@@ -459,8 +475,17 @@ impl WasiHttpHooks for OutboundHooks {
         _fut: IoFuture,
     ) -> Box<dyn Future<Output = Result<(http::Response<WasiBody>, IoFuture), Error>> + Send> {
         let http = self.http.clone();
+        // Captured here, on the plugin call's task; the future below runs on another.
+        let carry = http.observer.carry_context();
         Box::new(async move {
-            let response = http.handle(request, options).await?;
+            let (answer, answered) = tokio::sync::oneshot::channel();
+            carry(Box::pin(async move {
+                let _ = answer.send(http.handle(request, options).await);
+            }))
+            .await;
+            let response = answered.await.map_err(|_| {
+                Error::InternalError(Some("the request's sender stopped unanswered".into()))
+            })??;
             // The pooled client drives its connections itself: nothing left to drive here.
             Ok((response, Box::new(async { Ok(()) }) as IoFuture))
         })
