@@ -79,6 +79,9 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
     if args.wants("tenants") {
         tenants_figure(scale, report).await?;
     }
+    if args.wants("postgres") {
+        crate::postgres::writes_figure(scale, report).await?;
+    }
     Ok(())
 }
 
@@ -229,7 +232,7 @@ async fn load_group(
     Ok(memory)
 }
 
-fn native_config(env: &Env) -> NativeConfig {
+pub(crate) fn native_config(env: &Env) -> NativeConfig {
     let creds = env.sim.state().credentials();
     NativeConfig {
         api_base: env.sim.api_base_url(),

@@ -11,6 +11,7 @@ mod fit_quality;
 mod mem;
 mod native_icims;
 mod native_mapping;
+mod postgres;
 mod report;
 mod service;
 mod service_load;
@@ -36,6 +37,7 @@ pub const FIGURES: &[&str] = &[
     "api-export",
     "events",
     "api-load",
+    "postgres",
 ];
 
 #[derive(Parser, Debug)]

@@ -1,0 +1,101 @@
+//! Issue 16's write figure: the same people load, through the native iCIMS client (so the
+//! component's cost is out of the picture), into a fresh SQLite file and into a fresh database on
+//! a throwaway PostgreSQL server (`ats-test-postgres`, the distribution's package), alternately.
+
+use crate::Scale;
+use crate::env::{self, CONN, Env};
+use crate::native_icims::NativeIcims;
+use crate::report::{Report, verdict};
+use ats_app::live_connection::LiveConnection;
+use ats_mirror::{ConnectionRow, MirrorStore};
+use ats_mirror_postgres::PgMirror;
+use ats_mirror_sqlite::SqliteMirror;
+use ats_model::RecordKind;
+use ats_sync::{Engine, EngineConfig, NoProgress, QuotaMeter, RunEnd, StreamRun};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Rounds per backend (alternating), the figure being each backend's best.
+const ROUNDS: usize = 2;
+
+pub async fn writes_figure(scale: Scale, report: &Report) -> anyhow::Result<()> {
+    let people = scale.big;
+    println!("\n## PostgreSQL beside SQLite: {people} people written through the native client");
+    let env = env::start(env::sim_config(people, scale.jobs, 0, 0)).await?;
+    let live = env.connect(&env.host, CONN).await?;
+    let (mut sqlite, mut postgres) = (0f64, 0f64);
+    for round in 0..ROUNDS {
+        let file = env.dir.path().join(format!("pg-figure-{round}.sqlite"));
+        let s = load(
+            &env,
+            &live,
+            Arc::new(SqliteMirror::open(file)?),
+            "sqlite    ",
+        )
+        .await?;
+        let url = ats_test_postgres::database();
+        let p = load(
+            &env,
+            &live,
+            Arc::new(PgMirror::connect(&url).await?),
+            "postgresql",
+        )
+        .await?;
+        (sqlite, postgres) = (sqlite.max(s), postgres.max(p));
+    }
+    let ratio = postgres / sqlite;
+    report.add(
+        &format!("PostgreSQL writes, {people} people (native client, loopback)"),
+        format!("{postgres:.0} records/s, {ratio:.2}× SQLite's"),
+        ">= 0.7× SQLite's",
+        format!("SQLite {sqlite:.0} records/s"),
+        verdict(ratio >= 0.7),
+    );
+    Ok(())
+}
+
+/// One full people load into `mirror`: records per second.
+async fn load(
+    env: &Env,
+    live: &LiveConnection,
+    mirror: Arc<dyn MirrorStore>,
+    label: &str,
+) -> anyhow::Result<f64> {
+    mirror
+        .upsert_connection(&ConnectionRow {
+            name: "native".into(),
+            plugin_path: "native".into(),
+            ..ConnectionRow::default()
+        })
+        .await?;
+    let stream = live
+        .connection
+        .info()
+        .streams
+        .iter()
+        .find(|s| s.kind == RecordKind::Candidate)
+        .expect("a people stream")
+        .clone();
+    let engine = Engine::new(mirror, EngineConfig::default());
+    let source = NativeIcims::new(crate::figures::native_config(env));
+    let run = StreamRun {
+        connection: "native".into(),
+        stream,
+        force_full: true,
+        overlap_seconds: 0,
+    };
+    let t = Instant::now();
+    let end = engine
+        .sync_stream(&source, &QuotaMeter::new(None), &run, &NoProgress)
+        .await?;
+    let seconds = t.elapsed().as_secs_f64();
+    let RunEnd::Completed { totals, .. } = end else {
+        anyhow::bail!("the {label} load did not complete: {end:?}");
+    };
+    let rate = totals.records as f64 / seconds;
+    println!(
+        "    {label} {:>8} records {seconds:>8.1} s ({rate:.0} records/s)",
+        totals.records
+    );
+    Ok(rate)
+}
