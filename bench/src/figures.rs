@@ -232,7 +232,7 @@ async fn load_group(
     Ok(memory)
 }
 
-pub(crate) fn native_config(env: &Env) -> NativeConfig {
+fn native_config(env: &Env) -> NativeConfig {
     let creds = env.sim.state().credentials();
     NativeConfig {
         api_base: env.sim.api_base_url(),
@@ -259,6 +259,20 @@ async fn native_people_load(
     let mirror = Arc::new(SqliteMirror::open(
         env.dir.path().join(format!("native-{round}.sqlite")),
     )?);
+    let (rate, usage, seconds, records) =
+        native_people_load_into(env, live, mirror.clone(), "native       ").await?;
+    usage.print(seconds, records);
+    Ok((rate, mirror))
+}
+
+/// A full people load through the native client into `mirror` (any backend), printed under
+/// `label`: records/s, and the CPU it took over how many seconds and records.
+pub(crate) async fn native_people_load_into(
+    env: &Env,
+    live: &LiveConnection,
+    mirror: Arc<dyn MirrorStore>,
+    label: &str,
+) -> anyhow::Result<(f64, cpu::Usage, f64, u64)> {
     mirror
         .upsert_connection(&ConnectionRow {
             name: "native".into(),
@@ -274,7 +288,7 @@ async fn native_people_load(
         .find(|s| s.kind == RecordKind::Candidate)
         .expect("a people stream")
         .clone();
-    let engine = Engine::new(mirror.clone(), EngineConfig::default());
+    let engine = Engine::new(mirror, EngineConfig::default());
     let source = NativeIcims::new(native_config(env));
     let meter = QuotaMeter::new(None);
     let run = StreamRun {
@@ -292,16 +306,15 @@ async fn native_people_load(
     let seconds = t.elapsed().as_secs_f64();
     let usage = usage.since();
     let RunEnd::Completed { totals, .. } = end else {
-        anyhow::bail!("the native load did not complete: {end:?}");
+        anyhow::bail!("the {} load did not complete: {end:?}", label.trim());
     };
     let requests = env.sim.state().counters().total - before;
     let rate = totals.records as f64 / seconds;
     println!(
-        "    native        {:>8} records {:>7} requests {:>8.1} s ({rate:.0} records/s)",
+        "    {label} {:>8} records {:>7} requests {:>8.1} s ({rate:.0} records/s)",
         totals.records, requests, seconds
     );
-    usage.print(seconds, totals.records);
-    Ok((rate, mirror))
+    Ok((rate, usage, seconds, totals.records))
 }
 
 /// One people load through the component into a fresh host and mirror: records/s and the host.

@@ -4,19 +4,26 @@
 
 use crate::Scale;
 use crate::env::{self, CONN, Env};
-use crate::native_icims::NativeIcims;
+use crate::figures::native_people_load_into;
 use crate::report::{Report, verdict};
 use ats_app::live_connection::LiveConnection;
-use ats_mirror::{ConnectionRow, MirrorStore};
+use ats_mirror::MirrorStore;
 use ats_mirror_postgres::PgMirror;
 use ats_mirror_sqlite::SqliteMirror;
-use ats_model::RecordKind;
-use ats_sync::{Engine, EngineConfig, NoProgress, QuotaMeter, RunEnd, StreamRun};
 use std::sync::Arc;
-use std::time::Instant;
 
 /// Rounds per backend (alternating), the figure being each backend's best.
 const ROUNDS: usize = 2;
+
+/// One load into `mirror`: records per second.
+async fn load(
+    env: &Env,
+    live: &LiveConnection,
+    mirror: Arc<dyn MirrorStore>,
+    label: &str,
+) -> anyhow::Result<f64> {
+    Ok(native_people_load_into(env, live, mirror, label).await?.0)
+}
 
 pub async fn writes_figure(scale: Scale, report: &Report) -> anyhow::Result<()> {
     let people = scale.big;
@@ -52,50 +59,4 @@ pub async fn writes_figure(scale: Scale, report: &Report) -> anyhow::Result<()> 
         verdict(ratio >= 0.7),
     );
     Ok(())
-}
-
-/// One full people load into `mirror`: records per second.
-async fn load(
-    env: &Env,
-    live: &LiveConnection,
-    mirror: Arc<dyn MirrorStore>,
-    label: &str,
-) -> anyhow::Result<f64> {
-    mirror
-        .upsert_connection(&ConnectionRow {
-            name: "native".into(),
-            plugin_path: "native".into(),
-            ..ConnectionRow::default()
-        })
-        .await?;
-    let stream = live
-        .connection
-        .info()
-        .streams
-        .iter()
-        .find(|s| s.kind == RecordKind::Candidate)
-        .expect("a people stream")
-        .clone();
-    let engine = Engine::new(mirror, EngineConfig::default());
-    let source = NativeIcims::new(crate::figures::native_config(env));
-    let run = StreamRun {
-        connection: "native".into(),
-        stream,
-        force_full: true,
-        overlap_seconds: 0,
-    };
-    let t = Instant::now();
-    let end = engine
-        .sync_stream(&source, &QuotaMeter::new(None), &run, &NoProgress)
-        .await?;
-    let seconds = t.elapsed().as_secs_f64();
-    let RunEnd::Completed { totals, .. } = end else {
-        anyhow::bail!("the {label} load did not complete: {end:?}");
-    };
-    let rate = totals.records as f64 / seconds;
-    println!(
-        "    {label} {:>8} records {seconds:>8.1} s ({rate:.0} records/s)",
-        totals.records
-    );
-    Ok(rate)
 }

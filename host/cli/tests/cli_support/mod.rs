@@ -54,3 +54,19 @@ pub fn says(output: &Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     )
 }
+
+/// The URL a started `ats serve` prints as its first line (its stdout is taken for it), waiting
+/// at most `within`.
+pub async fn served_url(server: &mut tokio::process::Child, within: std::time::Duration) -> String {
+    use tokio::io::AsyncBufReadExt;
+    let stdout = server.stdout.take().expect("ats serve's stdout is piped");
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let line = tokio::time::timeout(within, lines.next_line())
+        .await
+        .unwrap_or_else(|_| panic!("ats serve prints its address within {within:?}"))
+        .unwrap()
+        .expect("ats serve prints its address");
+    line.strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .to_string()
+}

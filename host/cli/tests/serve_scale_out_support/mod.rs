@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use crate::cli_support::{ats, component, ok};
+use crate::cli_support::{ats, component, ok, served_url};
 use ats_mirror::MirrorStore;
 use ats_mirror_postgres::PgMirror;
 use ats_model::RecordKind;
@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 
 /// Short leases, so a killed process's streams are taken over within seconds; not the
@@ -62,17 +61,7 @@ impl Server {
             .env("RUST_LOG", "warn")
             .stderr(Stdio::inherit());
         let mut child = command.spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(Duration::from_secs(120), lines.next_line())
-            .await
-            .expect("ats serve prints its address within two minutes")
-            .unwrap()
-            .expect("ats serve prints its address");
-        let url = line
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .to_string();
+        let url = served_url(&mut child, Duration::from_secs(120)).await;
         Server { url, child }
     }
 

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use crate::cli_support::{ats, component, ok};
+use crate::cli_support::{ats, component, ok, served_url};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
@@ -12,7 +12,6 @@ use hyper_util::rt::TokioExecutor;
 use icims_sim::{IcimsSim, SimConfig};
 use serde_json::Value;
 use std::path::PathBuf;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 
 pub struct Answer {
@@ -139,17 +138,7 @@ impl Served {
         ];
         args.extend_from_slice(serve_args);
         let mut server = ats(&data, &args).env("RUST_LOG", "info").spawn().unwrap();
-        let stdout = server.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(std::time::Duration::from_secs(60), lines.next_line())
-            .await
-            .expect("ats serve prints its address within a minute")
-            .unwrap()
-            .expect("ats serve prints its address");
-        let url = line
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .to_string();
+        let url = served_url(&mut server, std::time::Duration::from_secs(60)).await;
         Served {
             sim,
             dir,
