@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 /// What the memory figure compares across the two loads.
 #[derive(Default, Clone, Copy)]
-struct PeopleLoadMemory {
+pub(crate) struct PeopleLoadMemory {
     people: u64,
     rss_before: u64,
     hwm: u64,
@@ -39,7 +39,7 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
         println!("\n## Rediscovery on the kept mirror {}", path.display());
         let mirror = SqliteMirror::open(path)?;
         let people = mirror.ids(CONN, RecordKind::Candidate).await?.len();
-        rediscovery(&mirror, people, report).await?;
+        rediscovery(&mirror, people, "SQLite", report).await?;
         crate::fit_quality::latency_on(&mirror, people, report).await?;
         println!("\n## The service's search on the kept mirror");
         return crate::service::api_search(StoreUrl::Sqlite(path.clone()), people, report).await;
@@ -82,6 +82,12 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
     if args.wants("postgres") {
         crate::postgres::writes_figure(scale, report).await?;
     }
+    if args.wants("pg-rediscovery") {
+        crate::postgres::rediscovery_figure(scale, report).await?;
+    }
+    if args.wants("scale-out") {
+        crate::scale_out::scale_out_figure(scale, report).await?;
+    }
     Ok(())
 }
 
@@ -123,26 +129,26 @@ async fn sync_kinds(
 }
 
 /// Syncs lists and jobs, then people (timed, memory watched), then applications.
-async fn full_load(
-    env: &Env,
+pub(crate) async fn full_load(
+    host: &Host,
     live: &LiveConnection,
 ) -> anyhow::Result<(Vec<StreamReport>, StreamReport, PeopleLoadMemory)> {
     let mut reports = sync_kinds(
-        &env.host,
+        host,
         live,
         &[RecordKind::Status, RecordKind::Folder, RecordKind::Job],
     )
     .await?;
     let rss_before = mem::rss();
     let reset = mem::reset_hwm();
-    let people = sync_kinds(&env.host, live, &[RecordKind::Candidate]).await?;
+    let people = sync_kinds(host, live, &[RecordKind::Candidate]).await?;
     let hwm = mem::hwm();
     if !reset {
         println!("    (could not reset VmHWM: the peak below may predate this load)");
     }
     let people = people.into_iter().next().expect("a people stream");
     reports.push(people.clone());
-    reports.extend(sync_kinds(&env.host, live, &[RecordKind::Application]).await?);
+    reports.extend(sync_kinds(host, live, &[RecordKind::Application]).await?);
     let memory = PeopleLoadMemory {
         people: people.records,
         rss_before,
@@ -151,7 +157,12 @@ async fn full_load(
     Ok((reports, people, memory))
 }
 
-async fn start_env(people: u32, jobs: u32, workflows: u32, latency: u64) -> anyhow::Result<Env> {
+pub(crate) async fn start_env(
+    people: u32,
+    jobs: u32,
+    workflows: u32,
+    latency: u64,
+) -> anyhow::Result<Env> {
     let t = Instant::now();
     let env = env::start(env::sim_config(people, jobs, workflows, latency)).await?;
     println!(
@@ -176,7 +187,7 @@ async fn load_group(
     let state = env.sim.state();
     state.reset_counters();
     let t = Instant::now();
-    let (reports, _, memory) = full_load(&env, &live).await?;
+    let (reports, _, memory) = full_load(&env.host, &live).await?;
     let wall = t.elapsed().as_secs_f64();
     let counters = state.counters();
     let records: u64 = reports
@@ -628,7 +639,7 @@ async fn big_group(args: &Args, scale: Scale, report: &Report) -> anyhow::Result
         .connect_with(&env.host, CONN, &env::CUSTOM_FIELDS)
         .await?;
     let t = Instant::now();
-    let (reports, people, memory) = full_load(&env, &live).await?;
+    let (reports, people, memory) = full_load(&env.host, &live).await?;
     let wall = t.elapsed().as_secs_f64();
     let all: u64 = reports.iter().map(|r| r.records).sum();
     if args.wants("throughput") {
@@ -657,7 +668,13 @@ async fn big_group(args: &Args, scale: Scale, report: &Report) -> anyhow::Result
         println!("    mirror kept in {}", path.display());
     }
     if args.wants("rediscovery") {
-        rediscovery(env.host.mirror.as_ref(), scale.big as usize, report).await?;
+        rediscovery(
+            env.host.mirror.as_ref(),
+            scale.big as usize,
+            "SQLite",
+            report,
+        )
+        .await?;
         crate::fit_quality::latency_on(env.host.mirror.as_ref(), scale.big as usize, report)
             .await?;
     }
@@ -693,9 +710,11 @@ fn memory_figure(loads: &[PeopleLoadMemory], report: &Report) {
     );
 }
 
-async fn rediscovery(
+/// Rediscovery's 20 kinds of query on `mirror` (of `backend`), five times each.
+pub(crate) async fn rediscovery(
     mirror: &dyn Mirror,
     people_count: usize,
+    backend: &str,
     report: &Report,
 ) -> anyhow::Result<()> {
     let now = ats_features::unix_now();
@@ -817,7 +836,7 @@ async fn rediscovery(
     worst.sort_by(|a, b| b.0.total_cmp(&a.0));
     let p95 = quantile_ms(&all, 0.95);
     report.add(
-        &format!("Rediscovery query, {people_count} candidates in the mirror"),
+        &format!("Rediscovery query, {people_count} candidates in the mirror ({backend})"),
         format!(
             "p95 {p95:.1} ms, p50 {:.1} ms, max {:.1} ms (20 queries x 5; slowest: {} {:.0} ms)",
             quantile_ms(&all, 0.5),

@@ -13,6 +13,7 @@ mod native_icims;
 mod native_mapping;
 mod postgres;
 mod report;
+mod scale_out;
 mod service;
 mod service_load;
 mod wire_time;
@@ -38,6 +39,8 @@ pub const FIGURES: &[&str] = &[
     "events",
     "api-load",
     "postgres",
+    "scale-out",
+    "pg-rediscovery",
 ];
 
 #[derive(Parser, Debug)]
@@ -48,7 +51,7 @@ pub struct Args {
     pub quick: bool,
     /// Run only these figures (repeatable): calls, throughput, latency, plugin-tax,
     /// incremental, export, rediscovery, fit, tenants, memory, sim, and the service's
-    /// api-search, api-export, events, api-load.
+    /// api-search, api-export, events, api-load; PostgreSQL's postgres, pg-rediscovery, scale-out.
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(FIGURES))]
     pub only: Vec<String>,
     /// Copy the big load's mirror (SQLite file) here, to re-run the rediscovery figure on it

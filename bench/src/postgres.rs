@@ -1,11 +1,13 @@
 //! Issue 16's write figure: the same people load, through the native iCIMS client (so the
 //! component's cost is out of the picture), into a fresh SQLite file and into a fresh database on
-//! a throwaway PostgreSQL server (`ats-test-postgres`, the distribution's package), alternately.
+//! a throwaway PostgreSQL server (`ats-test-postgres`, the distribution's package), alternately;
+//! and rediscovery's queries on a big load into PostgreSQL.
 
 use crate::Scale;
 use crate::env::{self, CONN, Env};
-use crate::figures::native_people_load_into;
+use crate::figures::{full_load, native_people_load_into, rediscovery, start_env};
 use crate::report::{Report, verdict};
+use ats_app::host::{Host, HostPaths, StoreUrl};
 use ats_app::live_connection::LiveConnection;
 use ats_mirror::MirrorStore;
 use ats_mirror_postgres::PgMirror;
@@ -59,4 +61,32 @@ pub async fn writes_figure(scale: Scale, report: &Report) -> anyhow::Result<()> 
         verdict(ratio >= 0.7),
     );
     Ok(())
+}
+
+/// Issue 16's search figure: the big load (lists, jobs, people, applications, titles and skills
+/// mapped) through the component into a fresh PostgreSQL database, then rediscovery's queries on
+/// it, as the SQLite figure runs them on the SQLite mirror.
+pub async fn rediscovery_figure(scale: Scale, report: &Report) -> anyhow::Result<()> {
+    println!(
+        "\n## Rediscovery on PostgreSQL: big load of {} people through the component",
+        scale.big
+    );
+    let env = start_env(scale.big, scale.jobs, scale.big_workflows, 0).await?;
+    let host = Host::open(
+        HostPaths {
+            data_dir: env.dir.path().join("pg-host"),
+            cache_dir: env::workspace_root().join("target/bench-component-cache"),
+            store: Some(StoreUrl::Postgres(ats_test_postgres::database())),
+        },
+        None,
+    )?;
+    let live = env.connect_with(&host, CONN, &env::CUSTOM_FIELDS).await?;
+    full_load(&host, &live).await?;
+    rediscovery(
+        host.mirror.as_ref(),
+        scale.big as usize,
+        "PostgreSQL",
+        report,
+    )
+    .await
 }

@@ -39,8 +39,11 @@ enum Task {
     },
     /// Everything CI checks: formatting, clippy (native and wasm), guest build, all tests.
     Test,
-    /// The benchmarks, printing figures.
-    Bench,
+    /// The benchmarks, printing figures (flags after `--` go to `ats-bench`, e.g. `--quick`).
+    Bench {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -48,7 +51,7 @@ fn main() -> std::process::ExitCode {
         Task::BuildPlugins => plugins::build(),
         Task::Demo { people, latency_ms } => demo::run(people, latency_ms),
         Task::Test => test(),
-        Task::Bench => bench(),
+        Task::Bench { args } => bench(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -82,7 +85,20 @@ fn test() -> Result<()> {
     process::cargo(&["test", "--workspace", "--no-fail-fast"])
 }
 
-fn bench() -> Result<()> {
+fn bench(args: &[String]) -> Result<()> {
     plugins::build()?;
-    process::cargo(&["run", "--release", "-p", "ats-bench", "--"])
+    // `ats` too: the scale-out figure runs `ats serve` processes.
+    process::cargo(&[
+        "build",
+        "--release",
+        "--workspace",
+        "--bin",
+        "ats",
+        "--bin",
+        "ats-bench",
+    ])?;
+    let mut bench =
+        std::process::Command::new(process::workspace_root().join("target/release/ats-bench"));
+    bench.current_dir(process::workspace_root()).args(args);
+    process::run(bench)
 }

@@ -33,6 +33,11 @@ pub struct Args {
     /// progress more often at the cost of more search requests.
     #[arg(long, value_name = "RECORDS")]
     pub page_size: Option<u32>,
+    /// Most syncs this process runs at once; connections beyond it wait their turn (or are
+    /// taken by another process sharing the database).
+    #[arg(long, value_name = "N", default_value_t = ats_serve::DEFAULT_MAX_SYNCS as u16,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_syncs: u16,
 }
 
 pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
@@ -46,6 +51,7 @@ pub async fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         schedule: !args.no_scheduler,
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         body_limit: args.body_limit,
+        max_syncs: usize::from(args.max_syncs),
         ..ServeOptions::default()
     };
     options.scheduler.reconcile_interval_seconds = args.reconcile_interval;

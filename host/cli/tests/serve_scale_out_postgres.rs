@@ -20,31 +20,9 @@ use ats_sync::Lane;
 use cli_support::{ats, ok};
 use icims_sim::{IcimsSim, RecordType, SimConfig};
 use serve_scale_out_support::{
-    Server, callers, connect, differences, overlapping_callers, wait_until_equal,
+    Server, callers, connect, differences, overlapping_callers, simulator, wait_until_equal,
 };
 use std::time::{Duration, Instant};
-
-/// A simulator with `customers` customers of `people`, 5 jobs and `workflows` each.
-async fn simulator(customers: usize, people: u32, workflows: u32, latency_ms: u64) -> IcimsSim {
-    let mut config = SimConfig {
-        latency_ms,
-        request_log: true,
-        ..SimConfig::default()
-    };
-    config.quota.limit = 1_000_000;
-    let base = config.customers[0].clone();
-    config.customers = (0..customers)
-        .map(|i| {
-            let mut c = base.clone();
-            c.id = 3_000 + i as u64;
-            c.name = format!("Customer {i}");
-            c.generator.seed = 42 + i as u64;
-            (c.generator.people, c.generator.jobs, c.generator.workflows) = (people, 5, workflows);
-            c
-        })
-        .collect();
-    IcimsSim::start(config).await.unwrap()
-}
 
 /// Live records of every kind, over all connections.
 async fn mirrored(mirror: &PgMirror, conns: &[(String, u64)]) -> u64 {

@@ -115,7 +115,8 @@ async fn write_kind(
         );
     }
     let mut unchanged = Vec::new();
-    let mut changed_candidates: Vec<Candidate> = Vec::new();
+    // Written candidates, and whether each is new.
+    let mut changed_candidates: Vec<(Candidate, bool)> = Vec::new();
     let mut updated_ids = Vec::new();
     for (record, columns) in kept {
         let Some(upserted) = written.get(record.id()) else {
@@ -127,16 +128,21 @@ async fn write_kind(
         w.count(outcome);
         if let (AtsRecord::Candidate(c), Some(cols)) = (record, columns) {
             after_candidate_upsert(tx, &c, &cols, upserted).await?;
-            write_attachments(tx, conn, &c, w == records::Written::Inserted).await?;
             if w == records::Written::Updated {
                 updated_ids.push(c.id.clone());
             }
-            changed_candidates.push(c);
+            changed_candidates.push((c, w == records::Written::Inserted));
         }
     }
     touch_unchanged(tx, conn, kind, unchanged, seen_at).await?;
+    let attachments: Vec<(&Candidate, bool)> = changed_candidates
+        .iter()
+        .map(|(c, new)| (c, *new))
+        .collect();
+    write_attachments(tx, conn, &attachments).await?;
     forget_keys(tx, conn, updated_ids).await?;
-    write_keys(tx, conn, &changed_candidates).await?;
+    let changed: Vec<Candidate> = changed_candidates.into_iter().map(|(c, _)| c).collect();
+    write_keys(tx, conn, &changed).await?;
     Ok(())
 }
 

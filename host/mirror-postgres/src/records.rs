@@ -12,8 +12,12 @@ use crate::search_document::candidate_document;
 use crate::value::{Value, bind};
 use ats_mirror::PageOutcome;
 use ats_mirror::derived::{CandidateColumns, StoredForm, dedupe_keys, validate};
-use ats_model::{AtsRecord, Candidate, FolderKind, JobState, RecordKind, Stage, Timestamp};
+use ats_model::{
+    AtsRecord, AttachmentInfo, AttachmentKind, Candidate, FolderKind, JobState, RecordKind, Stage,
+    Timestamp,
+};
 use sqlx::{AssertSqlSafe, PgConnection, Row};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// A kind's table and the typed columns its upsert writes (after `conn, id`).
@@ -298,7 +302,7 @@ pub(crate) async fn write_record(
             forget_keys(tx, conn, vec![c.id.clone()]).await?;
         }
         write_keys(tx, conn, std::slice::from_ref(c)).await?;
-        write_attachments(tx, conn, c, written == Written::Inserted).await?;
+        write_attachments(tx, conn, &[(c, written == Written::Inserted)]).await?;
     }
     Ok(written)
 }
@@ -491,48 +495,78 @@ pub(crate) async fn write_keys(
     Ok(())
 }
 
-/// The attachment metadata of a new or changed candidate. A changed candidate's attachment
-/// texts are forgotten (`text = NULL`), which makes its résumé due for a fresh text
-/// (`resume_texts_due`); the candidate's `resume_text` stays searchable meanwhile.
+/// The attachment metadata of new or changed candidates (`(candidate, is_new)`), in two
+/// statements whatever their number: the attachments a changed candidate no longer lists go,
+/// the listed ones are upserted. A changed candidate's attachment texts are forgotten
+/// (`text = NULL`), which makes its résumé due for a fresh text (`resume_texts_due`); the
+/// candidate's `resume_text` stays searchable meanwhile.
 pub(crate) async fn write_attachments(
     tx: &mut PgConnection,
     conn: &str,
-    c: &Candidate,
-    is_new: bool,
+    written: &[(&Candidate, bool)],
 ) -> Result<(), Error> {
-    if is_new && c.attachments.is_empty() {
-        return Ok(());
+    // A new candidate has nothing stored to forget.
+    let changed: Vec<&str> = written
+        .iter()
+        .filter(|(_, is_new)| !is_new)
+        .map(|(c, _)| c.id.as_str())
+        .collect();
+    let mut rows: HashMap<(&str, &str), &AttachmentInfo> = HashMap::new();
+    for (c, _) in written {
+        for a in &c.attachments {
+            // One statement cannot upsert a row twice: a repeated id keeps its last entry,
+            // as writing them one by one would.
+            rows.insert((c.id.as_str(), a.id.as_str()), a);
+        }
     }
-    let ids: Vec<String> = c.attachments.iter().map(|a| a.id.clone()).collect();
-    sqlx::query(
-        "DELETE FROM attachments WHERE conn = $1 AND candidate_id = $2 AND NOT (id = ANY($3))",
-    )
-    .bind(conn)
-    .bind(&c.id)
-    .bind(ids)
-    .execute(&mut *tx)
-    .await?;
-    for a in &c.attachments {
-        let kind = match a.kind {
-            ats_model::AttachmentKind::Resume => "resume",
-            ats_model::AttachmentKind::CoverLetter => "cover-letter",
-            ats_model::AttachmentKind::Other => "other",
-        };
+    let (mut owners, mut ids) = (
+        Vec::with_capacity(rows.len()),
+        Vec::with_capacity(rows.len()),
+    );
+    let (mut kinds, mut names, mut types) = (Vec::new(), Vec::new(), Vec::new());
+    for ((owner, id), a) in rows {
+        owners.push(owner);
+        ids.push(id);
+        kinds.push(match a.kind {
+            AttachmentKind::Resume => "resume",
+            AttachmentKind::CoverLetter => "cover-letter",
+            AttachmentKind::Other => "other",
+        });
+        names.push(a.file_name.as_deref());
+        types.push(a.content_type.as_deref());
+    }
+    if !changed.is_empty() {
         sqlx::query(
-            "INSERT INTO attachments (conn, candidate_id, id, kind, file_name, content_type) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (conn, candidate_id, id) DO UPDATE SET \
-             kind = excluded.kind, file_name = excluded.file_name, \
-             content_type = excluded.content_type, text = NULL",
+            "DELETE FROM attachments WHERE conn = $1 AND candidate_id = ANY($2) \
+             AND (candidate_id, id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))",
         )
         .bind(conn)
-        .bind(&c.id)
-        .bind(&a.id)
-        .bind(kind)
-        .bind(&a.file_name)
-        .bind(&a.content_type)
+        .bind(&changed)
+        .bind(&owners)
+        .bind(&ids)
         .execute(&mut *tx)
         .await?;
     }
+    if owners.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO attachments (conn, candidate_id, id, kind, file_name, content_type) \
+         SELECT $1, u.candidate_id, u.id, u.kind, u.file_name, u.content_type \
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) \
+         AS u (candidate_id, id, kind, file_name, content_type) \
+         ON CONFLICT (conn, candidate_id, id) DO UPDATE SET \
+         kind = excluded.kind, file_name = excluded.file_name, \
+         content_type = excluded.content_type, text = NULL",
+    )
+    .bind(conn)
+    .bind(owners)
+    .bind(ids)
+    .bind(kinds)
+    .bind(names)
+    .bind(types)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

@@ -20,7 +20,7 @@ pub mod service;
 pub mod tokens;
 mod worker;
 
-pub use service::{ServeOptions, Service};
+pub use service::{DEFAULT_MAX_SYNCS, ServeOptions, Service};
 
 use api_error::ApiError;
 use axum::Router;

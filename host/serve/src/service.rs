@@ -38,7 +38,14 @@ pub struct ServeOptions {
     /// How often the process looks for work other processes queued, and (every tenth look)
     /// for connections other processes made, changed or deleted.
     pub queue_poll: Duration,
+    /// Most syncs (a connection's due streams, or an asked sync) this process runs at once. A
+    /// connection waiting for a slot holds no lease, so another process sharing the mirror
+    /// takes its streams: this is what makes a second process add throughput.
+    pub max_syncs: usize,
 }
+
+/// The default of [`ServeOptions::max_syncs`].
+pub const DEFAULT_MAX_SYNCS: usize = 8;
 
 impl Default for ServeOptions {
     fn default() -> Self {
@@ -49,6 +56,7 @@ impl Default for ServeOptions {
             body_limit: 16 << 20,
             templates: Templates::default(),
             queue_poll: Duration::from_secs(1),
+            max_syncs: DEFAULT_MAX_SYNCS,
         }
     }
 }
@@ -96,12 +104,16 @@ pub struct Service {
     pub metrics: Arc<Metrics>,
     /// Held while a connection is made (see `connection_lifecycle::create`).
     pub creating: tokio::sync::Mutex<()>,
+    /// One permit per sync running in this process ([`ServeOptions::max_syncs`]).
+    pub(crate) sync_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl Service {
     pub fn new(host: Host, options: ServeOptions) -> Arc<Service> {
         let metrics = Arc::new(Metrics::default());
+        let sync_slots = Arc::new(tokio::sync::Semaphore::new(options.max_syncs.max(1)));
         Arc::new(Service {
+            sync_slots,
             host: host.with_request_tap(metrics.clone()),
             metrics,
             creating: Default::default(),
@@ -285,6 +297,7 @@ impl Service {
     /// whole or not at all) and stop at the next await.
     pub async fn stop(&self) {
         self.stopping.send_replace(true);
+        self.sync_slots.close();
         let tasks: Vec<_> = self.workers().drain().map(|(_, w)| w.task).collect();
         for task in tasks {
             task.abort();

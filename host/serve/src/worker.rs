@@ -61,12 +61,21 @@ pub(crate) async fn run_worker(service: Arc<Service>, live: LiveConnection, wake
             }
         }
         if options.schedule {
+            let Some(_slot) = sync_slot(&service).await else {
+                return; // the service is stopping
+            };
             match run_due(host, &live, &options.scheduler, now(), &pages).await {
                 Ok((reports, wake_at)) => {
-                    if !reports.is_empty() {
+                    // Streams another process runs are looked at again shortly, not at once:
+                    // that would poll its lease in a loop for the length of its run.
+                    let ran = reports.iter().any(|(_, r)| r.outcome != "busy");
+                    if ran {
                         continue;
                     }
                     next_wake = next_wake.min(wake_at);
+                    if !reports.is_empty() {
+                        next_wake = next_wake.min(now().saturating_add(BUSY_RETRY_SECONDS));
+                    }
                 }
                 Err(e) => {
                     tracing::error!(connection = live.name(), "scheduled sync failed: {e}");
@@ -97,9 +106,18 @@ async fn do_work(
     }
     for item in syncs {
         if let Work::Sync { streams, full } = &item.work {
+            let Some(_slot) = sync_slot(service).await else {
+                return; // the service is stopping; the claim expires and another takes it
+            };
             sync(service, live, pages, &item, streams, *full).await;
         }
     }
+}
+
+/// One of the process's [`ServeOptions::max_syncs`](crate::ServeOptions) slots, waited for;
+/// `None` once the service closed them to stop.
+async fn sync_slot(service: &Service) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    service.sync_slots.clone().acquire_owned().await.ok()
 }
 
 async fn reread(service: &Service, live: &LiveConnection, items: Vec<QueuedWork>) {

@@ -5,9 +5,8 @@
 
 use crate::cli_support::{ats, component, ok, served_url};
 use ats_mirror::MirrorStore;
-use ats_mirror_postgres::PgMirror;
 use ats_model::RecordKind;
-use icims_sim::{IcimsSim, LoggedRequest, RecordType};
+use icims_sim::{IcimsSim, LoggedRequest, RecordType, SimConfig};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -41,6 +40,28 @@ pub async fn connect(sim: &IcimsSim, dir: &Path, url: &str, name: &str, cid: u64
         &["--database", url, "connect", file.to_str().unwrap()],
     ))
     .await;
+}
+
+/// A simulator with `customers` customers of `people`, 5 jobs and `workflows` each.
+pub async fn simulator(customers: usize, people: u32, workflows: u32, latency_ms: u64) -> IcimsSim {
+    let mut config = SimConfig {
+        latency_ms,
+        request_log: true,
+        ..SimConfig::default()
+    };
+    config.quota.limit = 1_000_000;
+    let base = config.customers[0].clone();
+    config.customers = (0..customers)
+        .map(|i| {
+            let mut c = base.clone();
+            c.id = 3_000 + i as u64;
+            c.name = format!("Customer {i}");
+            c.generator.seed = 42 + i as u64;
+            (c.generator.people, c.generator.jobs, c.generator.workflows) = (people, 5, workflows);
+            c
+        })
+        .collect();
+    IcimsSim::start(config).await.unwrap()
 }
 
 /// One `ats serve` process.
@@ -77,7 +98,7 @@ impl Server {
 /// doubled record.
 pub async fn differences(
     sim: &IcimsSim,
-    mirror: &PgMirror,
+    mirror: &dyn MirrorStore,
     conns: &[(String, u64)],
 ) -> BTreeMap<String, usize> {
     let state = sim.state();
@@ -107,7 +128,7 @@ pub async fn differences(
 /// Waits until every mirror equals its customer, or panics after `limit` with what differs.
 pub async fn wait_until_equal(
     sim: &IcimsSim,
-    mirror: &PgMirror,
+    mirror: &dyn MirrorStore,
     conns: &[(String, u64)],
     limit: Duration,
 ) {

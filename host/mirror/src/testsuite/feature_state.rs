@@ -150,7 +150,14 @@ pub async fn a_resume_is_due_until_its_text_is_stored_and_again_after_the_candid
 
     // A new version of Ada makes her résumé due; her old text stays searchable meanwhile.
     ada.current_title = Some("Countess".into());
-    apply(m, RecordKind::Candidate, candidates(vec![ada]), "c", 30).await;
+    apply(
+        m,
+        RecordKind::Candidate,
+        candidates(vec![ada.clone()]),
+        "c",
+        30,
+    )
+    .await;
     assert_eq!(
         m.resume_texts_due(CONN, 10).await.unwrap(),
         vec![due("1", "r1")]
@@ -181,6 +188,26 @@ pub async fn a_resume_is_due_until_its_text_is_stored_and_again_after_the_candid
     assert_eq!(
         texts,
         [("1".to_string(), "analytical engine".to_string())].into()
+    );
+
+    // Several changed candidates in one page: Ada no longer lists her résumé (it goes), Bob
+    // keeps his (it is due again), and a new candidate's résumé is due.
+    ada.attachments.retain(|a| a.id != "r1");
+    ada.current_title = Some("Analyst".into());
+    bob.current_title = Some("Engineer".into());
+    let mut eve = candidate("5", "Eve", "Easton", "eve@example.com");
+    eve.attachments = vec![attachment("r5", AttachmentKind::Resume)];
+    apply(
+        m,
+        RecordKind::Candidate,
+        candidates(vec![ada, bob, eve]),
+        "c",
+        40,
+    )
+    .await;
+    assert_eq!(
+        m.resume_texts_due(CONN, 10).await.unwrap(),
+        vec![due("2", "r2"), due("5", "r5")]
     );
 }
 
