@@ -26,6 +26,7 @@ mod reconcile;
 mod record_reads;
 mod records;
 mod search_document;
+mod search_plan;
 mod store;
 mod sync_state;
 mod tokens;

@@ -5,12 +5,14 @@
 //! (application filters one `EXISTS` per candidate, so they hold for one application), and the
 //! best `window` rows by `relevance + recency` are read, then grouped by duplicate cluster here:
 //! the first (best) row of a cluster stands for the person. Without text the walk follows the
-//! partial index `candidates_recent` and stops at the window.
+//! partial index `candidates_recent` and stops at the window. A broad text (tens of thousands of
+//! matches) ranks only the most recently added matches (`search_plan.rs`), as SQLite does.
 //!
 //! Relevance is `ts_rank` with weighted fields, times ten so that it weighs against recency
 //! (0 to 1) about as SQLite's bm25 does; its scale is this backend's own.
 
 use crate::search_document::{RANK_WEIGHTS, search_query};
+use crate::search_plan::{BROAD_WINDOW, is_broad};
 use crate::value::{Params, bind};
 use crate::{Error, PgMirror};
 use ats_mirror::derived::normalise_key;
@@ -75,8 +77,9 @@ fn application_filter(q: &SearchQuery, p: &mut Params) -> Option<String> {
     ))
 }
 
-/// The search statement keeping `window` ranked rows at most, with its parameters.
-fn search_sql(conn: &str, q: &SearchQuery, window: usize) -> (String, Params) {
+/// The search statement keeping `window` ranked rows at most, with its parameters; a `broad`
+/// text search ranks only the `window` most recently added matches (see `search_plan`).
+fn search_sql(conn: &str, q: &SearchQuery, window: usize, broad: bool) -> (String, Params) {
     let mut p = Params::default();
     let conn_p = p.add(conn);
     let now_p = p.add(q.now);
@@ -140,6 +143,8 @@ fn search_sql(conn: &str, q: &SearchQuery, window: usize) -> (String, Params) {
     // Without text the score is the recency, which falls with `updated_at`: walk the index.
     let order = if relevance.starts_with("0.0") {
         "c.updated_at DESC NULLS LAST, c.rid DESC"
+    } else if broad {
+        "c.rid DESC"
     } else {
         "score DESC, c.updated_at DESC NULLS LAST, c.rid DESC"
     };
@@ -176,8 +181,9 @@ async fn run_search(
     conn: &str,
     q: &SearchQuery,
     window: usize,
+    broad: bool,
 ) -> Result<Vec<Hit>, Error> {
-    let (sql, p) = search_sql(conn, q, window);
+    let (sql, p) = search_sql(conn, q, window, broad);
     let rows = bind(sqlx::query(AssertSqlSafe(sql)), p.0)
         .fetch_all(&mut *db)
         .await?;
@@ -222,8 +228,12 @@ async fn cluster_others(
 async fn search(db: &mut PgConnection, conn: &str, q: &SearchQuery) -> Result<SearchPage, Error> {
     let wanted = q.offset + q.limit + 1; // one more group tells whether more follow
     let mut window = wanted * 2 + 8;
+    let broad = is_broad(db, q.text.as_deref(), q.any_text.as_deref()).await?;
+    if broad {
+        window = window.max(BROAD_WINDOW);
+    }
     loop {
-        let rows = run_search(db, conn, q, window).await?;
+        let rows = run_search(db, conn, q, window, broad).await?;
         let exhausted = rows.len() < window;
         let mut seen = HashSet::new();
         let mut groups = Vec::new();

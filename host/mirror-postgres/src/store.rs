@@ -107,7 +107,11 @@ impl MirrorStore for PgMirror {
     }
 
     async fn finish_run(&self, run: RunId, outcome: &RunOutcome) -> Result<(), MirrorError> {
-        Ok(sync_state::finish_run(&mut *self.conn().await?, run, outcome).await?)
+        sync_state::finish_run(&mut *self.conn().await?, run, outcome).await?;
+        if outcome.upserted >= ANALYZE_AFTER_UPSERTS {
+            self.analyze_in_background();
+        }
+        Ok(())
     }
 
     async fn runs(&self, conn: &str, limit: usize) -> Result<Vec<RunRow>, MirrorError> {
@@ -232,5 +236,28 @@ impl MirrorStore for PgMirror {
 
     async fn ids(&self, conn: &str, kind: RecordKind) -> Result<Vec<String>, MirrorError> {
         Ok(record_reads::live_ids(&mut *self.conn().await?, conn, kind).await?)
+    }
+}
+
+/// A run that wrote this many records (a first load, usually) refreshes the planner's
+/// statistics at once. Autovacuum would, but only after its next nap and 10 % more rows: until
+/// then the planner takes a freshly loaded table for empty, and a search with an application
+/// filter took 6 s on 100k candidates instead of milliseconds.
+const ANALYZE_AFTER_UPSERTS: u64 = 10_000;
+
+/// The tables searches and features read.
+const ANALYZED_TABLES: &str =
+    "candidates, applications, jobs, statuses, folders, candidate_keys, attachments";
+
+impl PgMirror {
+    /// `ANALYZE` of the record tables, off the run's path (a second on a million rows).
+    fn analyze_in_background(&self) {
+        let pool = self.pool().clone();
+        tokio::spawn(async move {
+            let sql = format!("ANALYZE {ANALYZED_TABLES}");
+            if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await {
+                tracing::warn!("could not refresh the planner's statistics after a load: {e}");
+            }
+        });
     }
 }
