@@ -66,6 +66,34 @@ pub fn open_host(data_dir: PathBuf) -> anyhow::Result<Host> {
     )?)
 }
 
+/// What `ats connect` saves for connection `name` to the simulator: the connector, what the
+/// operator grants, `settings`, and the client secret in `secret_file`.
+pub fn connection_row(
+    sim: &IcimsSim,
+    name: &str,
+    plugin_hash: String,
+    settings: BTreeMap<String, String>,
+    secret_file: &std::path::Path,
+) -> ConnectionRow {
+    ConnectionRow {
+        name: name.to_string(),
+        tenant: ats_mirror::DEFAULT_TENANT.into(),
+        plugin_path: plugin_path().display().to_string(),
+        plugin_hash,
+        granted_api_hosts: vec![sim.api_base_url()],
+        granted_token_url: Some(sim.token_url()),
+        settings,
+        secrets: [(
+            "client-secret".to_string(),
+            SecretRef::File(secret_file.display().to_string()),
+        )]
+        .into_iter()
+        .collect(),
+        stream_intervals: BTreeMap::new(),
+        ..ConnectionRow::default()
+    }
+}
+
 impl Env {
     pub fn customer(&self) -> u64 {
         self.sim.state().credentials().customer_ids[0]
@@ -97,23 +125,7 @@ impl Env {
             .load_plugin(&plugin_path())?
             .content_hash()
             .to_string();
-        let row = ConnectionRow {
-            name: name.to_string(),
-            tenant: ats_mirror::DEFAULT_TENANT.into(),
-            plugin_path: plugin_path().display().to_string(),
-            plugin_hash,
-            granted_api_hosts: vec![self.sim.api_base_url()],
-            granted_token_url: Some(self.sim.token_url()),
-            settings,
-            secrets: [(
-                "client-secret".to_string(),
-                SecretRef::File(secret_file.display().to_string()),
-            )]
-            .into_iter()
-            .collect(),
-            stream_intervals: BTreeMap::new(),
-            ..ConnectionRow::default()
-        };
+        let row = connection_row(&self.sim, name, plugin_hash, settings, &secret_file);
         host.mirror.upsert_connection(&row).await?;
         Ok(host.live(name).await?)
     }

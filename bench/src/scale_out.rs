@@ -10,14 +10,13 @@
 //! cores without latency the figure would measure the CPU, which a second process cannot add.
 
 use crate::Scale;
-use crate::env::{plugin_path, workspace_root};
+use crate::env::{connection_row, plugin_path, workspace_root};
 use crate::report::{Report, verdict};
 use ats_app::host::{Host, HostPaths, StoreUrl};
-use ats_mirror::{ConnectionRow, MirrorStore, SecretRef};
+use ats_mirror::MirrorStore;
 use ats_mirror_postgres::PgMirror;
 use ats_model::RecordKind;
 use icims_sim::{IcimsSim, SimConfig};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -53,23 +52,9 @@ fn ats_binary() -> anyhow::Result<PathBuf> {
 
 /// A simulator with [`CONNECTIONS`] customers of `people` people and `workflows` applications.
 async fn simulator(people: u32, workflows: u32) -> anyhow::Result<IcimsSim> {
-    let mut config = SimConfig {
-        latency_ms: LATENCY_MS,
-        ..SimConfig::default()
-    };
+    let mut config = SimConfig::fleet(CONNECTIONS, people, JOBS, workflows);
+    config.latency_ms = LATENCY_MS;
     config.quota.enabled = false;
-    let base = config.customers[0].clone();
-    config.customers = (0..CONNECTIONS)
-        .map(|i| {
-            let mut c = base.clone();
-            c.id = 5_000 + i as u64;
-            c.name = format!("Customer {i}");
-            c.generator.seed = 7 + i as u64;
-            (c.generator.people, c.generator.jobs, c.generator.workflows) =
-                (people, JOBS, workflows);
-            c
-        })
-        .collect();
     IcimsSim::start(config).await
 }
 
@@ -94,23 +79,7 @@ async fn save_connections(
         settings.insert("max-in-flight".into(), IN_FLIGHT.into());
         // Records only: résumé texts are a backfill of their own, not records.
         settings.insert("resume-text".into(), "off".into());
-        let row = ConnectionRow {
-            name: name.clone(),
-            tenant: ats_mirror::DEFAULT_TENANT.into(),
-            plugin_path: plugin_path().display().to_string(),
-            plugin_hash: plugin_hash.clone(),
-            granted_api_hosts: vec![sim.api_base_url()],
-            granted_token_url: Some(sim.token_url()),
-            settings,
-            secrets: [(
-                "client-secret".to_string(),
-                SecretRef::File(secret.display().to_string()),
-            )]
-            .into_iter()
-            .collect(),
-            stream_intervals: BTreeMap::new(),
-            ..ConnectionRow::default()
-        };
+        let row = connection_row(sim, &name, plugin_hash.clone(), settings, &secret);
         host.mirror.upsert_connection(&row).await?;
         conns.push((name, *cid));
     }

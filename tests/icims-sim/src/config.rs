@@ -65,6 +65,23 @@ impl SimConfig {
         g.workflows = workflows;
         config
     }
+
+    /// The default config with `count` customers (ids 3000, 3001, …, each its own seed), each a
+    /// data set of `people`, `jobs` and `workflows`: a fleet of tenants for scale-out runs.
+    pub fn fleet(count: usize, people: u32, jobs: u32, workflows: u32) -> SimConfig {
+        let mut config = SimConfig::sized(people, jobs, workflows);
+        let base = config.customers[0].clone();
+        config.customers = (0..count)
+            .map(|i| {
+                let mut c = base.clone();
+                c.id = 3_000 + i as u64;
+                c.name = format!("Customer {i}");
+                c.generator.seed = 42 + i as u64;
+                c
+            })
+            .collect();
+        config
+    }
 }
 
 /// One iCIMS customer (tenant): its own data, quota counter, permissions and status list.

@@ -44,23 +44,10 @@ pub async fn connect(sim: &IcimsSim, dir: &Path, url: &str, name: &str, cid: u64
 
 /// A simulator with `customers` customers of `people`, 5 jobs and `workflows` each.
 pub async fn simulator(customers: usize, people: u32, workflows: u32, latency_ms: u64) -> IcimsSim {
-    let mut config = SimConfig {
-        latency_ms,
-        request_log: true,
-        ..SimConfig::default()
-    };
+    let mut config = SimConfig::fleet(customers, people, 5, workflows);
+    config.latency_ms = latency_ms;
+    config.request_log = true;
     config.quota.limit = 1_000_000;
-    let base = config.customers[0].clone();
-    config.customers = (0..customers)
-        .map(|i| {
-            let mut c = base.clone();
-            c.id = 3_000 + i as u64;
-            c.name = format!("Customer {i}");
-            c.generator.seed = 42 + i as u64;
-            (c.generator.people, c.generator.jobs, c.generator.workflows) = (people, 5, workflows);
-            c
-        })
-        .collect();
     IcimsSim::start(config).await.unwrap()
 }
 
