@@ -30,12 +30,20 @@ const RECENCY_HALF_LIFE: f64 = 180.0 * 86_400.0;
 const RELEVANCE_SCALE: f64 = 10.0;
 
 /// The application filters as one condition on candidate `c`; `None` without such filters.
-fn application_filter(q: &SearchQuery, p: &mut Params) -> Option<String> {
+fn application_filter(q: &SearchQuery, conn_p: &str, p: &mut Params) -> Option<String> {
     if !q.has_application_filter() {
         return None;
     }
-    let stage = "COALESCE(a.stage, (SELECT s.stage FROM statuses s \
-                 WHERE s.conn = a.conn AND s.id = a.status_id))";
+    // An application's stage is its own, else its status's. The statuses of a stage are one
+    // uncorrelated set (hashed once per search), not a lookup per application: on 1M
+    // candidates the per-application lookup made a stage filter cost 100-470 ms.
+    let stage_in = |stages: String| {
+        format!(
+            "COALESCE(a.stage = ANY({stages}) OR (a.stage IS NULL AND a.status_id IN \
+             (SELECT s.id FROM statuses s WHERE s.conn = {conn_p} \
+             AND s.stage = ANY({stages}))), false)"
+        )
+    };
     let mut app = vec![
         "a.conn = c.conn".to_string(),
         "a.candidate_id = c.id".to_string(),
@@ -58,12 +66,15 @@ fn application_filter(q: &SearchQuery, p: &mut Params) -> Option<String> {
     }
     if !q.stages.is_empty() {
         let stages: Vec<String> = q.stages.iter().map(|s| s.as_str().to_string()).collect();
-        app.push(format!("{stage} = ANY({})", p.add(stages)));
+        app.push(stage_in(p.add(stages)));
     }
-    match q.rejected {
-        Some(true) => app.push(format!("{stage} IS NOT DISTINCT FROM 'rejected'")),
-        Some(false) => app.push(format!("{stage} IS DISTINCT FROM 'rejected'")),
-        None => {}
+    if let Some(rejected) = q.rejected {
+        let is_rejected = stage_in(p.add(vec![Stage::Rejected.as_str().to_string()]));
+        app.push(if rejected {
+            is_rejected
+        } else {
+            format!("NOT {is_rejected}")
+        });
     }
     if let Some(t) = q.applied_from {
         app.push(format!("a.applied_at >= {}", p.add(t)));
@@ -139,7 +150,7 @@ fn search_sql(conn: &str, q: &SearchQuery, window: usize, broad: bool) -> (Strin
             p.add(q.not_applied_to.clone())
         ));
     }
-    filters.extend(application_filter(q, &mut p));
+    filters.extend(application_filter(q, &conn_p, &mut p));
     // Without text the score is the recency, which falls with `updated_at`: walk the index.
     let order = if relevance.starts_with("0.0") {
         "c.updated_at DESC NULLS LAST, c.rid DESC"
