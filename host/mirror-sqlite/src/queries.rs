@@ -41,7 +41,8 @@ const RECENCY_HALF_LIFE: f64 = 180.0 * 86_400.0;
 /// The largest recency part of a score (see [`recency_sql`]): what the ranked plan's walk adds
 /// to a relevance to bound the scores it has not read yet.
 pub(crate) const MAX_RECENCY: f64 = 1.0;
-/// Above this many estimated matches, a text search ranks the most recently added matches.
+/// Above this many matches (counted by [`choose_plan`]), a text search ranks the most recently
+/// added matches.
 pub const BROAD_MATCHES: i64 = 20_000;
 /// How many of the most recently added matches a broad search ranks (pages within it are stable).
 pub const BROAD_WINDOW: usize = 2_000;
