@@ -5,7 +5,7 @@
 //! match. A word typed with a trailing `*` matches as a prefix; prefixes are opt-in because FTS5
 //! merges the lists of every term with that prefix, which is slow for short, common prefixes.
 
-pub use ats_mirror::search_text::{SearchWord, search_words as fts_words};
+pub use ats_mirror::search_text::search_words as fts_words;
 
 /// `None` when the text holds no searchable word.
 pub fn fts_match_expression(text: &str) -> Option<String> {

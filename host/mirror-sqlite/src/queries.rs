@@ -1,9 +1,11 @@
 //! `MirrorQueries` for SQLite.
 //!
 //! Rediscovery search picks one of four plans (see [`choose_plan`]):
-//! - **Ranked** (text matching up to [`BROAD_MATCHES`] candidates): FTS5 yields every matching
-//!   rowid, each joins the covering index `candidates_search` (no wide row read), every match is
-//!   scored `-bm25 + recency`, and the best `window` are kept.
+//! - **Ranked** (text matching up to [`BROAD_MATCHES`] candidates): every match is scored
+//!   `-bm25 + recency` and the best `window` are kept. [`search_sql`] writes this as one
+//!   statement (each match joins the covering index `candidates_search`, no wide row read); the
+//!   search runs it, when no filter is selective, as a walk in bm25 order that joins matches
+//!   only until the window is known (`ranked.rs`), with the same answer.
 //! - **Newest** (broad text, e.g. "engineer" matching 300k): scoring every match costs about a
 //!   second on 1M candidates, so only the [`BROAD_WINDOW`] most recently *added* matches (FTS5
 //!   walks rowids downwards natively) that pass the filters are scored. Probing the FTS index per
@@ -23,7 +25,7 @@
 //! Duplicate grouping happens while reading the ranked rows: the first (best) row of a cluster
 //! stands for the person.
 
-use crate::fts::{fts_match_all_and_any, fts_words};
+use crate::fts::fts_match_all_and_any;
 use crate::{Db, Error};
 use ats_mirror::derived::normalise_key;
 use ats_mirror::{Applicant, DedupeKeyKind, SearchHit, SearchPage, SearchQuery};
@@ -33,10 +35,14 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use std::collections::HashSet;
 
 /// Column weights for bm25: name, emails, title, company, skills, resume, location.
-const BM25_WEIGHTS: &str = "10.0, 8.0, 4.0, 3.0, 3.0, 1.0, 1.0";
+pub(crate) const BM25_WEIGHTS: &str = "10.0, 8.0, 4.0, 3.0, 3.0, 1.0, 1.0";
 /// Recency halves after this many seconds (180 days).
 const RECENCY_HALF_LIFE: f64 = 180.0 * 86_400.0;
-/// Above this many estimated matches, a text search ranks the most recently added matches.
+/// The largest recency part of a score (see [`recency_sql`]): what the ranked plan's walk adds
+/// to a relevance to bound the scores it has not read yet.
+pub(crate) const MAX_RECENCY: f64 = 1.0;
+/// Above this many matches (counted by [`choose_plan`]), a text search ranks the most recently
+/// added matches.
 pub const BROAD_MATCHES: i64 = 20_000;
 /// How many of the most recently added matches a broad search ranks (pages within it are stable).
 pub const BROAD_WINDOW: usize = 2_000;
@@ -57,51 +63,25 @@ pub enum SearchPlan {
     Selective,
 }
 
-/// Estimates how many candidates the text matches (document frequencies from the FTS
-/// vocabulary, words assumed independent), or without text how many the application filters
-/// admit, and picks the plan.
+/// Counts the text's matches (up to [`BROAD_MATCHES`] + 1, exactly: FTS5 lists rowids from
+/// the doclists alone, about 1 ms for 20k), or without text how many candidates the
+/// application filters admit, and picks the plan. The per-word document frequencies of
+/// `candidates_fts_terms` were used before: they guess an AND of words, and fts5vocab walks a
+/// common word's whole doclist to count it (8 ms for a city).
 pub fn choose_plan(db: &Connection, conn: &str, q: &SearchQuery) -> Result<SearchPlan, Error> {
-    let words = q.text.as_deref().map(fts_words).unwrap_or_default();
-    let any = q.any_text.as_deref().map(fts_words).unwrap_or_default();
-    if words.is_empty() && any.is_empty() {
+    let Some(text) = fts_match_all_and_any(q.text.as_deref(), q.any_text.as_deref()) else {
         return Ok(match admitted_at_most(db, conn, q, SELECTIVE_MAX)? {
             Some(n) if n <= SELECTIVE_MAX => SearchPlan::Selective,
             _ => SearchPlan::Recent,
         });
-    }
-    let total: i64 = db.query_row("SELECT coalesce(max(rid), 0) FROM candidates", [], |r| {
-        r.get(0)
-    })?;
-    let total = total.max(1) as f64;
-    let docs_of = |word: &crate::fts::SearchWord| -> Result<i64, Error> {
-        Ok(if word.prefix {
-            db.prepare_cached(
-                "SELECT coalesce(sum(doc), 0) FROM candidates_fts_terms WHERE term >= ?1 AND term < ?2",
-            )?
-            .query_row(
-                params![word.text, format!("{}\u{10FFFF}", word.text)],
-                |r| r.get(0),
-            )?
-        } else {
-            db.prepare_cached(
-                "SELECT coalesce(sum(doc), 0) FROM candidates_fts_terms WHERE term = ?1",
-            )?
-            .query_row([&word.text], |r| r.get(0))?
-        })
     };
-    let mut estimate = total;
-    for word in &words {
-        estimate *= (docs_of(word)? as f64 / total).min(1.0);
-    }
-    if !any.is_empty() {
-        // At least one of them: at most the sum of their shares.
-        let mut share = 0.0;
-        for word in &any {
-            share += docs_of(word)? as f64 / total;
-        }
-        estimate *= share.min(1.0);
-    }
-    Ok(if estimate > BROAD_MATCHES as f64 {
+    let matches: i64 = db
+        .prepare_cached(
+            "SELECT count(*) FROM (SELECT 1 FROM candidates_fts WHERE candidates_fts MATCH ?1 \
+             LIMIT ?2)",
+        )?
+        .query_row(params![text, BROAD_MATCHES + 1], |r| r.get(0))?;
+    Ok(if matches > BROAD_MATCHES {
         SearchPlan::Newest
     } else {
         SearchPlan::Ranked
@@ -178,11 +158,11 @@ pub struct SearchSql {
     pub params: Vec<Value>,
 }
 
-struct Params(Vec<Value>);
+pub(crate) struct Params(pub(crate) Vec<Value>);
 
 impl Params {
     /// Adds a value; returns its placeholder.
-    fn add(&mut self, v: impl Into<Value>) -> String {
+    pub(crate) fn add(&mut self, v: impl Into<Value>) -> String {
         self.0.push(v.into());
         format!("?{}", self.0.len())
     }
@@ -276,27 +256,16 @@ fn application_filter(
     conditions
 }
 
-/// Builds the search for `plan`, keeping `window` ranked rows at most.
-pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) -> SearchSql {
-    let mut p = Params(Vec::new());
-    let conn_p = p.add(conn.to_string()); // ?1, also used by the application filter
-    let now_p = p.add(q.now);
-    let text = fts_match_all_and_any(q.text.as_deref(), q.any_text.as_deref());
-    let recency = format!(
-        "(CASE WHEN c.updated_at IS NULL THEN 0.0 \
-         ELSE 1.0 / (1.0 + max(0, {now_p} - c.updated_at) / {RECENCY_HALF_LIFE:.1}) END)"
-    );
-    let relevance = match text {
-        Some(_) => format!("-bm25(candidates_fts, {BM25_WEIGHTS})"),
-        None => "0.0".to_string(),
-    };
-    let mut filters = vec![
-        format!("c.conn = {conn_p}"),
-        "c.deleted_at IS NULL".to_string(),
-    ];
-    if let Some(m) = &text {
-        filters.push(format!("candidates_fts MATCH {}", p.add(m.clone())));
-    }
+/// The conditions on candidate `c` besides its connection, liveness and the text match: the
+/// profile filters, then the application filters (see [`application_filter`]).
+pub(crate) fn candidate_filters(
+    q: &SearchQuery,
+    p: &mut Params,
+    conn_p: &str,
+    text_plan: bool,
+    narrow: bool,
+) -> Vec<String> {
+    let mut filters = Vec::new();
     if !q.folder_ids.is_empty() {
         filters.push(format!("c.folder_id IN ({})", p.list(q.folder_ids.clone())));
     }
@@ -332,10 +301,41 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
             p.list(q.not_applied_to.clone())
         ));
     }
+    filters.extend(application_filter(q, p, text_plan, narrow));
+    filters
+}
+
+/// The recency part of the score, in [0, 1] ([`MAX_RECENCY`] for a candidate updated now,
+/// 0 without an update time).
+pub(crate) fn recency_sql(now_p: &str) -> String {
+    format!(
+        "(CASE WHEN c.updated_at IS NULL THEN 0.0 \
+         ELSE 1.0 / (1.0 + max(0, {now_p} - c.updated_at) / {RECENCY_HALF_LIFE:.1}) END)"
+    )
+}
+
+/// Builds the search for `plan`, keeping `window` ranked rows at most.
+pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) -> SearchSql {
+    let mut p = Params(Vec::new());
+    let conn_p = p.add(conn.to_string()); // ?1, also used by the application filter
+    let now_p = p.add(q.now);
+    let text = fts_match_all_and_any(q.text.as_deref(), q.any_text.as_deref());
+    let recency = recency_sql(&now_p);
+    let relevance = match text {
+        Some(_) => format!("-bm25(candidates_fts, {BM25_WEIGHTS})"),
+        None => "0.0".to_string(),
+    };
+    let mut filters = vec![
+        format!("c.conn = {conn_p}"),
+        "c.deleted_at IS NULL".to_string(),
+    ];
+    if let Some(m) = &text {
+        filters.push(format!("candidates_fts MATCH {}", p.add(m.clone())));
+    }
     // Walking by recency, the exact check stops early with the limit: narrowing by facets
     // would first build a set as large as the filter's (cheap only for the other plans).
     let narrow = plan != SearchPlan::Recent;
-    filters.extend(application_filter(q, &mut p, text.is_some(), narrow));
+    filters.extend(candidate_filters(q, &mut p, &conn_p, text.is_some(), narrow));
     let (from, order) = match (plan, &text) {
         (SearchPlan::Ranked, Some(_)) => (
             "candidates_fts f JOIN candidates c INDEXED BY candidates_search ON c.rid = f.rowid",
@@ -377,10 +377,10 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
     SearchSql { sql, params: p.0 }
 }
 
-struct Row {
-    hit: SearchHit,
+pub(crate) struct Row {
+    pub(crate) hit: SearchHit,
     /// Set when the candidate has duplicate links.
-    cluster: Option<String>,
+    pub(crate) cluster: Option<String>,
 }
 
 impl Row {
@@ -433,7 +433,12 @@ fn search(db: &Connection, conn: &str, q: &SearchQuery) -> Result<SearchPage, Er
         window = window.max(BROAD_WINDOW);
     }
     loop {
-        let rows = run_search(db, &search_sql(conn, q, plan, window))?;
+        let rows = match plan {
+            SearchPlan::Ranked if crate::ranked::walks_by_relevance(q) => {
+                crate::ranked::ranked_rows(db, conn, q, window)?
+            }
+            _ => run_search(db, &search_sql(conn, q, plan, window))?,
+        };
         let exhausted = rows.len() < window;
         let mut seen = HashSet::new();
         let mut groups = Vec::new();

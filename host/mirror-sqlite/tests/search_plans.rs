@@ -5,7 +5,7 @@
 mod common;
 
 use ats_mirror::{MirrorStore, SearchQuery};
-use ats_mirror_sqlite::{SearchPlan, choose_plan, search_sql};
+use ats_mirror_sqlite::{SearchPlan, choose_plan, ranked_window, search_sql};
 use ats_model::{AtsRecord, RecordKind, Stage};
 use common::*;
 
@@ -136,6 +136,82 @@ async fn both_plans_find_the_same_matches() {
         let ranked = run(&q, SearchPlan::Ranked);
         assert!(!ranked.is_empty(), "{q:?}");
         assert_eq!(ranked, run(&q, SearchPlan::Newest), "{q:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ranked_walk_keeps_the_window_scoring_every_match_keeps() {
+    let t = search_mirror().await;
+    // A crowd sharing a last name, whose relevance differs through the profile's length and
+    // whose recency differs by years: more matches than one batch of the walk joins.
+    let skills = ["rust", "go", "sql", "kubernetes", "python", "react", "terraform"];
+    let mut people = Vec::new();
+    let mut apps = Vec::new();
+    for i in 0..600usize {
+        let id = format!("s{i:03}");
+        let mut c = candidate(&id, "Pat", "Smith", &format!("pat{i}@example.com"));
+        c.skills = skills.iter().take(i % 8).map(|s| s.to_string()).collect();
+        c.current_title = (i % 3 == 0).then(|| "Smith and engineer".to_string());
+        c.updated_at = (i % 11 != 0).then(|| NOW - (i as i64 % 37) * 40 * 86_400 - i as i64);
+        people.push(c);
+        if i % 4 == 0 {
+            let status = if i % 8 == 0 { "s-int" } else { "s-rej" };
+            apps.push(application(&format!("x{i:03}"), &id, "j-rust", status));
+        }
+    }
+    apply(&t.mirror, RecordKind::Candidate, candidates(people), "crowd", NOW).await;
+    apply(&t.mirror, RecordKind::Application, applications(apps), "crowd-apps", NOW).await;
+    let db = rusqlite::Connection::open(t.mirror.path()).unwrap();
+    let oracle = |q: &SearchQuery, window: usize| -> Vec<(String, f64)> {
+        let s = search_sql(CONN, q, SearchPlan::Ranked, window);
+        let mut stmt = db.prepare(&s.sql).unwrap();
+        stmt.query_map(rusqlite::params_from_iter(s.params.iter()), |r| {
+            Ok((r.get(0)?, r.get(9)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+    let smith = || SearchQuery {
+        text: text("smith"),
+        now: NOW,
+        ..Default::default()
+    };
+    let queries = [
+        smith(),
+        SearchQuery {
+            stages: vec![Stage::Interview],
+            ..smith()
+        },
+        SearchQuery {
+            rejected: Some(false),
+            ..smith()
+        },
+        SearchQuery {
+            updated_from: Some(NOW - 400 * 86_400),
+            ..smith()
+        },
+        SearchQuery {
+            text: text("smith engineer"),
+            any_text: text("rust sql"),
+            ..smith()
+        },
+        SearchQuery {
+            job_ids: vec!["j-rust".into()],
+            ..smith()
+        },
+    ];
+    for q in &queries {
+        for window in [1, 7, 50, 200, 1_000] {
+            let walked: Vec<(String, f64)> = ranked_window(&db, CONN, q, window)
+                .unwrap()
+                .into_iter()
+                .map(|h| (h.candidate_id, h.score))
+                .collect();
+            let expected = oracle(q, window);
+            assert!(!expected.is_empty(), "{q:?}");
+            assert_eq!(walked, expected, "window {window}, {q:?}");
+        }
     }
 }
 
