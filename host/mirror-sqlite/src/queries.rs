@@ -335,7 +335,13 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
     // Walking by recency, the exact check stops early with the limit: narrowing by facets
     // would first build a set as large as the filter's (cheap only for the other plans).
     let narrow = plan != SearchPlan::Recent;
-    filters.extend(candidate_filters(q, &mut p, &conn_p, text.is_some(), narrow));
+    filters.extend(candidate_filters(
+        q,
+        &mut p,
+        &conn_p,
+        text.is_some(),
+        narrow,
+    ));
     let (from, order) = match (plan, &text) {
         (SearchPlan::Ranked, Some(_)) => (
             "candidates_fts f JOIN candidates c INDEXED BY candidates_search ON c.rid = f.rowid",

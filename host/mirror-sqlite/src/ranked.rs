@@ -20,8 +20,8 @@
 //! applicants of a job (rediscovery for a job) passes most matches and walks.
 
 use crate::Error;
-use crate::queries::{BM25_WEIGHTS, MAX_RECENCY, Params, Row, candidate_filters, recency_sql};
 use crate::fts::fts_match_all_and_any;
+use crate::queries::{BM25_WEIGHTS, MAX_RECENCY, Params, Row, candidate_filters, recency_sql};
 use ats_mirror::{SearchHit, SearchQuery};
 use rusqlite::{Connection, params, params_from_iter};
 use std::cmp::Ordering;
@@ -96,8 +96,7 @@ pub(crate) fn ranked_rows(
         }
         if !batch.is_empty() {
             let rids: Vec<i64> = batch.keys().copied().collect();
-            *p.0.last_mut().expect("the batch's parameter") =
-                serde_json::to_string(&rids)?.into();
+            *p.0.last_mut().expect("the batch's parameter") = serde_json::to_string(&rids)?.into();
             let mut rows = batch_stmt.query(params_from_iter(p.0.iter()))?;
             while let Some(r) = rows.next()? {
                 let rid: i64 = r.get(0)?;

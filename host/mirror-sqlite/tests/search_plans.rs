@@ -144,7 +144,15 @@ async fn the_ranked_walk_keeps_the_window_scoring_every_match_keeps() {
     let t = search_mirror().await;
     // A crowd sharing a last name, whose relevance differs through the profile's length and
     // whose recency differs by years: more matches than one batch of the walk joins.
-    let skills = ["rust", "go", "sql", "kubernetes", "python", "react", "terraform"];
+    let skills = [
+        "rust",
+        "go",
+        "sql",
+        "kubernetes",
+        "python",
+        "react",
+        "terraform",
+    ];
     let mut people = Vec::new();
     let mut apps = Vec::new();
     for i in 0..600usize {
@@ -159,8 +167,22 @@ async fn the_ranked_walk_keeps_the_window_scoring_every_match_keeps() {
             apps.push(application(&format!("x{i:03}"), &id, "j-rust", status));
         }
     }
-    apply(&t.mirror, RecordKind::Candidate, candidates(people), "crowd", NOW).await;
-    apply(&t.mirror, RecordKind::Application, applications(apps), "crowd-apps", NOW).await;
+    apply(
+        &t.mirror,
+        RecordKind::Candidate,
+        candidates(people),
+        "crowd",
+        NOW,
+    )
+    .await;
+    apply(
+        &t.mirror,
+        RecordKind::Application,
+        applications(apps),
+        "crowd-apps",
+        NOW,
+    )
+    .await;
     let db = rusqlite::Connection::open(t.mirror.path()).unwrap();
     let oracle = |q: &SearchQuery, window: usize| -> Vec<(String, f64)> {
         let s = search_sql(CONN, q, SearchPlan::Ranked, window);
