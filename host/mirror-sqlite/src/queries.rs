@@ -395,9 +395,13 @@ impl Row {
     }
 }
 
-fn run_search(db: &Connection, s: &SearchSql) -> Result<Vec<Row>, Error> {
-    let mut stmt = db.prepare_cached(&s.sql)?;
-    let rows = stmt.query_map(params_from_iter(s.params.iter()), |r| {
+impl Row {
+    /// A hit from the row columns `id, display_name, email, title, company, updated_at,
+    /// cluster_id` (in that order) and its scores.
+    pub(crate) fn read(
+        r: &rusqlite::Row<'_>,
+        (relevance, recency, score): (f64, f64, f64),
+    ) -> rusqlite::Result<Row> {
         Ok(Row {
             hit: SearchHit {
                 candidate_id: r.get(0)?,
@@ -407,12 +411,19 @@ fn run_search(db: &Connection, s: &SearchSql) -> Result<Vec<Row>, Error> {
                 title: r.get(3)?,
                 company: r.get(4)?,
                 updated_at: r.get(5)?,
-                relevance: r.get(7)?,
-                recency: r.get(8)?,
-                score: r.get(9)?,
+                relevance,
+                recency,
+                score,
             },
             cluster: r.get(6)?,
         })
+    }
+}
+
+fn run_search(db: &Connection, s: &SearchSql) -> Result<Vec<Row>, Error> {
+    let mut stmt = db.prepare_cached(&s.sql)?;
+    let rows = stmt.query_map(params_from_iter(s.params.iter()), |r| {
+        Row::read(r, (r.get(7)?, r.get(8)?, r.get(9)?))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

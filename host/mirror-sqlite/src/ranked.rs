@@ -154,21 +154,7 @@ fn read_rows(db: &Connection, kept: Vec<Scored>) -> Result<Vec<Row>, Error> {
     let mut rows = Vec::with_capacity(kept.len());
     for s in kept {
         let row = stmt.query_row(params![s.rid], |r| {
-            Ok(Row {
-                hit: SearchHit {
-                    candidate_id: r.get(0)?,
-                    duplicates: Vec::new(),
-                    display_name: r.get(1)?,
-                    email: r.get(2)?,
-                    title: r.get(3)?,
-                    company: r.get(4)?,
-                    updated_at: r.get(5)?,
-                    relevance: s.relevance,
-                    recency: s.recency,
-                    score: s.score,
-                },
-                cluster: r.get(6)?,
-            })
+            Row::read(r, (s.relevance, s.recency, s.score))
         })?;
         rows.push((s.rid, row));
     }
