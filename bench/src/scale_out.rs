@@ -119,15 +119,11 @@ async fn serve(ats: &Path, dir: &Path, index: usize, url: &str) -> anyhow::Resul
 async fn mirrored(mirror: &PgMirror, conns: &[(String, u64)]) -> anyhow::Result<u64> {
     let mut total = 0;
     for (conn, _) in conns {
-        let counts = mirror.counts(conn).await?;
-        total += [
+        total += mirror.counts(conn).await?.live_of(&[
             RecordKind::Candidate,
             RecordKind::Job,
             RecordKind::Application,
-        ]
-        .iter()
-        .map(|k| counts.get(*k).live)
-        .sum::<u64>();
+        ]);
     }
     Ok(total)
 }

@@ -20,7 +20,7 @@ use ats_sync::Lane;
 use cli_support::{ats, ok};
 use icims_sim::{IcimsSim, RecordType, SimConfig};
 use serve_scale_out_support::{
-    Server, callers, connect, differences, overlapping_callers, simulator, wait_until_equal,
+    KINDS, Server, callers, connect, differences, overlapping_callers, simulator, wait_until_equal,
 };
 use std::time::{Duration, Instant};
 
@@ -28,15 +28,11 @@ use std::time::{Duration, Instant};
 async fn mirrored(mirror: &PgMirror, conns: &[(String, u64)]) -> u64 {
     let mut total = 0;
     for (conn, _) in conns {
-        let counts = mirror.counts(conn).await.unwrap();
-        total += [
-            RecordKind::Candidate,
-            RecordKind::Job,
-            RecordKind::Application,
-        ]
-        .iter()
-        .map(|k| counts.get(*k).live)
-        .sum::<u64>();
+        total += mirror
+            .counts(conn)
+            .await
+            .unwrap()
+            .live_of(&KINDS.map(|(_, k)| k));
     }
     total
 }

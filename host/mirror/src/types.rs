@@ -327,6 +327,11 @@ impl MirrorCounts {
     pub fn get(&self, kind: RecordKind) -> KindCounts {
         self.per_kind.get(&kind).copied().unwrap_or_default()
     }
+
+    /// Live records of `kinds` together.
+    pub fn live_of(&self, kinds: &[RecordKind]) -> u64 {
+        kinds.iter().map(|k| self.get(*k).live).sum()
+    }
 }
 
 /// One status an application was seen in.
