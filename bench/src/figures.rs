@@ -44,6 +44,9 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
         println!("\n## The service's search on the kept mirror");
         return crate::service::api_search(StoreUrl::Sqlite(path.clone()), people, report).await;
     }
+    if let Some(url) = &args.pg_mirror {
+        return crate::postgres::rediscovery_on_kept(url, report).await;
+    }
     let mut memory = Vec::new();
     if [
         "calls",
@@ -83,7 +86,7 @@ pub async fn run_all(args: &Args, scale: Scale, report: &Report) -> anyhow::Resu
         crate::postgres::writes_figure(scale, report).await?;
     }
     if args.wants("pg-rediscovery") {
-        crate::postgres::rediscovery_figure(scale, report).await?;
+        crate::postgres::rediscovery_figure(scale, args.keep_pg.clone(), report).await?;
     }
     if args.wants("scale-out") {
         crate::scale_out::scale_out_figure(scale, report).await?;

@@ -61,6 +61,13 @@ pub struct Args {
     /// Run only the rediscovery figure, on a mirror kept by `--keep-mirror` (no load).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["only", "keep_mirror"])]
     pub mirror: Option<std::path::PathBuf>,
+    /// Load pg-rediscovery's mirror into this (empty) PostgreSQL database instead of a
+    /// throwaway one, and leave it there, to re-run the queries on it later with `--pg-mirror`.
+    #[arg(long, value_name = "URL")]
+    pub keep_pg: Option<String>,
+    /// Run only the rediscovery figure, on a PostgreSQL mirror kept by `--keep-pg` (no load).
+    #[arg(long, value_name = "URL", conflicts_with_all = ["only", "keep_pg", "mirror"])]
+    pub pg_mirror: Option<String>,
 }
 
 impl Args {

@@ -65,8 +65,13 @@ pub async fn writes_figure(scale: Scale, report: &Report) -> anyhow::Result<()> 
 
 /// Issue 16's search figure: the big load (lists, jobs, people, applications, titles and skills
 /// mapped) through the component into a fresh PostgreSQL database, then rediscovery's queries on
-/// it, as the SQLite figure runs them on the SQLite mirror.
-pub async fn rediscovery_figure(scale: Scale, report: &Report) -> anyhow::Result<()> {
+/// it, as the SQLite figure runs them on the SQLite mirror. With `keep`, the load goes into that
+/// database (which should be empty) and stays there for [`rediscovery_on_kept`].
+pub async fn rediscovery_figure(
+    scale: Scale,
+    keep: Option<String>,
+    report: &Report,
+) -> anyhow::Result<()> {
     println!(
         "\n## Rediscovery on PostgreSQL: big load of {} people through the component",
         scale.big
@@ -76,7 +81,9 @@ pub async fn rediscovery_figure(scale: Scale, report: &Report) -> anyhow::Result
         HostPaths {
             data_dir: env.dir.path().join("pg-host"),
             cache_dir: env::workspace_root().join("target/bench-component-cache"),
-            store: Some(StoreUrl::Postgres(ats_test_postgres::database())),
+            store: Some(StoreUrl::Postgres(
+                keep.unwrap_or_else(ats_test_postgres::database),
+            )),
         },
         None,
     )?;
@@ -89,4 +96,15 @@ pub async fn rediscovery_figure(scale: Scale, report: &Report) -> anyhow::Result
         report,
     )
     .await
+}
+
+/// Rediscovery's queries on a PostgreSQL mirror kept by `--keep-pg` (no load).
+pub async fn rediscovery_on_kept(url: &str, report: &Report) -> anyhow::Result<()> {
+    println!("\n## Rediscovery on the kept PostgreSQL mirror");
+    let mirror = PgMirror::connect(url).await?;
+    let people = mirror
+        .ids(CONN, ats_model::RecordKind::Candidate)
+        .await?
+        .len();
+    rediscovery(&mirror, people, "PostgreSQL", report).await
 }

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_resume_texts_due.sql"),
     include_str!("migrations/0006_run_progress.sql"),
     include_str!("migrations/0007_lz4_records.sql"),
+    include_str!("migrations/0008_candidate_facets.sql"),
 ];
 
 /// The schema version this build writes.

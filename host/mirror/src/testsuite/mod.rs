@@ -94,6 +94,7 @@ macro_rules! backend_suite {
                 dedupe_keys_find_candidates_by_email_url_phone_and_name,
                 applicants_of_a_job_come_with_their_candidates,
                 the_source_filter_also_finds_the_source_detail,
+                filters_follow_changes_to_applications_statuses_and_sources,
             }
             leases {
                 a_lease_is_held_by_one_process_until_it_expires,

@@ -627,3 +627,131 @@ pub async fn custom_fields_addresses_and_application_sources_are_found(m: &dyn M
     };
     assert_eq!(search_ids(m, by_source).await, ["2"]);
 }
+
+/// Filters on applications and sources keep following the records they depend on: an
+/// application read before its person, an application moved or deleted, a status given another
+/// stage, a person's source changed. (Backends may keep derived sets for these filters; this
+/// checks that every write path keeps them exact.)
+pub async fn filters_follow_changes_to_applications_statuses_and_sources(m: &dyn Mirror) {
+    search_fixture(m).await;
+    let q = SearchQuery::default;
+    let by_stage = |stage: Stage| {
+        search_ids(
+            m,
+            SearchQuery {
+                stages: vec![stage],
+                ..q()
+            },
+        )
+    };
+    let by_source = |source: &str| {
+        search_ids(
+            m,
+            SearchQuery {
+                source: text(source),
+                ..q()
+            },
+        )
+    };
+    // An application read before its person.
+    let mut early = application("a9", "9", "j-compiler", "s-int");
+    early.source = Some("Job board".into());
+    apply(
+        m,
+        RecordKind::Application,
+        applications(vec![early]),
+        "a2",
+        NOW,
+    )
+    .await;
+    let mut kate = candidate("9", "Katherine", "Johnson", "kate@example.com");
+    kate.updated_at = Some(NOW - 2 * 86_400);
+    apply(m, RecordKind::Candidate, candidates(vec![kate]), "c2", NOW).await;
+    assert_eq!(by_stage(Stage::Interview).await, vec!["4", "9", "1"]);
+    assert_eq!(by_source("JOB BOARD").await, vec!["9"]);
+    // Ada's application moves to a rejecting status; Grace's is deleted.
+    let mut moved = application("a1", "1", "j-rust", "s-rej");
+    moved.applied_at = Some(NOW - 30 * 86_400);
+    moved.updated_at = Some(1_700_000_500);
+    apply(
+        m,
+        RecordKind::Application,
+        applications(vec![moved]),
+        "a3",
+        NOW,
+    )
+    .await;
+    m.mark_deleted(CONN, RecordKind::Application, "a3", NOW)
+        .await
+        .unwrap();
+    assert_eq!(by_stage(Stage::Interview).await, vec!["9"]);
+    assert_eq!(by_stage(Stage::Rejected).await, vec!["1", "3"]);
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                status_ids: vec!["s-int".into()],
+                ..q()
+            }
+        )
+        .await,
+        vec!["9"]
+    );
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                rejected: Some(false),
+                ..q()
+            }
+        )
+        .await,
+        vec!["9"]
+    );
+    // The rejecting status becomes an offer: its applications follow it.
+    m.upsert_record(
+        CONN,
+        AtsRecord::Status(status("s-rej", "Not a fit", Stage::Offer)),
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert!(by_stage(Stage::Rejected).await.is_empty());
+    assert_eq!(by_stage(Stage::Offer).await, vec!["1", "3"]);
+    let mut unrejected = search_ids(
+        m,
+        SearchQuery {
+            rejected: Some(false),
+            ..q()
+        },
+    )
+    .await;
+    unrejected.sort();
+    assert_eq!(unrejected, vec!["1", "3", "9"]);
+    // With a text, the filters are checked on the text's matches.
+    assert_eq!(
+        search_ids(
+            m,
+            SearchQuery {
+                text: text("turing"),
+                stages: vec![Stage::Offer],
+                ..q()
+            }
+        )
+        .await,
+        vec!["3"]
+    );
+    // Alan's source changes; the old one no longer finds him.
+    let mut alan = candidate("3", "Alan", "Turing", "alan@example.com");
+    alan.current_title = Some("Rust developer".into());
+    alan.updated_at = Some(NOW - 100 * 86_400);
+    alan.source = Some("Indeed".into());
+    apply(m, RecordKind::Candidate, candidates(vec![alan]), "c3", NOW).await;
+    assert!(by_source("referral").await.is_empty());
+    assert_eq!(by_source("indeed").await, vec!["3"]);
+    // A deleted person is found by no filter.
+    m.mark_deleted(CONN, RecordKind::Candidate, "9", NOW)
+        .await
+        .unwrap();
+    assert!(by_source("job board").await.is_empty());
+}
