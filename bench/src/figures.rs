@@ -310,6 +310,7 @@ pub(crate) async fn native_people_load_into(
         stream,
         force_full: true,
         overlap_seconds: 0,
+        fence: None,
     };
     let before = env.sim.state().counters().total;
     let usage = cpu::Usage::now();

@@ -8,7 +8,7 @@
 //! stopped at its next heartbeat: the page in flight is dropped, which rolls it back.
 
 use crate::host::HostError;
-use ats_mirror::{Lease, Mirror};
+use ats_mirror::{Fence, Lease, Mirror};
 use std::future::Future;
 use std::time::Duration;
 
@@ -41,14 +41,18 @@ pub enum Leased<T> {
     Lost,
 }
 
-/// Runs `work` holding the lease of `(conn, stream)` for `holder`.
-pub async fn under_lease<T>(
+/// Runs `work` holding the lease of `(conn, stream)` for `holder`; `work` gets the lease's
+/// fence to write its pages under (see `ats_mirror::Fence`).
+pub async fn under_lease<T, W>(
     mirror: &dyn Mirror,
     holder: &str,
     conn: &str,
     stream: &str,
-    work: impl Future<Output = T>,
-) -> Result<Leased<T>, HostError> {
+    work: impl FnOnce(Fence) -> W,
+) -> Result<Leased<T>, HostError>
+where
+    W: Future<Output = T>,
+{
     let now = ats_sync::meter::now;
     let seconds = lease_seconds();
     let Some(mut lease) = mirror
@@ -57,7 +61,7 @@ pub async fn under_lease<T>(
     else {
         return Ok(Leased::Busy);
     };
-    let mut work = std::pin::pin!(work);
+    let mut work = std::pin::pin!(work(lease.fence()));
     let every = heartbeat(seconds);
     let mut beat = tokio::time::interval(every);
     beat.tick().await; // the first tick is immediate: the lease was just taken

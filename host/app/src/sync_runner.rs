@@ -4,9 +4,11 @@
 use crate::host::{Host, HostError};
 use crate::live_connection::LiveConnection;
 use crate::stream_lease::{Leased, under_lease};
+use ats_mirror::MirrorError;
 use ats_model::{RecordKind, StreamSpec, WriteCapability};
 use ats_sync::{
     Engine, EngineConfig, MAX_RESUME_TEXTS_PER_RUN, Progress, ReconcileEnd, RunEnd, StreamRun,
+    SyncError,
 };
 use serde::Serialize;
 
@@ -129,20 +131,24 @@ async fn sync_streams(
     }
     let engine = Engine::new(host.store(), config);
     let mut reports = Vec::new();
+    let engine = &engine;
     for stream in streams {
-        let run = StreamRun {
-            connection: live.name().to_string(),
-            stream: stream.clone(),
-            force_full: options.full,
-            overlap_seconds: overlap_seconds(live),
-        };
         let started = std::time::Instant::now();
-        let leased = async {
+        let spec = &stream;
+        let leased = |fence| async move {
+            let stream = spec;
+            let run = StreamRun {
+                connection: live.name().to_string(),
+                stream: stream.clone(),
+                force_full: options.full,
+                overlap_seconds: overlap_seconds(live),
+                fence: Some(fence),
+            };
             let end = engine.sync_stream(live, &live.meter, &run, progress).await;
-            let mut report = report(&stream, &end?, started.elapsed().as_secs_f64());
+            let mut report = report(stream, &end?, started.elapsed().as_secs_f64());
             if options.reconcile && stream.lists_ids && report.outcome == "completed" {
                 let end =
-                    reconcile_stream(host, live, &stream, options.reconcile_grace_seconds).await?;
+                    reconcile_stream(host, live, stream, options.reconcile_grace_seconds).await?;
                 report.reconcile = Some(match end {
                     ReconcileEnd::Completed(o) => format!(
                         "{} ids listed, {} newly missing, {} deleted, {} back",
@@ -155,7 +161,7 @@ async fn sync_streams(
                 });
             }
             if stream.kind == RecordKind::Candidate && report.outcome == "completed" {
-                report.resume_texts = fetch_resume_texts(host, live, &engine).await?;
+                report.resume_texts = fetch_resume_texts(host, live, engine).await?;
             }
             Ok::<_, HostError>(report)
         };
@@ -169,6 +175,9 @@ async fn sync_streams(
         )
         .await?
         {
+            // Another process took the stream while a page was being written: that page was
+            // refused, as a heartbeat would have stopped the run.
+            Leased::Ran(Err(e)) if lease_lost(&e) => lost(&stream),
             Leased::Ran(report) => report?,
             Leased::Busy => not_run(
                 &stream,
@@ -176,16 +185,30 @@ async fn sync_streams(
                 "another process is syncing this stream (it holds the stream's lease)",
                 "it resumes here once that run ends or its lease expires",
             ),
-            Leased::Lost => not_run(
-                &stream,
-                "failed",
-                "this run lost the stream's lease to another process and stopped",
-                "nothing is lost: the other process resumes from the last committed page",
-            ),
+            Leased::Lost => lost(&stream),
         };
         reports.push(report);
     }
     Ok(reports)
+}
+
+/// Whether `e` is a page refused because the stream's lease was taken over.
+fn lease_lost(e: &HostError) -> bool {
+    matches!(
+        e,
+        HostError::Mirror(MirrorError::LeaseLost { .. })
+            | HostError::Sync(SyncError::Mirror(MirrorError::LeaseLost { .. }))
+    )
+}
+
+/// The report of a run stopped because another process took its stream.
+fn lost(stream: &StreamSpec) -> StreamReport {
+    not_run(
+        stream,
+        "failed",
+        "this run lost the stream's lease to another process and stopped",
+        "nothing is lost: the other process resumes from the last committed page",
+    )
 }
 
 /// The report of a stream that did not run (or stopped) because of its lease.

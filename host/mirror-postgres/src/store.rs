@@ -57,6 +57,30 @@ impl MirrorStore for PgMirror {
         let work = async {
             // Dropping `tx` on any error below rolls the whole page back.
             let mut tx = db.begin().await?;
+            if let Some(fence) = &page.fence {
+                // The lease row stays key-share-locked until commit: a takeover (`FOR UPDATE
+                // SKIP LOCKED`) passes it by until this page is in, or has committed and the
+                // token no longer matches. The holder's own renewal (an `UPDATE` of no key
+                // column) is not held up: a `FOR SHARE` here made renewals wait for pages and
+                // leases expire under load.
+                let held: Option<i32> = sqlx::query_scalar(
+                    "SELECT 1 FROM stream_leases WHERE conn = $1 AND stream = $2 \
+                     AND holder = $3 AND token = $4 FOR KEY SHARE",
+                )
+                .bind(conn)
+                .bind(stream)
+                .bind(&fence.holder)
+                .bind(fence.token)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if held.is_none() {
+                    tx.rollback().await?;
+                    return Err(Error::Mirror(MirrorError::LeaseLost {
+                        conn: conn.to_string(),
+                        stream: stream.to_string(),
+                    }));
+                }
+            }
             let mut outcome = PageOutcome::default();
             // Records written or gone drop their record errors. Almost no connection has any:
             // then the page copies no id for it.

@@ -61,6 +61,9 @@ impl MirrorStore for SqliteMirror {
         seen_at: Timestamp,
     ) -> Result<PageOutcome, MirrorError> {
         let (conn, stream, state) = (conn.to_owned(), stream.to_owned(), state.clone());
+        if let Some(fence) = &page.fence {
+            self.leases.check_fence(&conn, &stream, fence)?;
+        }
         self.run(move |db| db.apply_page(&conn, &stream, page, &state, seen_at))
             .await
     }

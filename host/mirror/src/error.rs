@@ -40,6 +40,12 @@ pub enum MirrorError {
     },
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A page written under a lease another process has taken since: nothing of it was kept.
+    #[error(
+        "the stream `{stream}` of connection `{conn}` was taken over by another process; this \
+         run's page was not written (the other process resumes from the last committed page)"
+    )]
+    LeaseLost { conn: String, stream: String },
 }
 
 impl MirrorError {

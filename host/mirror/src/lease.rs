@@ -26,6 +26,27 @@ pub struct Lease {
     pub expires_at: Timestamp,
 }
 
+impl Lease {
+    /// What a write made under this lease carries, so the store refuses it once the lease is
+    /// lost (renewals change the expiry, never the holder or token).
+    pub fn fence(&self) -> Fence {
+        Fence {
+            holder: self.holder.clone(),
+            token: self.token,
+        }
+    }
+}
+
+/// A lease's holder and token, carried by a page write ([`crate::PageWrite::fence`]): the store
+/// writes the page only while that holder still holds the stream with that token (a shared
+/// store checks it in the page's own transaction). A run that stalled past its lease (a long pause, a slow disk)
+/// thus cannot commit one more page, and move the checkpoint, after another process took over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fence {
+    pub holder: String,
+    pub token: i64,
+}
+
 /// Where leases are kept: every process sharing a mirror must see the same ones.
 #[async_trait::async_trait]
 pub trait LeaseStore: Send + Sync {
@@ -68,6 +89,27 @@ impl InProcessLeases {
 
     fn with<T>(&self, f: impl FnOnce(&mut HashMap<(String, String), Lease>) -> T) -> T {
         f(&mut self.leases.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// `Ok` while `fence` holds `(conn, stream)`, else [`MirrorError::LeaseLost`]. Checked
+    /// before a page is written, not held through its commit: the leases are one process's,
+    /// whose own tasks share one holder name, so what the fence guards against (another process
+    /// taking over) cannot happen here, and holding the lock through a commit would block the
+    /// heartbeats of every stream.
+    pub fn check_fence(&self, conn: &str, stream: &str, fence: &Fence) -> Result<(), MirrorError> {
+        self.with(|leases| {
+            let held = leases
+                .get(&(conn.to_string(), stream.to_string()))
+                .is_some_and(|l| l.holder == fence.holder && l.token == fence.token);
+            if held {
+                Ok(())
+            } else {
+                Err(MirrorError::LeaseLost {
+                    conn: conn.to_string(),
+                    stream: stream.to_string(),
+                })
+            }
+        })
     }
 }
 

@@ -34,7 +34,7 @@ pub mod work_queue;
 
 pub use deliveries::{DeliveryKeys, DeliveryMemory, InProcessDeliveries, Sighting};
 pub use error::MirrorError;
-pub use lease::{InProcessLeases, Lease, LeaseStore};
+pub use lease::{Fence, InProcessLeases, Lease, LeaseStore};
 pub use ledger::LedgerStore;
 pub use queries::{
     Applicant, CandidateApplication, DedupeKeyKind, MirrorQueries, SearchHit, SearchPage,

@@ -197,6 +197,9 @@ pub struct PageWrite {
     /// Records of the page the connector could not translate: kept as the stream's record
     /// errors until a read of the record succeeds.
     pub record_errors: Vec<ats_model::RecordError>,
+    /// The lease the writer runs under: the page is written only while it holds
+    /// ([`crate::Fence`]); `None` for writers without one (tests, tools on a private mirror).
+    pub fence: Option<crate::Fence>,
 }
 
 /// A record the connector could not translate, kept until a read of it succeeds (or it is

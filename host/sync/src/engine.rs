@@ -88,6 +88,9 @@ pub struct StreamRun {
     /// Seconds subtracted from the high-water mark: the ATS's list staleness plus its timestamp
     /// precision, so that records changed just before the last run are read again.
     pub overlap_seconds: i64,
+    /// The stream's lease this run holds: every page is written under it, and refused once
+    /// another process has taken the stream (`MirrorError::LeaseLost`). `None` without leases.
+    pub fence: Option<ats_mirror::Fence>,
 }
 
 /// Totals of a run so far.
@@ -339,6 +342,7 @@ impl Engine {
                     records: page.records,
                     gone: page.gone,
                     record_errors: page.record_errors,
+                    fence: run.fence.clone(),
                 },
                 &state,
                 now(),
@@ -729,6 +733,7 @@ mod tests {
             },
             force_full: false,
             overlap_seconds: i64::MAX,
+            fence: None,
         };
         let plan = plan_run(&state, &run);
         assert_eq!(plan.mode, RunMode::Incremental);

@@ -51,6 +51,7 @@ pub fn run(force_full: bool) -> StreamRun {
         },
         force_full,
         overlap_seconds: 60,
+        fence: None,
     }
 }
 

@@ -42,11 +42,23 @@ CREATE INDEX candidates_recent ON candidates (conn, updated_at DESC NULLS LAST, 
 -- The planner's estimates of facet filters come from the column's statistics.
 ANALYZE candidates;
 
--- A candidate written (or its source changed) takes its facets then; its applications may have
--- been read first. On a first load there are none, so the lookup is one index probe.
+-- A candidate inserted takes the facets of its source at once, computed from the row alone (a
+-- lookup per row cost 36 us of the ~50 us an insert takes); the few inserted after their
+-- applications (read first) get the rest from the statement trigger below. A changed source
+-- recomputes all (rare: syncs write the same source again, which changes nothing).
 CREATE FUNCTION set_candidate_facets() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE s TEXT; d TEXT;
 BEGIN
-    IF TG_OP = 'INSERT' OR OLD.source IS DISTINCT FROM NEW.source
+    IF TG_OP = 'INSERT' THEN
+        s := 'source:' || lower(NEW.source);
+        d := 'source:' || lower(NEW.source_detail);
+        NEW.facets := CASE
+            WHEN s IS NULL AND d IS NULL THEN '{}'::text[]
+            WHEN s IS NULL THEN ARRAY[d]
+            WHEN d IS NULL OR d = s THEN ARRAY[s]
+            WHEN s < d THEN ARRAY[s, d]
+            ELSE ARRAY[d, s] END;
+    ELSIF OLD.source IS DISTINCT FROM NEW.source
        OR OLD.source_detail IS DISTINCT FROM NEW.source_detail THEN
         NEW.facets := candidate_facets_of(NEW.conn, NEW.id, NEW.source, NEW.source_detail);
     END IF;
@@ -66,6 +78,23 @@ LANGUAGE sql AS $$
           JOIN candidates c2 ON c2.conn = t.conn AND c2.id = t.id) f
     WHERE c.rid = f.rid AND c.facets IS DISTINCT FROM f.facets
 $$;
+
+CREATE FUNCTION candidate_facets_after_candidates_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE conns TEXT[]; ids TEXT[];
+BEGIN
+    SELECT array_agg(n.conn), array_agg(n.id) INTO conns, ids FROM new_candidates n
+    WHERE EXISTS (SELECT 1 FROM applications a WHERE a.conn = n.conn
+                  AND a.candidate_id = n.id AND a.deleted_at IS NULL);
+    IF conns IS NOT NULL THEN
+        PERFORM refresh_candidate_facets(conns, ids);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER candidates_facets_insert AFTER INSERT ON candidates
+    REFERENCING NEW TABLE AS new_candidates
+    FOR EACH STATEMENT EXECUTE FUNCTION candidate_facets_after_candidates_insert();
 
 CREATE FUNCTION candidate_facets_after_applications_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$

@@ -173,6 +173,7 @@ async fn load(
             records,
             gone: Vec::new(),
             record_errors: Vec::new(),
+            fence: None,
         };
         let t = Instant::now();
         let out = m

@@ -109,6 +109,7 @@ pub async fn deleting_a_connection_leaves_nothing_of_it(m: &dyn Mirror) {
         records: ada,
         gone: Vec::new(),
         record_errors: Vec::new(),
+        fence: None,
     };
     m.apply_page("beta-ats", "candidates", page, &state("b1"), NOW)
         .await

@@ -124,6 +124,7 @@ pub async fn apply(
         records,
         gone: Vec::new(),
         record_errors: Vec::new(),
+        fence: None,
     };
     m.apply_page(CONN, kind.as_str(), page, &state(cursor), at)
         .await

@@ -1,8 +1,10 @@
 //! Stream leases: one holder at a time, renewed by its heartbeat, taken over after expiry with
 //! a higher token, given up on release.
 
-use crate::Mirror;
+use super::fixtures::{CONN, candidate, candidates, state};
 use crate::lease::Lease;
+use crate::{Mirror, MirrorError, PageWrite};
+use ats_model::RecordKind;
 
 const TTL: i64 = 30;
 
@@ -71,4 +73,58 @@ pub async fn a_released_lease_is_free_at_once(m: &dyn Mirror) {
     m.release_lease(&a).await.unwrap();
     assert_eq!(take(m, "host-c", 1_002).await, None);
     assert!(m.renew_lease(&b, TTL, 1_003).await.unwrap().is_some());
+}
+
+pub async fn a_page_written_under_a_lost_lease_is_refused_whole(m: &dyn Mirror) {
+    let page = |id: &str, lease: &Lease| PageWrite {
+        kind: RecordKind::Candidate,
+        records: candidates(vec![candidate(id, "Ada", "Lovelace", "ada@example.com")]),
+        gone: Vec::new(),
+        record_errors: Vec::new(),
+        fence: Some(lease.fence()),
+    };
+    let a = take(m, "host-a", 1_000).await.unwrap();
+    m.apply_page(CONN, "candidates", page("1", &a), &state("a-1"), 1_001)
+        .await
+        .expect("the holder writes");
+    // host-a stalls past its lease; host-b takes the stream and commits a page.
+    let b = take(m, "host-b", 1_000 + TTL + 1).await.unwrap();
+    m.apply_page(CONN, "candidates", page("2", &b), &state("b-1"), 1_040)
+        .await
+        .expect("the new holder writes");
+    // host-a wakes up and tries to commit the page it had in flight.
+    let stale = m
+        .apply_page(CONN, "candidates", page("3", &a), &state("a-2"), 1_041)
+        .await;
+    assert!(
+        matches!(&stale, Err(MirrorError::LeaseLost { conn, stream })
+            if conn == CONN && stream == "candidates"),
+        "{stale:?}"
+    );
+    let message = stale.unwrap_err().to_string();
+    assert!(
+        message.contains("taken over by another process"),
+        "{message}"
+    );
+    // Nothing of the stale page: neither its record nor its checkpoint.
+    assert!(
+        m.record(CONN, RecordKind::Candidate, "3")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let saved = m.stream_state(CONN, "candidates").await.unwrap().unwrap();
+    assert_eq!(saved.cursor.as_deref(), Some("b-1"));
+    // A lease released is no fence either; a write without a fence is not checked.
+    m.release_lease(&b).await.unwrap();
+    assert!(matches!(
+        m.apply_page(CONN, "candidates", page("4", &b), &state("b-2"), 1_042)
+            .await,
+        Err(MirrorError::LeaseLost { .. })
+    ));
+    let mut unfenced = page("5", &b);
+    unfenced.fence = None;
+    m.apply_page(CONN, "candidates", unfenced, &state("c-1"), 1_043)
+        .await
+        .expect("no fence, no check");
 }

@@ -100,6 +100,7 @@ macro_rules! backend_suite {
                 a_lease_is_held_by_one_process_until_it_expires,
                 the_heartbeat_keeps_a_lease_and_a_lost_lease_cannot_be_renewed,
                 a_released_lease_is_free_at_once,
+                a_page_written_under_a_lost_lease_is_refused_whole,
             }
             work_queue {
                 rereads_of_one_record_coalesce_until_taken,

@@ -102,6 +102,7 @@ pub async fn the_checkpoint_is_saved_with_the_page(m: &dyn Mirror) {
         records: candidates(vec![candidate("2", "Alan", "Turing", "alan@example.com")]),
         gone: Vec::new(),
         record_errors: Vec::new(),
+        fence: None,
     };
     m.apply_page(CONN, "candidate", page, &full, 200)
         .await
@@ -133,6 +134,7 @@ pub async fn a_page_that_fails_midway_leaves_the_previous_state(m: &dyn Mirror) 
         records,
         gone: vec!["1".to_string()],
         record_errors: Vec::new(),
+        fence: None,
     };
     let err = m
         .apply_page(CONN, "candidate", page, &state("after-page-2"), 200)
@@ -169,6 +171,7 @@ pub async fn gone_ids_are_soft_deleted_and_come_back_when_seen_again(m: &dyn Mir
         records: Vec::new(),
         gone: vec!["2".to_string(), "unknown".to_string()],
         record_errors: Vec::new(),
+        fence: None,
     };
     let out = m
         .apply_page(CONN, "candidate", page, &state("c2"), 200)
@@ -274,6 +277,7 @@ pub async fn record_errors_are_kept_until_the_record_is_written_or_gone(m: &dyn 
         records: candidates(vec![candidate("1", "Ada", "Lovelace", "ada@example.com")]),
         gone: Vec::new(),
         record_errors: vec![error("2", "no name"), error("3", "no name")],
+        fence: None,
     };
     m.apply_page(CONN, "people", page, &state("c1"), 100)
         .await
@@ -330,6 +334,7 @@ pub async fn record_errors_are_kept_until_the_record_is_written_or_gone(m: &dyn 
         records: candidates(vec![candidate("2", "Alan", "Turing", "alan@example.com")]),
         gone: vec!["3".to_string()],
         record_errors: Vec::new(),
+        fence: None,
     };
     m.apply_page(CONN, "people", page, &state("c2"), 200)
         .await
