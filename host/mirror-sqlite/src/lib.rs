@@ -29,7 +29,10 @@ mod work_queue;
 pub use error::Error;
 pub use migrations::SCHEMA_VERSION;
 pub use plugin_storage::SqliteStorage;
-pub use queries::{BROAD_MATCHES, BROAD_WINDOW, SearchPlan, SearchSql, choose_plan, search_sql};
+pub use queries::{
+    BROAD_MATCHES, BROAD_WINDOW, NARROW_MAX, SELECTIVE_MAX, SearchPlan, SearchSql, choose_plan,
+    search_sql,
+};
 pub use ranked::ranked_window;
 
 use ats_mirror::MirrorError;

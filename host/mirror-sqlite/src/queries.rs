@@ -1,6 +1,6 @@
 //! `MirrorQueries` for SQLite.
 //!
-//! Rediscovery search picks one of four plans (see [`choose_plan`]):
+//! Rediscovery search picks one of five plans (see [`choose_plan`]):
 //! - **Ranked** (text matching up to [`BROAD_MATCHES`] candidates): every match is scored
 //!   `-bm25 + recency` and the best `window` are kept. [`search_sql`] writes this as one
 //!   statement (each match joins the covering index `candidates_search`, no wide row read); the
@@ -12,7 +12,12 @@
 //!   candidate in `updated_at` order was tried and is far slower: FTS5 re-reads the term lists on
 //!   every probe.
 //! - **Recent** (no text): candidates newest-updated first on the covering index
-//!   `candidates_updated`, stopping at the limit.
+//!   `candidates_updated`, stopping at the limit. When an application filter's facets hold at
+//!   most [`NARROW_MAX`] candidates, the walk first builds their set (about 0.1 µs a facet row)
+//!   and tests each candidate against it before the exact check (**RecentNarrowed**): a rare
+//!   stage such as hired (6k of 1M) otherwise costs an `EXISTS` on each of the ~3,000
+//!   candidates walked (15 ms instead of 3-5 ms). A common facet's walk stops early anyway, so
+//!   building its whole set would cost more than it saves.
 //! - **Selective** (no text, an application filter few candidates pass, e.g. one job's
 //!   applicants): start from those candidates (at most [`SELECTIVE_MAX`]) and sort them; walking
 //!   1M candidates by recency to find a job's 50 applicants took ~180 ms.
@@ -50,6 +55,10 @@ pub const BROAD_WINDOW: usize = 2_000;
 /// at most this many (sorting them is then cheaper than walking every candidate by recency).
 pub const SELECTIVE_MAX: i64 = 5_000;
 
+/// A search without text narrows its walk by facets when the rarest facet group holds at most
+/// this many candidates (see [`SearchPlan::RecentNarrowed`]).
+pub const NARROW_MAX: i64 = 20_000;
+
 /// How a search reads the indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchPlan {
@@ -59,6 +68,8 @@ pub enum SearchPlan {
     Newest,
     /// No text: walk candidates by `updated_at`, newest first.
     Recent,
+    /// As `Recent`, testing each candidate against the application filter's facet sets first.
+    RecentNarrowed,
     /// No text: read the few candidates an application filter admits, then sort them.
     Selective,
 }
@@ -70,8 +81,9 @@ pub enum SearchPlan {
 /// common word's whole doclist to count it (8 ms for a city).
 pub fn choose_plan(db: &Connection, conn: &str, q: &SearchQuery) -> Result<SearchPlan, Error> {
     let Some(text) = fts_match_all_and_any(q.text.as_deref(), q.any_text.as_deref()) else {
-        return Ok(match admitted_at_most(db, conn, q, SELECTIVE_MAX)? {
+        return Ok(match admitted_at_most(db, conn, q, NARROW_MAX)? {
             Some(n) if n <= SELECTIVE_MAX => SearchPlan::Selective,
+            Some(n) if n <= NARROW_MAX => SearchPlan::RecentNarrowed,
             _ => SearchPlan::Recent,
         });
     };
@@ -332,8 +344,8 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
     if let Some(m) = &text {
         filters.push(format!("candidates_fts MATCH {}", p.add(m.clone())));
     }
-    // Walking by recency, the exact check stops early with the limit: narrowing by facets
-    // would first build a set as large as the filter's (cheap only for the other plans).
+    // Walking by recency with a common facet, the exact check stops early with the limit:
+    // narrowing would first build a set as large as the facet (see `RecentNarrowed`).
     let narrow = plan != SearchPlan::Recent;
     filters.extend(candidate_filters(
         q,
@@ -358,8 +370,9 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
             "c.updated_at DESC, c.rid DESC",
         ),
         (SearchPlan::Selective, None) => (
-            // Looked up by rowid from the facets.
-            "candidates c NOT INDEXED",
+            // Looked up by rowid from the facets, on the covering index (the table's rows are
+            // wide: JSON and payload).
+            "candidates c INDEXED BY candidates_search",
             "c.updated_at DESC, c.rid DESC",
         ),
         (_, None) => (

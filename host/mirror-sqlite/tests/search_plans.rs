@@ -290,11 +290,13 @@ fn assert_plans_agree(t: &TestMirror, when: &str) {
     for f in filters {
         let q = SearchQuery { now: NOW, ..f };
         let oracle = found_with(t, &q, SearchPlan::Recent);
-        assert_eq!(
-            found_with(t, &q, SearchPlan::Selective),
-            oracle,
-            "{when}: selective plan, {q:?}"
-        );
+        for plan in [SearchPlan::Selective, SearchPlan::RecentNarrowed] {
+            assert_eq!(
+                found_with(t, &q, plan),
+                oracle,
+                "{when}: {plan:?} plan, {q:?}"
+            );
+        }
         let with_text = SearchQuery {
             text: text("example"),
             ..q.clone()
@@ -421,4 +423,46 @@ async fn a_job_search_without_text_starts_from_the_jobs_applicants() {
     let mut found = search_ids(&t.mirror, q).await;
     found.sort();
     assert_eq!(found, vec!["1", "3"]);
+}
+
+/// Adds `n` facet rows of `facet` for rowids no candidate of this connection holds (as another
+/// connection's candidates would), so the facet's size alone moves the plan.
+fn pad_facet(db: &rusqlite::Connection, facet: &str, from: i64, n: i64) {
+    db.execute(
+        "WITH RECURSIVE r(x) AS (SELECT ?2 UNION ALL SELECT x + 1 FROM r WHERE x < ?2 + ?3 - 1) \
+         INSERT INTO candidate_facets (facet, rid) SELECT ?1, x FROM r",
+        rusqlite::params![facet, from, n],
+    )
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stage_a_few_thousand_hold_narrows_the_walk_by_recency_and_finds_the_same() {
+    let t = search_mirror().await;
+    let db = rusqlite::Connection::open(t.mirror.path()).unwrap();
+    let q = SearchQuery {
+        stages: vec![Stage::Interview],
+        ..Default::default()
+    };
+    let expected = found_with(&t, &q, SearchPlan::Recent);
+    assert!(!expected.is_empty());
+    let sorted_search = |q: SearchQuery| async {
+        let mut found = search_ids(&t.mirror, q).await;
+        found.sort();
+        found
+    };
+    assert_eq!(choose_plan(&db, CONN, &q).unwrap(), SearchPlan::Selective);
+
+    let selective_max = ats_mirror_sqlite::SELECTIVE_MAX;
+    pad_facet(&db, "stage:interview", 10_000_000, selective_max + 1);
+    assert_eq!(
+        choose_plan(&db, CONN, &q).unwrap(),
+        SearchPlan::RecentNarrowed
+    );
+    assert_eq!(sorted_search(q.clone()).await, expected);
+
+    let narrow_max = ats_mirror_sqlite::NARROW_MAX;
+    pad_facet(&db, "stage:interview", 20_000_000, narrow_max);
+    assert_eq!(choose_plan(&db, CONN, &q).unwrap(), SearchPlan::Recent);
+    assert_eq!(sorted_search(q).await, expected);
 }
