@@ -317,11 +317,7 @@ async fn facets_follow_every_change_and_all_plans_find_the_same_candidates() {
     let t = search_mirror().await;
     assert_plans_agree(&t, "after the first load");
     let m = &t.mirror;
-    let found = |q: SearchQuery| async move {
-        let mut v = search_ids(m, q).await;
-        v.sort();
-        v
-    };
+    let found = |q: SearchQuery| sorted_ids(m, q);
     let interview = || SearchQuery {
         stages: vec![Stage::Interview],
         ..Default::default()
@@ -420,9 +416,14 @@ async fn a_job_search_without_text_starts_from_the_jobs_applicants() {
     let plan = plan.join("\n");
     assert!(plan.contains("applications_by_job"), "{plan}");
     assert!(!plan.contains("candidates_updated"), "{plan}");
-    let mut found = search_ids(&t.mirror, q).await;
+    assert_eq!(sorted_ids(&t.mirror, q).await, vec!["1", "3"]);
+}
+
+/// The ids a search finds through the mirror, sorted (the set, whatever the plan's order).
+async fn sorted_ids(m: &ats_mirror_sqlite::SqliteMirror, q: SearchQuery) -> Vec<String> {
+    let mut found = search_ids(m, q).await;
     found.sort();
-    assert_eq!(found, vec!["1", "3"]);
+    found
 }
 
 /// Adds `n` facet rows of `facet` for rowids no candidate of this connection holds (as another
@@ -446,23 +447,26 @@ async fn a_stage_a_few_thousand_hold_narrows_the_walk_by_recency_and_finds_the_s
     };
     let expected = found_with(&t, &q, SearchPlan::Recent);
     assert!(!expected.is_empty());
-    let sorted_search = |q: SearchQuery| async {
-        let mut found = search_ids(&t.mirror, q).await;
-        found.sort();
-        found
-    };
     assert_eq!(choose_plan(&db, CONN, &q).unwrap(), SearchPlan::Selective);
 
-    let selective_max = ats_mirror_sqlite::SELECTIVE_MAX;
-    pad_facet(&db, "stage:interview", 10_000_000, selective_max + 1);
+    pad_facet(
+        &db,
+        "stage:interview",
+        10_000_000,
+        ats_mirror_sqlite::SELECTIVE_MAX + 1,
+    );
     assert_eq!(
         choose_plan(&db, CONN, &q).unwrap(),
         SearchPlan::RecentNarrowed
     );
-    assert_eq!(sorted_search(q.clone()).await, expected);
+    assert_eq!(sorted_ids(&t.mirror, q.clone()).await, expected);
 
-    let narrow_max = ats_mirror_sqlite::NARROW_MAX;
-    pad_facet(&db, "stage:interview", 20_000_000, narrow_max);
+    pad_facet(
+        &db,
+        "stage:interview",
+        20_000_000,
+        ats_mirror_sqlite::NARROW_MAX,
+    );
     assert_eq!(choose_plan(&db, CONN, &q).unwrap(), SearchPlan::Recent);
-    assert_eq!(sorted_search(q).await, expected);
+    assert_eq!(sorted_ids(&t.mirror, q).await, expected);
 }
