@@ -316,7 +316,25 @@ impl MirrorQueries for SqliteMirror {
         q: &SearchQuery,
     ) -> Result<SearchPage, MirrorError> {
         let (conn, q) = (conn.to_owned(), q.clone());
-        self.run(move |db| db.search_candidates(&conn, &q)).await
+        let has_words = !ats_search_index::Words::new(q.text.as_deref(), q.any_text.as_deref())
+            .is_empty();
+        let sync = if has_words { self.search_index().cloned() } else { None };
+        let db = self.db.clone();
+        self.run(move |_| {
+            let index = match &sync {
+                Some(sync) => sync.ready(&db)?,
+                None => None,
+            };
+            db.search_candidates(&conn, &q, index)
+        })
+        .await
+    }
+
+    async fn catch_up_search_index(&self) -> Result<(), MirrorError> {
+        let Some(sync) = self.search_index().cloned() else {
+            return Ok(());
+        };
+        self.run(move |db| sync.catch_up(db)).await
     }
 
     async fn applicants(

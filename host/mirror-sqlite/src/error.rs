@@ -11,6 +11,8 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    SearchIndex(#[from] ats_search_index::Error),
 }
 
 impl From<Error> for MirrorError {
@@ -19,6 +21,7 @@ impl From<Error> for MirrorError {
             Error::Mirror(e) => e,
             Error::Sqlite(e) => MirrorError::backend("SQLite", e),
             Error::Json(e) => MirrorError::Json(e),
+            Error::SearchIndex(e) => MirrorError::backend("search index", e),
         }
     }
 }

@@ -13,6 +13,7 @@ mod connections;
 mod error;
 mod features;
 mod fts;
+mod indexed;
 mod leases;
 pub mod ledger;
 mod migrations;
@@ -21,6 +22,7 @@ pub(crate) mod queries;
 mod ranked;
 mod reconcile;
 mod records;
+mod search_sync;
 mod store;
 mod sync_state;
 mod tokens;
@@ -33,12 +35,14 @@ pub use queries::{
     BROAD_MATCHES, BROAD_WINDOW, NARROW_MAX, SELECTIVE_MAX, SearchPlan, SearchSql, choose_plan,
     search_sql,
 };
+pub use indexed::FILTERED_WINDOW_MAX;
 pub use ranked::ranked_window;
+pub use search_sync::{INLINE_MAX, index_dir};
 
 use ats_mirror::MirrorError;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 /// How long a statement waits for another process's lock before failing.
@@ -66,6 +70,10 @@ pub struct SqliteMirror {
     /// `work_queue.rs`).
     work: Arc<ats_mirror::InProcessWorkQueue>,
     deliveries: Arc<ats_mirror::InProcessDeliveries>,
+    /// The search index beside the file, opened by the first text search (so a process that
+    /// never searches never takes it from one that does); `None` inside when it cannot be kept
+    /// here, or when opened [`SqliteMirror::without_search_index`].
+    search: Arc<OnceLock<Option<Arc<search_sync::SearchSync>>>>,
 }
 
 impl SqliteMirror {
@@ -77,7 +85,28 @@ impl SqliteMirror {
             leases: Arc::default(),
             work: Arc::default(),
             deliveries: Arc::default(),
+            search: Arc::default(),
         })
+    }
+
+    /// As [`SqliteMirror::open`], searching with FTS5 alone (the SQL plans), never with the
+    /// search index: for comparisons, and for a process that must leave the index to another.
+    pub fn without_search_index(path: impl AsRef<Path>) -> Result<SqliteMirror, MirrorError> {
+        let mirror = SqliteMirror::open(path)?;
+        let _ = mirror.search.set(None);
+        Ok(mirror)
+    }
+
+    /// Candidates in the search index, when this mirror keeps one and a text search opened it.
+    pub fn search_index_docs(&self) -> Option<u64> {
+        self.search.get()?.as_ref().map(|s| s.docs())
+    }
+
+    /// The search index, opened on first use.
+    fn search_index(&self) -> Option<&Arc<search_sync::SearchSync>> {
+        self.search
+            .get_or_init(|| search_sync::SearchSync::open(&self.db).map(Arc::new))
+            .as_ref()
     }
 
     /// The database file.

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_application_source_detail.sql"),
     include_str!("migrations/0011_resume_texts_due.sql"),
     include_str!("migrations/0012_run_progress.sql"),
+    include_str!("migrations/0013_search_changes.sql"),
 ];
 
 /// The schema version this build writes.

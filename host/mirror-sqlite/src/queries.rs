@@ -43,8 +43,8 @@ use std::collections::HashSet;
 
 /// Column weights for bm25: name, emails, title, company, skills, resume, location.
 pub(crate) const BM25_WEIGHTS: &str = "10.0, 8.0, 4.0, 3.0, 3.0, 1.0, 1.0";
-/// Recency halves after this many seconds (180 days).
-const RECENCY_HALF_LIFE: f64 = 180.0 * 86_400.0;
+/// Recency halves after this many seconds (the index's, so both rank alike).
+const RECENCY_HALF_LIFE: f64 = ats_search_index::RECENCY_HALF_LIFE;
 /// The largest recency part of a score (see [`recency_sql`]): what the ranked plan's walk adds
 /// to a relevance to bound the scores it has not read yet.
 pub(crate) const MAX_RECENCY: f64 = 1.0;
@@ -457,14 +457,30 @@ fn cluster_others(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn search(db: &Connection, conn: &str, q: &SearchQuery) -> Result<SearchPage, Error> {
+/// A search: through the search index when one is given and can answer it, else by a plan.
+fn search(
+    db: &Connection,
+    conn: &str,
+    q: &SearchQuery,
+    index: Option<&ats_search_index::SearchIndex>,
+) -> Result<SearchPage, Error> {
     let wanted = q.offset + q.limit + 1; // one more group tells whether more follow
-    let plan = choose_plan(db, conn, q)?;
-    let mut window = wanted * 2 + 8;
-    if plan == SearchPlan::Newest {
-        window = window.max(BROAD_WINDOW);
+    let first = wanted * 2 + 8;
+    if let Some(index) = index {
+        // A filter may pass few of the best matches: start wider.
+        let filtered = !crate::ranked::walks_by_relevance(q) || !q.not_applied_to.is_empty();
+        let window = if filtered { first * 8 } else { first };
+        let rows = |window| crate::indexed::indexed_rows(db, index, conn, q, window);
+        if let Some(page) = paged(db, conn, q, window, rows)? {
+            return Ok(page);
+        }
     }
-    loop {
+    let plan = choose_plan(db, conn, q)?;
+    let window = match plan {
+        SearchPlan::Newest => first.max(BROAD_WINDOW),
+        _ => first,
+    };
+    let rows = |window| {
         let rows = match plan {
             SearchPlan::Ranked if crate::ranked::walks_by_relevance(q) => {
                 crate::ranked::ranked_rows(db, conn, q, window)?
@@ -472,6 +488,26 @@ fn search(db: &Connection, conn: &str, q: &SearchQuery) -> Result<SearchPage, Er
             _ => run_search(db, &search_sql(conn, q, plan, window))?,
         };
         let exhausted = rows.len() < window;
+        Ok(Some((rows, exhausted)))
+    };
+    Ok(paged(db, conn, q, window, rows)?.expect("the SQL plans always answer"))
+}
+
+/// The page of `q`: ranked rows from `rows(window)` (and whether they were all there are),
+/// grouped one per person, the window growing until the page is full. `None` when `rows`
+/// cannot answer.
+fn paged(
+    db: &Connection,
+    conn: &str,
+    q: &SearchQuery,
+    mut window: usize,
+    mut rows: impl FnMut(usize) -> Result<Option<(Vec<Row>, bool)>, Error>,
+) -> Result<Option<SearchPage>, Error> {
+    let wanted = q.offset + q.limit + 1;
+    loop {
+        let Some((rows, exhausted)) = rows(window)? else {
+            return Ok(None);
+        };
         let mut seen = HashSet::new();
         let mut groups = Vec::new();
         for row in rows {
@@ -492,7 +528,7 @@ fn search(db: &Connection, conn: &str, q: &SearchQuery) -> Result<SearchPage, Er
                 }
                 hits.push(hit);
             }
-            return Ok(SearchPage { hits, more });
+            return Ok(Some(SearchPage { hits, more }));
         }
         window *= 4;
     }
@@ -507,8 +543,9 @@ impl Db {
         &self,
         conn: &str,
         q: &SearchQuery,
+        index: Option<&ats_search_index::SearchIndex>,
     ) -> Result<SearchPage, Error> {
-        self.read(|db| search(db, conn, q))
+        self.read(|db| search(db, conn, q, index))
     }
 
     pub(crate) fn applicants(

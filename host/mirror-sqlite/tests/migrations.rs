@@ -98,10 +98,15 @@ async fn upgrading_fills_the_source_detail_of_existing_candidates_and_applicatio
     // of version 5's connection columns, no version 6 quota ledgers, no version 7 tenants, none
     // of version 8's record errors and stream health, no version 10 application source detail
     // (version 9 replaces its triggers whatever they were), no résumé-text index (file 0011),
-    // no run progress (0012).
+    // no run progress (0012), no search change log (0013).
     let db = rusqlite::Connection::open(&path).unwrap();
     db.execute_batch(
-        "DROP INDEX attachments_text_due;
+        "DROP TRIGGER candidates_search_insert;
+         DROP TRIGGER candidates_search_update;
+         DROP TRIGGER candidates_search_delete;
+         DROP TABLE search_index_state;
+         DROP TABLE search_changes;
+         DROP INDEX attachments_text_due;
          DROP TABLE record_errors;
          ALTER TABLE stream_state DROP COLUMN run_records;
          ALTER TABLE stream_state DROP COLUMN run_requests;

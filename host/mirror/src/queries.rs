@@ -157,6 +157,14 @@ pub trait MirrorQueries: Send + Sync {
         q: &SearchQuery,
     ) -> Result<SearchPage, MirrorError>;
 
+    /// Brings any search index the backend keeps beside its store up to date, returning when
+    /// it is (a first build of 1M candidates takes a minute or so). Searches never need this:
+    /// until the index is ready they answer another way. A service calls it at start, a
+    /// benchmark before it measures.
+    async fn catch_up_search_index(&self) -> Result<(), MirrorError> {
+        Ok(())
+    }
+
     /// Live applications of a job with their candidates, most recently updated first.
     async fn applicants(
         &self,

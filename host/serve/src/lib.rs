@@ -178,6 +178,14 @@ pub async fn serve_with(
         // Without the schedule, workers start when work is asked, here or by another process.
         service.watch_shared_work();
     }
+    // A first build of the search index takes a while on a big mirror; searches answer
+    // without it meanwhile, so it is built beside the service rather than before it.
+    let mirror = service.host.mirror.clone();
+    tokio::spawn(async move {
+        if let Err(e) = mirror.catch_up_search_index().await {
+            tracing::warn!(error = %e, "search index not built; searches use the store alone");
+        }
+    });
     axum::serve(listener, router_with(service.clone(), pages))
         .with_graceful_shutdown(shutdown)
         .await?;

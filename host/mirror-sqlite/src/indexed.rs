@@ -1,0 +1,100 @@
+//! A text search through the search index (`search_sync.rs`): the index ranks every match by
+//! relevance plus recency and hands over the best `window` row ids; SQL then reads those rows,
+//! checks the filters on them and gives each its duplicate cluster. When the filters pass too
+//! few of them, the window grows (four times each round) until the page is full or every match
+//! was seen; past [`FILTERED_WINDOW_MAX`] a filter passes so few matches that the SQL plans,
+//! which apply the filter first, are faster, and the search is left to them.
+//!
+//! Relevance is tantivy's BM25 summed over fields with FTS5's column weights; the order and the
+//! one-hit-per-person grouping are those of the SQL plans.
+
+use crate::Error;
+use crate::queries::{Params, Row, candidate_filters};
+use ats_mirror::{SearchHit, SearchQuery};
+use ats_search_index::{SearchIndex, Words};
+use rusqlite::{Connection, params_from_iter};
+use std::collections::HashMap;
+
+/// The largest window a filtered search reads from the index before leaving it to SQL.
+pub const FILTERED_WINDOW_MAX: usize = 20_000;
+
+/// The ranked rows of the best `window` matches that pass the filters, and whether every match
+/// was ranked; `None` when the index cannot answer (no words, a prefix of too many words, a
+/// filtered window too large).
+pub(crate) fn indexed_rows(
+    db: &Connection,
+    index: &SearchIndex,
+    conn: &str,
+    q: &SearchQuery,
+    window: usize,
+) -> Result<Option<(Vec<Row>, bool)>, Error> {
+    let words = Words::new(q.text.as_deref(), q.any_text.as_deref());
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let mut p = Params(Vec::new());
+    let conn_p = p.add(conn.to_string()); // ?1, as the application filter expects
+    let filters = candidate_filters(q, &mut p, &conn_p, false, false);
+    if !filters.is_empty() && window > FILTERED_WINDOW_MAX {
+        return Ok(None);
+    }
+    let Some(ranked) = index.rank(conn, &words, q.now, window)? else {
+        return Ok(None);
+    };
+    let exhausted = ranked.hits.len() < window;
+    let order: HashMap<i64, usize> = ranked
+        .hits
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.rid, i))
+        .collect();
+    let rids = p.add(serde_json::to_string(
+        &ranked.hits.iter().map(|h| h.rid).collect::<Vec<_>>(),
+    )?);
+    let mut conditions = vec![format!("c.conn = {conn_p}"), "c.deleted_at IS NULL".into()];
+    conditions.extend(filters);
+    let sql = format!(
+        "SELECT c.rid, c.id, c.display_name, c.email, c.title, c.company, c.updated_at, \
+         cl.cluster_id FROM json_each({rids}) j \
+         JOIN candidates c ON c.rid = j.value \
+         LEFT JOIN candidate_clusters cl ON cl.conn = c.conn AND cl.candidate_id = c.id \
+         WHERE {}",
+        conditions.join(" AND ")
+    );
+    let mut stmt = db.prepare_cached(&sql)?;
+    let mut rows = stmt
+        .query_map(params_from_iter(p.0.iter()), |r| {
+            let rid: i64 = r.get(0)?;
+            Ok((
+                rid,
+                Row {
+                    hit: SearchHit {
+                        candidate_id: r.get(1)?,
+                        duplicates: Vec::new(),
+                        display_name: r.get(2)?,
+                        email: r.get(3)?,
+                        title: r.get(4)?,
+                        company: r.get(5)?,
+                        updated_at: r.get(6)?,
+                        relevance: 0.0,
+                        recency: 0.0,
+                        score: 0.0,
+                    },
+                    cluster: r.get(7)?,
+                },
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.sort_by_key(|(rid, _)| order.get(rid).copied().unwrap_or(usize::MAX));
+    let rows = rows
+        .into_iter()
+        .filter_map(|(rid, mut row)| {
+            let hit = ranked.hits.get(*order.get(&rid)?)?;
+            row.hit.relevance = hit.relevance;
+            row.hit.recency = hit.recency;
+            row.hit.score = hit.score;
+            Some(row)
+        })
+        .collect();
+    Ok(Some((rows, exhausted)))
+}
