@@ -721,6 +721,13 @@ pub(crate) async fn rediscovery(
     backend: &str,
     report: &Report,
 ) -> anyhow::Result<()> {
+    // Measured as a service answers once its search index is built (it is built at start).
+    let built = std::time::Instant::now();
+    mirror.catch_up_search_index().await?;
+    println!(
+        "    search index ({backend}) up to date in {:.1} s",
+        built.elapsed().as_secs_f64()
+    );
     let now = ats_features::unix_now();
     let day = 86_400;
     let jobs = mirror.ids(CONN, RecordKind::Job).await?;

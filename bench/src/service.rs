@@ -117,9 +117,12 @@ pub async fn api_search(store: StoreUrl, people: usize, report: &Report) -> anyh
     // The service builds its search index beside it as it starts; measure once it is built.
     let built = Instant::now();
     host.mirror.catch_up_search_index().await?;
-    println!(
-        "  search index up to date in {:.1} s",
-        built.elapsed().as_secs_f64()
+    report.add(
+        &format!("Search index brought up to date, {people} people in the mirror"),
+        format!("{:.1} s", built.elapsed().as_secs_f64()),
+        "report; searches use the store meanwhile",
+        "",
+        "report",
     );
     let served = Arc::new(Served::start(host).await?);
     let path = format!("/v1/connections/{CONN}/search");

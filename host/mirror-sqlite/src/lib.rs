@@ -102,10 +102,11 @@ impl SqliteMirror {
         self.search.get()?.as_ref().map(|s| s.docs())
     }
 
-    /// The search index, opened on first use.
+    /// The search index, opened on first use (shared by every mirror of this process on the
+    /// same file, see [`search_sync::shared`]).
     fn search_index(&self) -> Option<&Arc<search_sync::SearchSync>> {
         self.search
-            .get_or_init(|| search_sync::SearchSync::open(&self.db).map(Arc::new))
+            .get_or_init(|| search_sync::shared(&self.db))
             .as_ref()
     }
 
@@ -120,9 +121,16 @@ impl SqliteMirror {
         let dest = dest.as_ref().to_string_lossy().into_owned();
         self.run(move |db| {
             db.write(|c| {
-                c.execute("VACUUM INTO ?1", [dest])?;
+                c.execute("VACUUM INTO ?1", [&dest])?;
                 Ok(())
-            })
+            })?;
+            // The copy is another mirror from now on: a search index kept for the original
+            // must never be taken for its own.
+            Connection::open(&dest)?.execute(
+                "UPDATE search_index_state SET mirror_id = lower(hex(randomblob(16)))",
+                [],
+            )?;
+            Ok(())
         })
         .await
     }

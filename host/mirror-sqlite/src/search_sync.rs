@@ -17,7 +17,7 @@ use ats_search_index::{IndexDoc, Position, SearchIndex};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 /// Pending changes a search applies itself before using the index; more go to the
 /// background and the search uses FTS5 meanwhile.
@@ -28,12 +28,32 @@ const CATCH_UP_CHUNK: i64 = 20_000;
 const BUILD_CHUNK: i64 = 50_000;
 /// The log is pruned up to the index's position once that moved this far past the last prune.
 const PRUNE_EVERY: i64 = 10_000;
+/// Log rows dropped per prune: a short write, so a sync's page never waits long behind it.
+const PRUNE_BATCH: i64 = 20_000;
 
 /// The index directory of a mirror file: `mirror.sqlite` keeps `mirror.sqlite.search/`.
 pub fn index_dir(mirror: &Path) -> PathBuf {
     let mut dir = mirror.as_os_str().to_owned();
     dir.push(".search");
     PathBuf::from(dir)
+}
+
+/// The index of each mirror file this process keeps: a second `SqliteMirror` on the same file
+/// (a test beside the service, a benchmark's next phase) shares it instead of finding it
+/// locked and searching without it.
+static KEPT: Mutex<Vec<(PathBuf, Weak<SearchSync>)>> = Mutex::new(Vec::new());
+
+/// The index kept for `db`'s file in this process, opened when none is.
+pub(crate) fn shared(db: &Db) -> Option<Arc<SearchSync>> {
+    let key = std::fs::canonicalize(&db.path).unwrap_or_else(|_| db.path.clone());
+    let mut kept = lock(&KEPT);
+    kept.retain(|(_, sync)| sync.strong_count() > 0);
+    if let Some(sync) = kept.iter().find(|(p, _)| *p == key).and_then(|(_, s)| s.upgrade()) {
+        return Some(sync);
+    }
+    let sync = Arc::new(SearchSync::open(db)?);
+    kept.push((key, Arc::downgrade(&sync)));
+    Some(sync)
 }
 
 pub(crate) struct SearchSync {
@@ -124,9 +144,13 @@ impl SearchSync {
         Ok(None)
     }
 
-    /// Applies every change, however many: returns when the index is up to date.
+    /// Applies every change, however many, then prunes the log: returns when the index is up
+    /// to date.
     pub(crate) fn catch_up(&self, db: &Db) -> Result<(), Error> {
         while !self.step(db)? {}
+        if let Some(at) = lock(&self.position).clone() {
+            while self.prune(db, &at, true)? {}
+        }
         Ok(())
     }
 
@@ -192,39 +216,41 @@ impl SearchSync {
             self.index.apply(docs, &removed, &next, clear)?;
             *lock(&self.position) = Some(next.clone());
         }
-        self.prune(db, &next);
+        if let Err(e) = self.prune(db, &next, false) {
+            tracing::debug!(error = %e, "search log not pruned this time");
+        }
         let last = db.read(log_state)?.last;
         Ok(next.built_to.is_none() && next.through == last)
     }
 
-    /// Drops the log up to the index's position, now and then, when the writer is free (a
-    /// search never waits for a sync's page to prune).
-    fn prune(&self, db: &Db, at: &Position) {
+    /// Drops up to [`PRUNE_BATCH`] rows of the log below the index's position, once that moved
+    /// [`PRUNE_EVERY`] past the last prune; `true` when more remain. Without `wait`, only when
+    /// the writer is free (a search never waits for a sync's page to prune).
+    fn prune(&self, db: &Db, at: &Position, wait: bool) -> Result<bool, Error> {
         if at.built_to.is_some() {
-            return;
+            return Ok(false);
         }
-        let Ok(mut writer) = db.writer.try_lock() else {
-            return;
-        };
-        let pruned = (|| -> Result<(), Error> {
-            let tx = writer.transaction()?;
-            let pruned_through: i64 =
-                tx.query_row("SELECT pruned_through FROM search_index_state", [], |r| {
-                    r.get(0)
-                })?;
-            if at.through - pruned_through >= PRUNE_EVERY {
-                tx.execute("DELETE FROM search_changes WHERE seq <= ?1", [at.through])?;
-                tx.execute(
-                    "UPDATE search_index_state SET pruned_through = ?1",
-                    [at.through],
-                )?;
+        let mut writer = if wait {
+            lock(&db.writer)
+        } else {
+            match db.writer.try_lock() {
+                Ok(w) => w,
+                Err(_) => return Ok(false),
             }
-            tx.commit()?;
-            Ok(())
-        })();
-        if let Err(e) = pruned {
-            tracing::debug!(error = %e, "search log not pruned this time");
+        };
+        let tx = writer.transaction()?;
+        let pruned_through: i64 =
+            tx.query_row("SELECT pruned_through FROM search_index_state", [], |r| {
+                r.get(0)
+            })?;
+        let more = at.through - pruned_through >= PRUNE_EVERY;
+        if more {
+            let to = at.through.min(pruned_through + PRUNE_BATCH);
+            tx.execute("DELETE FROM search_changes WHERE seq <= ?1", [to])?;
+            tx.execute("UPDATE search_index_state SET pruned_through = ?1", [to])?;
         }
+        tx.commit()?;
+        Ok(more)
     }
 }
 

@@ -114,15 +114,19 @@ async fn a_backlog_is_built_in_the_background_while_fts5_answers() {
 }
 
 #[tokio::test]
-async fn a_second_keeper_searches_with_fts5_and_a_lost_index_is_rebuilt() {
+async fn mirrors_of_one_file_share_its_index_and_a_lost_index_is_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.sqlite");
     let first = SqliteMirror::open(&path).unwrap();
     search_fixture(&first).await;
     assert_eq!(search_ids(&first, q("turing")).await, ["3"]);
+    // In this process, a second mirror of the file shares the index the first keeps.
     let second = SqliteMirror::open(&path).unwrap();
     assert_eq!(search_ids(&second, q("turing")).await, ["3"]);
-    assert_eq!(second.search_index_docs(), None, "the first keeps the index");
+    assert_eq!(second.search_index_docs(), Some(5));
+    // Another process would find it locked and search with FTS5 alone.
+    let locked = ats_search_index::SearchIndex::open(&index_dir(&path));
+    assert!(matches!(locked, Err(ats_search_index::Error::Busy(_))));
     drop((first, second));
 
     // The index is gone (deleted, or never copied with the file): rebuilt from the rows.

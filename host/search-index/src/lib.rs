@@ -229,26 +229,20 @@ impl SearchIndex {
     }
 
     /// The best `window` live matches of `words` in `conn`, ranked by relevance plus
-    /// [`recency`] at `now` (ties: newer update, then higher row id). `None` when a prefix
-    /// stands for more than [`MAX_PREFIX_TERMS`] words: the caller searches another way.
+    /// [`recency`] at `now` (ties: newer update, then higher row id).
     pub fn rank(
         &self,
         conn: &str,
         words: &Words,
         now: i64,
         window: usize,
-    ) -> Result<Option<Ranked>, Error> {
+    ) -> Result<Ranked, Error> {
         let searcher = self.reader.searcher();
-        let Some(query) = query::build(&searcher, &self.fields, conn, words)
-            .map_err(|e| self.tantivy(e))?
-        else {
-            return Ok(None);
-        };
+        let query = query::build(&searcher, &self.fields, conn, words).map_err(|e| self.tantivy(e))?;
         let collector = collect::TopByScore { window, now };
-        let ranked = searcher
+        searcher
             .search(&*query, &collector)
-            .map_err(|e| self.tantivy(e))?;
-        Ok(Some(ranked))
+            .map_err(|e| self.tantivy(e))
     }
 
     /// Documents in the index (live ones, after the last commit).

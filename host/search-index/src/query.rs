@@ -2,15 +2,19 @@
 //! word in any field, a match's score the sum over fields of the field's weight times its BM25.
 //! The connection is required but scores nothing.
 
+
 use crate::schema::{FIELD_WEIGHTS, Fields};
 use ats_mirror::search_text::SearchWord;
 use std::collections::BTreeSet;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RegexQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
-/// A prefix (`jen*`) stands for the words of the index it starts; above this many in all, the
-/// search is left to the store (a one-letter prefix would otherwise OR thousands of lists).
+/// A prefix (`jen*`) stands for the words of the index it starts, each scored by BM25, up to
+/// this many in a field; past that (an emails field holds a `jennifer4821` per person) the
+/// field's matches all score its weight, as one automaton query.
 pub const MAX_PREFIX_TERMS: usize = 256;
 
 /// The words of a search: all of `all`, at least one of `any`.
@@ -34,14 +38,12 @@ impl Words {
     }
 }
 
-/// `None` when prefixes stand for more than [`MAX_PREFIX_TERMS`] words.
 pub(crate) fn build(
     searcher: &Searcher,
     fields: &Fields,
     conn: &str,
     words: &Words,
-) -> tantivy::Result<Option<Box<dyn Query>>> {
-    let mut budget = MAX_PREFIX_TERMS;
+) -> tantivy::Result<Box<dyn Query>> {
     let conn_term = TermQuery::new(
         Term::from_field_text(fields.conn, conn),
         IndexRecordOption::Basic,
@@ -49,63 +51,61 @@ pub(crate) fn build(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Must, Box::new(ConstScoreQuery::new(Box::new(conn_term), 0.0)))];
     for word in &words.all {
-        let Some(terms) = word_terms(searcher, fields, word, &mut budget)? else {
-            return Ok(None);
-        };
-        if terms.is_empty() {
-            return Ok(Some(Box::new(EmptyQuery)));
-        }
-        clauses.push((Occur::Must, any_of(terms)));
+        clauses.push((Occur::Must, any_of(word_queries(searcher, fields, word)?)));
     }
     if !words.any.is_empty() {
         let mut alternatives = Vec::new();
         for word in &words.any {
-            let Some(terms) = word_terms(searcher, fields, word, &mut budget)? else {
-                return Ok(None);
-            };
-            alternatives.extend(terms);
-        }
-        if alternatives.is_empty() {
-            return Ok(Some(Box::new(EmptyQuery)));
+            alternatives.extend(word_queries(searcher, fields, word)?);
         }
         clauses.push((Occur::Must, any_of(alternatives)));
     }
-    Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// The weighted field terms a word matches: itself in every field, or for a prefix the index's
-/// words it starts. `None` when the budget of prefix words runs out.
-fn word_terms(
+/// The weighted queries a word matches by: itself in every field, or for a prefix the index's
+/// words it starts (see [`MAX_PREFIX_TERMS`]).
+fn word_queries(
     searcher: &Searcher,
     fields: &Fields,
     word: &SearchWord,
-    budget: &mut usize,
-) -> tantivy::Result<Option<Vec<(Term, f32)>>> {
+) -> tantivy::Result<Vec<Box<dyn Query>>> {
     let term = word.term();
-    let mut out = Vec::new();
+    let mut out: Vec<Box<dyn Query>> = Vec::new();
     for (field, weight) in fields.texts.iter().zip(FIELD_WEIGHTS) {
-        if !word.prefix {
-            out.push((Term::from_field_text(*field, &term), weight));
-            continue;
-        }
-        let Some(words) = prefixed(searcher, *field, &term, budget)? else {
-            return Ok(None);
+        let words = if word.prefix {
+            match prefixed(searcher, *field, &term)? {
+                Some(words) => words,
+                None => {
+                    // Search words are letters and digits only: nothing to escape.
+                    let starts = RegexQuery::from_pattern(&format!("{term}.*"), *field)?;
+                    out.push(Box::new(ConstScoreQuery::new(Box::new(starts), weight)));
+                    continue;
+                }
+            }
+        } else {
+            BTreeSet::from([term.clone()])
         };
-        out.extend(
-            words
-                .into_iter()
-                .map(|w| (Term::from_field_text(*field, &w), weight)),
-        );
+        out.extend(words.into_iter().map(|w| {
+            let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(*field, &w),
+                    IndexRecordOption::WithFreqs,
+                )),
+                weight,
+            ));
+            q
+        }));
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
-/// The words of `field` that start with `prefix`, over every segment.
+/// The words of `field` that start with `prefix`, over every segment; `None` when more than
+/// [`MAX_PREFIX_TERMS`].
 fn prefixed(
     searcher: &Searcher,
     field: Field,
     prefix: &str,
-    budget: &mut usize,
 ) -> tantivy::Result<Option<BTreeSet<String>>> {
     let mut words = BTreeSet::new();
     let upper = upper_bound(prefix);
@@ -118,11 +118,8 @@ fn prefixed(
         let mut stream = range.into_stream()?;
         while stream.advance() {
             let word = String::from_utf8_lossy(stream.key()).into_owned();
-            if words.insert(word) {
-                if *budget == 0 {
-                    return Ok(None);
-                }
-                *budget -= 1;
+            if words.insert(word) && words.len() > MAX_PREFIX_TERMS {
+                return Ok(None);
             }
         }
     }
@@ -141,16 +138,12 @@ fn upper_bound(prefix: &str) -> Option<Vec<u8>> {
     None
 }
 
-fn any_of(terms: Vec<(Term, f32)>) -> Box<dyn Query> {
-    let clauses = terms
-        .into_iter()
-        .map(|(term, weight)| {
-            let q: Box<dyn Query> = Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                weight,
-            ));
-            (Occur::Should, q)
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
+/// Matches when one of `queries` does, scoring their sum; matches nothing when empty.
+fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if queries.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
 }

@@ -1,8 +1,9 @@
 //! Prints how fast the SQLite mirror stores pages and answers rediscovery searches on synthetic
 //! data. Reports only; asserts nothing.
 //!
-//! Usage: `mirror-bench [CANDIDATES] [PATH] [--load-only | --search-only]` (default 100000
-//! candidates, a temporary file; `--search-only` reuses a file loaded before), or `mirror-bench --query PATH SQL…` to time statements against an existing
+//! Usage: `mirror-bench [CANDIDATES] [PATH] [--load-only | --search-only | --search-only-fts]`
+//! (default 100000 candidates, a temporary file; `--search-only` reuses a file loaded before,
+//! `--search-only-fts` without the search index), or `mirror-bench --query PATH SQL…` to time statements against an existing
 //! file (each is run three times; the last time is printed with its row count).
 //! One application per candidate is loaded as well, over 200 jobs.
 
@@ -230,11 +231,18 @@ async fn main() {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| dir.join("mirror-bench.db"));
     let mode = args.next();
-    let search_only = mode.as_deref() == Some("--search-only");
+    let fts_only = mode.as_deref() == Some("--search-only-fts");
+    let search_only = fts_only || mode.as_deref() == Some("--search-only");
     if !search_only {
         let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_dir_all(ats_mirror_sqlite::index_dir(&path));
     }
-    let m = SqliteMirror::open(&path).expect("open mirror");
+    let m = if fts_only {
+        SqliteMirror::without_search_index(&path)
+    } else {
+        SqliteMirror::open(&path)
+    }
+    .expect("open mirror");
     println!(
         "mirror-bench: {n} candidates and {n} applications in {}",
         path.display()
@@ -320,6 +328,13 @@ async fn main() {
         ),
         ("recent, no filter", SearchQuery::default()),
     ];
+    let built = Instant::now();
+    m.catch_up_search_index().await.expect("search index");
+    println!(
+        "search index up to date in {:.1} s ({:?} candidates in it)",
+        built.elapsed().as_secs_f64(),
+        m.search_index_docs()
+    );
     let db = rusqlite::Connection::open(&path).expect("open for plans");
     let mut all = Vec::new();
     for (label, q) in &queries {
