@@ -47,7 +47,7 @@ pub(crate) const BM25_WEIGHTS: &str = "10.0, 8.0, 4.0, 3.0, 3.0, 1.0, 1.0";
 const RECENCY_HALF_LIFE: f64 = ats_search_index::RECENCY_HALF_LIFE;
 /// The largest recency part of a score (see [`recency_sql`]): what the ranked plan's walk adds
 /// to a relevance to bound the scores it has not read yet.
-pub(crate) const MAX_RECENCY: f64 = 1.0;
+pub(crate) const MAX_RECENCY: f64 = ats_search_index::MAX_RECENCY;
 /// Above this many matches (counted by [`choose_plan`]), a text search ranks the most recently
 /// added matches.
 pub const BROAD_MATCHES: i64 = 20_000;

@@ -1,7 +1,7 @@
 //! Keeps the best `window` matches by relevance plus recency, reading each match's update time
 //! and row id from fast fields; no match is loaded as a document.
 
-use crate::{Hit, Ranked, recency};
+use crate::{Hit, MAX_RECENCY, Ranked, recency};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -91,11 +91,15 @@ impl SegmentCollector for SegmentTop {
         if self.window == 0 {
             return;
         }
-        let Some(rid) = self.rid.first(doc) else {
+        let relevance = f64::from(score);
+        let full = self.kept.len() >= self.window;
+        if full && self.kept.peek().is_some_and(|w| relevance + MAX_RECENCY < w.0.score) {
+            return; // even updated now it would not enter the window
+        }
+        let (Some(rid), Some(stamp)) = (self.rid.first(doc), self.updated_at.first(doc)) else {
             return;
         };
-        let updated_at = self.updated_at.first(doc);
-        let relevance = f64::from(score);
+        let updated_at = (stamp != crate::NO_UPDATE).then_some(stamp);
         let recency = recency(self.now, updated_at);
         let hit = Hit {
             rid,

@@ -40,8 +40,15 @@ pub fn recency(now: i64, updated_at: Option<i64>) -> f64 {
     }
 }
 
+/// The largest [`recency`].
+pub const MAX_RECENCY: f64 = 1.0;
+
 /// Bumped whenever what a document holds changes, so an index built by older code is rebuilt.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
+
+/// `updated_at` of a candidate without one: every document has a value, so the column is
+/// dense and read without a lookup of which documents have one.
+const NO_UPDATE: i64 = i64::MIN;
 
 /// Memory the writer buffers before it writes a segment (tantivy's minimum is 15 MB).
 const WRITER_MEMORY: usize = 64 << 20;
@@ -257,9 +264,7 @@ impl Fields {
         let mut d = TantivyDocument::default();
         d.add_i64(self.rid, doc.rid);
         d.add_text(self.conn, &doc.conn);
-        if let Some(t) = doc.updated_at {
-            d.add_i64(self.updated_at, t);
-        }
+        d.add_i64(self.updated_at, doc.updated_at.unwrap_or(NO_UPDATE));
         for (field, text) in self.texts.iter().zip(doc.texts.iter()) {
             if let Some(text) = text.as_deref().filter(|t| !t.is_empty()) {
                 d.add_text(*field, ats_mirror::search_text::index_terms(text).join(" "));

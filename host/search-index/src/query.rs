@@ -44,12 +44,15 @@ pub(crate) fn build(
     conn: &str,
     words: &Words,
 ) -> tantivy::Result<Box<dyn Query>> {
-    let conn_term = TermQuery::new(
-        Term::from_field_text(fields.conn, conn),
-        IndexRecordOption::Basic,
-    );
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Must, Box::new(ConstScoreQuery::new(Box::new(conn_term), 0.0)))];
+    let conn_term = Term::from_field_text(fields.conn, conn);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // Most indexes hold one connection: then every document has it (deleted ones counted on
+    // both sides) and intersecting with its list would only cost time.
+    let every_doc: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
+    if searcher.doc_freq(&conn_term)? < every_doc {
+        let only_conn = TermQuery::new(conn_term, IndexRecordOption::Basic);
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(only_conn), 0.0))));
+    }
     for word in &words.all {
         clauses.push((Occur::Must, any_of(word_queries(searcher, fields, word)?)));
     }
@@ -83,8 +86,11 @@ fn word_queries(
                     continue;
                 }
             }
-        } else {
+        } else if searcher.doc_freq(&Term::from_field_text(*field, &term))? > 0 {
             BTreeSet::from([term.clone()])
+        } else {
+            // Absent from the field: a clause that matches nothing would still be unioned.
+            continue;
         };
         out.extend(words.into_iter().map(|w| {
             let q: Box<dyn Query> = Box::new(BoostQuery::new(
