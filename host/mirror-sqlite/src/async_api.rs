@@ -316,9 +316,11 @@ impl MirrorQueries for SqliteMirror {
         q: &SearchQuery,
     ) -> Result<SearchPage, MirrorError> {
         let (conn, q) = (conn.to_owned(), q.clone());
-        let has_words = !ats_search_index::Words::new(q.text.as_deref(), q.any_text.as_deref())
-            .is_empty();
-        let sync = if has_words { self.search_index().cloned() } else { None };
+        let sync = if crate::indexed::index_answers(&q) {
+            self.search_index().cloned()
+        } else {
+            None
+        };
         let db = self.db.clone();
         self.run(move |_| {
             let index = match &sync {

@@ -1,5 +1,6 @@
-//! A text search through the search index (`search_sync.rs`): the index ranks every match by
-//! relevance plus recency and hands over the best `window` row ids; SQL then reads those rows,
+//! A search through the search index (`search_sync.rs`): the index ranks every match of the
+//! words and facets (stage, status, rejected) by relevance plus recency and hands over the
+//! best `window` row ids; SQL then reads those rows,
 //! checks the filters on them and gives each its duplicate cluster. When the filters pass too
 //! few of them, the window grows (four times each round) until the page is full or every match
 //! was seen; past [`FILTERED_WINDOW_MAX`] a filter passes so few matches that the SQL plans,
@@ -9,7 +10,7 @@
 //! one-hit-per-person grouping are those of the SQL plans.
 
 use crate::Error;
-use crate::queries::{Params, Row, candidate_filters};
+use crate::queries::{Params, Row, candidate_filters, facet_groups};
 use ats_mirror::{SearchHit, SearchQuery};
 use ats_search_index::{SearchIndex, Words};
 use rusqlite::{Connection, params_from_iter};
@@ -17,6 +18,33 @@ use std::collections::HashMap;
 
 /// The largest window a filtered search reads from the index before leaving it to SQL.
 pub const FILTERED_WINDOW_MAX: usize = 20_000;
+
+/// Whether the index ranks `q`: it has words, or a stage, status or rejection filter the
+/// index's facets narrow by, and no job (a job's applicants are few: SQL reads them directly).
+pub fn index_answers(q: &SearchQuery) -> bool {
+    !Words::new(q.text.as_deref(), q.any_text.as_deref()).is_empty()
+        || (q.job_ids.is_empty() && !facet_groups(q).is_empty())
+}
+
+/// The first window of `q` (`first` rows when SQL's check drops few of them): a filter the
+/// facets do not narrow by may pass few of the best matches, so such a search starts wider.
+pub(crate) fn first_window(q: &SearchQuery, first: usize) -> usize {
+    let only_facets = SearchQuery {
+        stages: Vec::new(),
+        status_ids: Vec::new(),
+        // "Not rejected" beside a stage or status drops few; alone, it drops every candidate
+        // without an application.
+        rejected: q
+            .rejected
+            .filter(|r| !r && q.stages.is_empty() && q.status_ids.is_empty()),
+        ..q.clone()
+    };
+    if crate::ranked::walks_by_relevance(&only_facets) && q.not_applied_to.is_empty() {
+        first
+    } else {
+        first * 8
+    }
+}
 
 /// The ranked rows of the best `window` matches that pass the filters, and whether every match
 /// was ranked; `None` when the index cannot answer (no words, a filtered window too large).
@@ -28,7 +56,8 @@ pub(crate) fn indexed_rows(
     window: usize,
 ) -> Result<Option<(Vec<Row>, bool)>, Error> {
     let words = Words::new(q.text.as_deref(), q.any_text.as_deref());
-    if words.is_empty() {
+    let facets = facet_groups(q);
+    if !index_answers(q) {
         return Ok(None);
     }
     let mut p = Params(Vec::new());
@@ -37,7 +66,7 @@ pub(crate) fn indexed_rows(
     if !filters.is_empty() && window > FILTERED_WINDOW_MAX {
         return Ok(None);
     }
-    let ranked = index.rank(conn, &words, q.now, window)?;
+    let ranked = index.rank(conn, &words, &facets, q.now, window)?;
     let exhausted = ranked.hits.len() < window;
     let order: HashMap<i64, usize> = ranked
         .hits

@@ -104,7 +104,7 @@ pub fn choose_plan(db: &Connection, conn: &str, q: &SearchQuery) -> Result<Searc
 
 /// The facets a candidate must hold for the application filters to possibly hold, as groups
 /// (the candidate needs one facet of every group). `rejected: false` narrows nothing.
-fn facet_groups(q: &SearchQuery) -> Vec<Vec<String>> {
+pub(crate) fn facet_groups(q: &SearchQuery) -> Vec<Vec<String>> {
     let mut groups = Vec::new();
     if !q.stages.is_empty() {
         groups.push(
@@ -467,9 +467,7 @@ fn search(
     let wanted = q.offset + q.limit + 1; // one more group tells whether more follow
     let first = wanted * 2 + 8;
     if let Some(index) = index {
-        // A filter may pass few of the best matches: start wider.
-        let filtered = !crate::ranked::walks_by_relevance(q) || !q.not_applied_to.is_empty();
-        let window = if filtered { first * 8 } else { first };
+        let window = crate::indexed::first_window(q, first);
         let rows = |window| crate::indexed::indexed_rows(db, index, conn, q, window);
         if let Some(page) = paged(db, conn, q, window, rows)? {
             return Ok(page);

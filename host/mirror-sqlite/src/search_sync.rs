@@ -319,7 +319,7 @@ fn catch_up_chunk(db: &Connection, at: &Position) -> Result<Work, Error> {
 }
 
 /// Candidates as the index holds them: the texts FTS5 indexes, derived the same way (see
-/// `FtsBatch::add`).
+/// `FtsBatch::add`), and their facets.
 fn read_docs(
     db: &Connection,
     condition: &str,
@@ -327,7 +327,9 @@ fn read_docs(
 ) -> Result<Vec<IndexDoc>, Error> {
     let mut stmt = db.prepare_cached(&format!(
         "SELECT c.rid, c.conn, c.updated_at, c.display_name, c.emails_text, c.title, c.company, \
-         c.skills_text, c.resume_text, c.record_json FROM candidates c WHERE {condition}"
+         c.skills_text, c.resume_text, c.record_json, \
+         (SELECT json_group_array(facet) FROM candidate_facets f WHERE f.rid = c.rid) \
+         FROM candidates c WHERE {condition}"
     ))?;
     let mut rows = stmt.query(params)?;
     let mut docs = Vec::new();
@@ -338,6 +340,7 @@ fn read_docs(
             _ => (None, None),
         };
         let resume: Option<String> = r.get(8)?;
+        let facets: String = r.get(10)?;
         docs.push(IndexDoc {
             rid: r.get(0)?,
             conn: r.get(1)?,
@@ -351,6 +354,7 @@ fn read_docs(
                 resume_index_text(resume.as_deref(), history.as_deref()),
                 location,
             ],
+            facets: serde_json::from_str(&facets)?,
         });
     }
     Ok(docs)

@@ -101,7 +101,9 @@ async fn upgrading_fills_the_source_detail_of_existing_candidates_and_applicatio
     // no run progress (0012), no search change log (0013).
     let db = rusqlite::Connection::open(&path).unwrap();
     db.execute_batch(
-        "DROP TRIGGER candidates_search_insert;
+        "DROP TRIGGER candidate_facets_search_insert;
+         DROP TRIGGER candidate_facets_search_delete;
+         DROP TRIGGER candidates_search_insert;
          DROP TRIGGER candidates_search_update;
          DROP TRIGGER candidates_search_delete;
          DROP TABLE search_index_state;

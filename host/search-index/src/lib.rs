@@ -44,7 +44,7 @@ pub fn recency(now: i64, updated_at: Option<i64>) -> f64 {
 pub const MAX_RECENCY: f64 = 1.0;
 
 /// Bumped whenever what a document holds changes, so an index built by older code is rebuilt.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// `updated_at` of a candidate without one: every document has a value, so the column is
 /// dense and read without a lookup of which documents have one.
@@ -86,13 +86,16 @@ pub struct Position {
     pub format: u32,
 }
 
-/// One candidate's searchable text; `texts` in [`FIELDS`] order.
+/// One candidate's searchable text; `texts` in [`FIELDS`] order. `facets` are the store's
+/// necessary conditions of its application filters (`stage:interview`, `status:42`), so a
+/// search by stage ranks by recency here and the store checks the exact filter on the page.
 #[derive(Debug, Clone, Default)]
 pub struct IndexDoc {
     pub rid: i64,
     pub conn: String,
     pub updated_at: Option<i64>,
     pub texts: [Option<String>; FIELDS.len()],
+    pub facets: Vec<String>,
 }
 
 /// A ranked match: the store's row id and the parts of its score.
@@ -235,17 +238,20 @@ impl SearchIndex {
         self.reader.reload().map_err(|e| self.tantivy(e))
     }
 
-    /// The best `window` live matches of `words` in `conn`, ranked by relevance plus
-    /// [`recency`] at `now` (ties: newer update, then higher row id).
+    /// The best `window` live matches of `words` in `conn` holding a facet of every group of
+    /// `facets`, ranked by relevance plus [`recency`] at `now` (ties: newer update, then
+    /// higher row id). Without words, relevance is 0: the newest come first.
     pub fn rank(
         &self,
         conn: &str,
         words: &Words,
+        facets: &[Vec<String>],
         now: i64,
         window: usize,
     ) -> Result<Ranked, Error> {
         let searcher = self.reader.searcher();
-        let query = query::build(&searcher, &self.fields, conn, words).map_err(|e| self.tantivy(e))?;
+        let query = query::build(&searcher, &self.fields, conn, words, facets)
+            .map_err(|e| self.tantivy(e))?;
         let collector = collect::TopByScore { window, now };
         searcher
             .search(&*query, &collector)
@@ -265,6 +271,9 @@ impl Fields {
         d.add_i64(self.rid, doc.rid);
         d.add_text(self.conn, &doc.conn);
         d.add_i64(self.updated_at, doc.updated_at.unwrap_or(NO_UPDATE));
+        for facet in &doc.facets {
+            d.add_text(self.facet, facet);
+        }
         for (field, text) in self.texts.iter().zip(doc.texts.iter()) {
             if let Some(text) = text.as_deref().filter(|t| !t.is_empty()) {
                 d.add_text(*field, ats_mirror::search_text::index_terms(text).join(" "));

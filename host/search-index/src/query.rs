@@ -1,13 +1,13 @@
-//! A search's words as a tantivy query: every word of `all` and at least one of `any`, each
+//! A search as a tantivy query: every word of `all` and at least one of `any`, each
 //! word in any field, a match's score the sum over fields of the field's weight times its BM25.
-//! The connection is required but scores nothing.
+//! The connection and a facet of each group are required but score nothing.
 
 
 use crate::schema::{FIELD_WEIGHTS, Fields};
 use ats_mirror::search_text::SearchWord;
 use std::collections::BTreeSet;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -43,6 +43,7 @@ pub(crate) fn build(
     fields: &Fields,
     conn: &str,
     words: &Words,
+    facets: &[Vec<String>],
 ) -> tantivy::Result<Box<dyn Query>> {
     let conn_term = Term::from_field_text(fields.conn, conn);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -62,6 +63,23 @@ pub(crate) fn build(
             alternatives.extend(word_queries(searcher, fields, word)?);
         }
         clauses.push((Occur::Must, any_of(alternatives)));
+    }
+    for group in facets {
+        let any_facet = group
+            .iter()
+            .map(|f| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(fields.facet, f),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let any_facet = Box::new(BooleanQuery::new(any_facet));
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(any_facet, 0.0))));
+    }
+    if clauses.is_empty() {
+        return Ok(Box::new(AllQuery)); // one connection, nothing asked: every document
     }
     Ok(Box::new(BooleanQuery::new(clauses)))
 }

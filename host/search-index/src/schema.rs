@@ -17,6 +17,8 @@ pub const FIELD_WEIGHTS: [f32; 7] = [10.0, 8.0, 4.0, 3.0, 3.0, 1.0, 1.0];
 pub(crate) struct Fields {
     pub(crate) rid: Field,
     pub(crate) conn: Field,
+    /// The store's facets of the candidate (`stage:interview`, `status:…`), whole.
+    pub(crate) facet: Field,
     pub(crate) updated_at: Field,
     pub(crate) texts: [Field; FIELDS.len()],
 }
@@ -25,6 +27,7 @@ pub(crate) fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let rid = b.add_i64_field("rid", INDEXED | FAST);
     let conn = b.add_text_field("conn", STRING);
+    let facet = b.add_text_field("facet", STRING);
     let updated_at = b.add_i64_field("updated_at", FAST);
     // Text arrives cut into terms (see `IndexDoc`), joined by spaces; frequencies and field
     // lengths are kept for BM25, positions are not (a search is an AND of words, no phrases).
@@ -39,6 +42,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         Fields {
             rid,
             conn,
+            facet,
             updated_at,
             texts,
         },

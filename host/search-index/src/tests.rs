@@ -9,6 +9,7 @@ fn doc(rid: i64, conn: &str, updated_at: i64, name: &str, title: &str) -> IndexD
         conn: conn.to_string(),
         updated_at: Some(updated_at),
         texts,
+        facets: Vec::new(),
     }
 }
 
@@ -23,7 +24,7 @@ fn at(through: i64) -> Position {
 
 fn rids(index: &SearchIndex, conn: &str, all: &str, any: Option<&str>) -> Vec<i64> {
     index
-        .rank(conn, &Words::new(Some(all), any), 1_000, 100)
+        .rank(conn, &Words::new(Some(all), any), &[], 1_000, 100)
         .unwrap()
         .hits
         .iter()
@@ -61,7 +62,7 @@ fn ranks_name_over_title_then_newer_and_keeps_connections_apart() {
     assert_eq!(rids(&index, "a", "engineer", Some("ada bob")), vec![2, 1]);
     assert_eq!(rids(&index, "a", "ádá", None), vec![1]);
     let ranked = index
-        .rank("a", &Words::new(Some("rust"), None), 1_000, 10)
+        .rank("a", &Words::new(Some("rust"), None), &[], 1_000, 10)
         .unwrap();
     assert_eq!(ranked.matches, 3);
     let top = ranked.hits[0];
@@ -98,7 +99,7 @@ fn a_window_keeps_the_best_and_counts_every_match() {
     let docs = (1..=500).map(|i| doc(i, "a", i, "Pat Smith", "")).collect();
     index.apply(docs, &[], &at(1), false).unwrap();
     let ranked = index
-        .rank("a", &Words::new(Some("smith"), None), 1_000, 5)
+        .rank("a", &Words::new(Some("smith"), None), &[], 1_000, 5)
         .unwrap();
     assert_eq!(ranked.matches, 500);
     let got: Vec<i64> = ranked.hits.iter().map(|h| h.rid).collect();
@@ -114,7 +115,7 @@ fn a_prefix_of_many_words_still_finds_them_all() {
         .collect();
     index.apply(docs, &[], &at(1), false).unwrap();
     // Past the limit, each match scores the field's weight.
-    let wide = index.rank("a", &Words::new(Some("x*"), None), 1, 1_000).unwrap();
+    let wide = index.rank("a", &Words::new(Some("x*"), None), &[], 1, 1_000).unwrap();
     assert_eq!(wide.matches, MAX_PREFIX_TERMS + 1);
     assert!(wide.hits.iter().all(|h| h.relevance == f64::from(FIELD_WEIGHTS[0])));
     assert_eq!(rids(&index, "a", "x12*", None).len(), 11); // x12, x120..x129
@@ -126,4 +127,45 @@ fn a_second_keeper_of_one_directory_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let _first = SearchIndex::open(dir.path()).unwrap();
     assert!(matches!(SearchIndex::open(dir.path()), Err(Error::Busy(_))));
+}
+
+#[test]
+fn facets_narrow_a_search_and_without_words_the_newest_come_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let with = |rid, updated, facets: &[&str]| IndexDoc {
+        facets: facets.iter().map(|f| f.to_string()).collect(),
+        ..doc(rid, "a", updated, "Pat Smith", "")
+    };
+    index
+        .apply(
+            vec![
+                with(1, 10, &["stage:interview", "status:7"]),
+                with(2, 30, &["stage:hired"]),
+                with(3, 20, &["stage:interview"]),
+                with(4, 40, &[]),
+            ],
+            &[],
+            &at(1),
+            false,
+        )
+        .unwrap();
+    let ranked = |words: &str, facets: &[&[&str]]| -> Vec<i64> {
+        let facets: Vec<Vec<String>> = facets
+            .iter()
+            .map(|g| g.iter().map(|f| f.to_string()).collect())
+            .collect();
+        index
+            .rank("a", &Words::new(Some(words), None), &facets, 100, 10)
+            .unwrap()
+            .hits
+            .iter()
+            .map(|h| h.rid)
+            .collect()
+    };
+    assert_eq!(ranked("", &[&["stage:interview"]]), vec![3, 1]);
+    assert_eq!(ranked("", &[&["stage:interview", "stage:hired"]]), vec![2, 3, 1]);
+    assert_eq!(ranked("", &[&["stage:interview"], &["status:7"]]), vec![1]);
+    assert_eq!(ranked("smith", &[&["stage:hired"]]), vec![2]);
+    assert_eq!(ranked("", &[]), vec![4, 2, 3, 1]);
 }

@@ -1,5 +1,6 @@
 -- The change log the search index follows (see `search_sync.rs`): a row per insert, delete, or
--- change of what a candidate's search reads (its record, résumé text, update time, deletion).
+-- change of what a candidate's search reads (its record, résumé text, update time, deletion,
+-- and the facets of its applications).
 -- AUTOINCREMENT: a sequence number is never reused after the log is pruned, so the index's
 -- position in it stays meaningful. Syncing a page that changes nothing (only `last_seen_at`)
 -- logs nothing.
@@ -28,5 +29,13 @@ BEGIN
     INSERT INTO search_changes (rid) VALUES (NEW.rid);
 END;
 CREATE TRIGGER candidates_search_delete AFTER DELETE ON candidates BEGIN
+    INSERT INTO search_changes (rid) VALUES (OLD.rid);
+END;
+-- A candidate's facets change with its applications (and their statuses' stages); the facet
+-- triggers of migration 3 rewrite them, these log the candidate.
+CREATE TRIGGER candidate_facets_search_insert AFTER INSERT ON candidate_facets BEGIN
+    INSERT INTO search_changes (rid) VALUES (NEW.rid);
+END;
+CREATE TRIGGER candidate_facets_search_delete AFTER DELETE ON candidate_facets BEGIN
     INSERT INTO search_changes (rid) VALUES (OLD.rid);
 END;
