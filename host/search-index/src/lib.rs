@@ -140,13 +140,21 @@ impl SearchIndex {
         let (schema, fields) = schema::build();
         let directory = MmapDirectory::open(dir)
             .map_err(|e| tantivy(tantivy::TantivyError::from(e)))?;
-        let index = Index::open_or_create(directory, schema.clone()).map_err(tantivy)?;
-        if index.schema() != schema {
-            // Written by code with another schema: start over (the store holds the truth).
-            drop(index);
-            return Self::recreate(dir, schema, fields);
+        if !Index::exists(&directory).map_err(|e| tantivy(e.into()))? {
+            let index = Index::create(directory, schema, Default::default()).map_err(tantivy)?;
+            return Self::with_index(path, index, fields);
         }
-        Self::with_index(path, index, fields)
+        match Index::open(directory) {
+            Ok(index) if index.schema() == schema => Self::with_index(path, index, fields),
+            // Written by code with another schema, or unreadable: start over (the store holds
+            // the truth, and a build resumes from nothing).
+            found => {
+                if let Err(e) = found {
+                    tracing::warn!(error = %e, dir = %path.display(), "search index unreadable; rebuilding");
+                }
+                Self::recreate(dir, schema, fields)
+            }
+        }
     }
 
     fn recreate(

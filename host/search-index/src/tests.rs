@@ -169,3 +169,22 @@ fn facets_narrow_a_search_and_without_words_the_newest_come_first() {
     assert_eq!(ranked("smith", &[&["stage:hired"]]), vec![2]);
     assert_eq!(ranked("", &[]), vec![4, 2, 3, 1]);
 }
+
+#[test]
+fn an_index_of_another_schema_is_started_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = tantivy::schema::Schema::builder();
+    let old = b.add_text_field("old", tantivy::schema::TEXT);
+    let other = tantivy::Index::create_in_dir(dir.path(), b.build()).unwrap();
+    let mut writer: tantivy::IndexWriter = other.writer(15_000_000).unwrap();
+    writer
+        .add_document(tantivy::doc!(old => "left over"))
+        .unwrap();
+    writer.commit().unwrap();
+    drop((writer, other));
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(index.docs(), 0);
+    assert_eq!(index.position().unwrap(), None);
+    index.apply(vec![doc(1, "a", 1, "Ada", "")], &[], &at(1), false).unwrap();
+    assert_eq!(rids(&index, "a", "ada", None), vec![1]);
+}
