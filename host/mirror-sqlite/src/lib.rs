@@ -29,13 +29,13 @@ mod tokens;
 mod work_queue;
 
 pub use error::Error;
+pub use indexed::FILTERED_WINDOW_MAX;
 pub use migrations::SCHEMA_VERSION;
 pub use plugin_storage::SqliteStorage;
 pub use queries::{
     BROAD_MATCHES, BROAD_WINDOW, NARROW_MAX, SELECTIVE_MAX, SearchPlan, SearchSql, choose_plan,
     search_sql,
 };
-pub use indexed::FILTERED_WINDOW_MAX;
 pub use ranked::ranked_window;
 pub use search_sync::{INLINE_MAX, index_dir};
 

@@ -48,7 +48,11 @@ pub(crate) fn shared(db: &Db) -> Option<Arc<SearchSync>> {
     let key = std::fs::canonicalize(&db.path).unwrap_or_else(|_| db.path.clone());
     let mut kept = lock(&KEPT);
     kept.retain(|(_, sync)| sync.strong_count() > 0);
-    if let Some(sync) = kept.iter().find(|(p, _)| *p == key).and_then(|(_, s)| s.upgrade()) {
+    if let Some(sync) = kept
+        .iter()
+        .find(|(p, _)| *p == key)
+        .and_then(|(_, s)| s.upgrade())
+    {
         return Some(sync);
     }
     let sync = Arc::new(SearchSync::open(db)?);
@@ -102,9 +106,11 @@ impl SearchSync {
         };
         let mirror_id = db
             .read(|c| {
-                Ok(c.query_row("SELECT mirror_id FROM search_index_state", [], |r| {
-                    r.get::<_, String>(0)
-                })?)
+                Ok(
+                    c.query_row("SELECT mirror_id FROM search_index_state", [], |r| {
+                        r.get::<_, String>(0)
+                    })?,
+                )
             })
             .inspect_err(|e| tracing::warn!(error = %e, "search uses FTS5 alone"))
             .ok()?;
@@ -128,10 +134,10 @@ impl SearchSync {
             }
             // A build reads every candidate: a small mirror's is done here too.
             _ => db.read(|c| {
-                Ok(c.prepare_cached(
-                    "SELECT count(*) FROM (SELECT 1 FROM candidates LIMIT ?1)",
-                )?
-                .query_row([INLINE_MAX + 1], |r| r.get(0))?)
+                Ok(
+                    c.prepare_cached("SELECT count(*) FROM (SELECT 1 FROM candidates LIMIT ?1)")?
+                        .query_row([INLINE_MAX + 1], |r| r.get(0))?,
+                )
             })?,
         };
         if behind <= INLINE_MAX {

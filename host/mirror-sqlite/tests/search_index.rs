@@ -32,7 +32,9 @@ async fn the_index_follows_inserts_changes_and_deletions() {
     assert_eq!(search_ids(&m, q("lovelace")).await, ["2"]);
     assert_eq!(search_ids(&m, q("byron")).await, ["1"]);
 
-    m.mark_deleted(CONN, RecordKind::Candidate, "2", NOW).await.unwrap();
+    m.mark_deleted(CONN, RecordKind::Candidate, "2", NOW)
+        .await
+        .unwrap();
     assert!(search_ids(&m, q("lovelace")).await.is_empty());
     assert_eq!(m.search_index_docs(), Some(4));
 
@@ -107,7 +109,14 @@ async fn a_backlog_is_built_in_the_background_while_fts5_answers() {
     let m = SqliteMirror::open(&path).unwrap();
     let people = INLINE_MAX as usize + 500;
     let list = (0..people)
-        .map(|i| candidate(&format!("{i}"), "Pat", &format!("Smith{}", i % 7), "p@example.com"))
+        .map(|i| {
+            candidate(
+                &format!("{i}"),
+                "Pat",
+                &format!("Smith{}", i % 7),
+                "p@example.com",
+            )
+        })
         .collect();
     apply(&m, RecordKind::Candidate, candidates(list), "c", NOW).await;
     let expected = people.div_ceil(7);

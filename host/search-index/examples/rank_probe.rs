@@ -15,12 +15,17 @@ fn main() {
             let mut matches = 0;
             for _ in 0..7 {
                 let t = Instant::now();
-                let r = index.rank(&conn, &words, &[], 1_760_000_000, window).unwrap();
+                let r = index
+                    .rank(&conn, &words, &[], 1_760_000_000, window)
+                    .unwrap();
                 times.push(t.elapsed().as_secs_f64() * 1e3);
                 matches = r.matches;
             }
             times.sort_by(f64::total_cmp);
-            println!("{text:<20} window {window:>4}: median {:.2} ms, {matches} matches", times[3]);
+            println!(
+                "{text:<20} window {window:>4}: median {:.2} ms, {matches} matches",
+                times[3]
+            );
         }
     }
 }

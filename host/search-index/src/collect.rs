@@ -93,7 +93,12 @@ impl SegmentCollector for SegmentTop {
         }
         let relevance = f64::from(score);
         let full = self.kept.len() >= self.window;
-        if full && self.kept.peek().is_some_and(|w| relevance + MAX_RECENCY < w.0.score) {
+        if full
+            && self
+                .kept
+                .peek()
+                .is_some_and(|w| relevance + MAX_RECENCY < w.0.score)
+        {
             return; // even updated now it would not enter the window
         }
         let (Some(rid), Some(stamp)) = (self.rid.first(doc), self.updated_at.first(doc)) else {

@@ -19,7 +19,7 @@ mod query;
 mod schema;
 
 pub use query::{MAX_PREFIX_TERMS, Words};
-pub use schema::{FIELDS, FIELD_WEIGHTS};
+pub use schema::{FIELD_WEIGHTS, FIELDS};
 
 use schema::Fields;
 use serde::{Deserialize, Serialize};
@@ -138,8 +138,8 @@ impl SearchIndex {
             source,
         })?;
         let (schema, fields) = schema::build();
-        let directory = MmapDirectory::open(dir)
-            .map_err(|e| tantivy(tantivy::TantivyError::from(e)))?;
+        let directory =
+            MmapDirectory::open(dir).map_err(|e| tantivy(tantivy::TantivyError::from(e)))?;
         if !Index::exists(&directory).map_err(|e| tantivy(e.into()))? {
             let index = Index::create(directory, schema, Default::default()).map_err(tantivy)?;
             return Self::with_index(path, index, fields);

@@ -2,12 +2,12 @@
 //! word in any field, a match's score the sum over fields of the field's weight times its BM25.
 //! The connection and a facet of each group are required but score nothing.
 
-
 use crate::schema::{FIELD_WEIGHTS, Fields};
 use ats_mirror::search_text::SearchWord;
 use std::collections::BTreeSet;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RegexQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -26,7 +26,10 @@ pub struct Words {
 
 impl Words {
     pub fn new(all: Option<&str>, any: Option<&str>) -> Words {
-        let words = |t: Option<&str>| t.map(ats_mirror::search_text::search_words).unwrap_or_default();
+        let words = |t: Option<&str>| {
+            t.map(ats_mirror::search_text::search_words)
+                .unwrap_or_default()
+        };
         Words {
             all: words(all),
             any: words(any),
@@ -49,10 +52,17 @@ pub(crate) fn build(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Most indexes hold one connection: then every document has it (deleted ones counted on
     // both sides) and intersecting with its list would only cost time.
-    let every_doc: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
+    let every_doc: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.max_doc()))
+        .sum();
     if searcher.doc_freq(&conn_term)? < every_doc {
         let only_conn = TermQuery::new(conn_term, IndexRecordOption::Basic);
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(only_conn), 0.0))));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(only_conn), 0.0)),
+        ));
     }
     for word in &words.all {
         clauses.push((Occur::Must, any_of(word_queries(searcher, fields, word)?)));

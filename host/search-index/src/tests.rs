@@ -76,14 +76,22 @@ fn a_change_replaces_the_document_and_a_removal_drops_it() {
     let index = SearchIndex::open(dir.path()).unwrap();
     index
         .apply(
-            vec![doc(1, "a", 1, "Ada Rust", ""), doc(2, "a", 1, "Bo Rust", "")],
+            vec![
+                doc(1, "a", 1, "Ada Rust", ""),
+                doc(2, "a", 1, "Bo Rust", ""),
+            ],
             &[],
             &at(2),
             false,
         )
         .unwrap();
     index
-        .apply(vec![doc(1, "a", 2, "Ada Lovelace", "")], &[2], &at(4), false)
+        .apply(
+            vec![doc(1, "a", 2, "Ada Lovelace", "")],
+            &[2],
+            &at(4),
+            false,
+        )
         .unwrap();
     assert_eq!(rids(&index, "a", "rust", None), Vec::<i64>::new());
     assert_eq!(rids(&index, "a", "lovelace", None), vec![1]);
@@ -115,9 +123,15 @@ fn a_prefix_of_many_words_still_finds_them_all() {
         .collect();
     index.apply(docs, &[], &at(1), false).unwrap();
     // Past the limit, each match scores the field's weight.
-    let wide = index.rank("a", &Words::new(Some("x*"), None), &[], 1, 1_000).unwrap();
+    let wide = index
+        .rank("a", &Words::new(Some("x*"), None), &[], 1, 1_000)
+        .unwrap();
     assert_eq!(wide.matches, MAX_PREFIX_TERMS + 1);
-    assert!(wide.hits.iter().all(|h| h.relevance == f64::from(FIELD_WEIGHTS[0])));
+    assert!(
+        wide.hits
+            .iter()
+            .all(|h| h.relevance == f64::from(FIELD_WEIGHTS[0]))
+    );
     assert_eq!(rids(&index, "a", "x12*", None).len(), 11); // x12, x120..x129
     assert!(rids(&index, "a", "y*", None).is_empty());
 }
@@ -164,7 +178,10 @@ fn facets_narrow_a_search_and_without_words_the_newest_come_first() {
             .collect()
     };
     assert_eq!(ranked("", &[&["stage:interview"]]), vec![3, 1]);
-    assert_eq!(ranked("", &[&["stage:interview", "stage:hired"]]), vec![2, 3, 1]);
+    assert_eq!(
+        ranked("", &[&["stage:interview", "stage:hired"]]),
+        vec![2, 3, 1]
+    );
     assert_eq!(ranked("", &[&["stage:interview"], &["status:7"]]), vec![1]);
     assert_eq!(ranked("smith", &[&["stage:hired"]]), vec![2]);
     assert_eq!(ranked("", &[]), vec![4, 2, 3, 1]);
@@ -185,6 +202,8 @@ fn an_index_of_another_schema_is_started_over() {
     let index = SearchIndex::open(dir.path()).unwrap();
     assert_eq!(index.docs(), 0);
     assert_eq!(index.position().unwrap(), None);
-    index.apply(vec![doc(1, "a", 1, "Ada", "")], &[], &at(1), false).unwrap();
+    index
+        .apply(vec![doc(1, "a", 1, "Ada", "")], &[], &at(1), false)
+        .unwrap();
     assert_eq!(rids(&index, "a", "ada", None), vec![1]);
 }
