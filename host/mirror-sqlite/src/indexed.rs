@@ -1,6 +1,6 @@
 //! A search through the search index (`search_sync.rs`): the index ranks every match of the
-//! words and facets (stage, status, rejected) by relevance plus recency and hands over the
-//! best `window` row ids; SQL then reads those rows,
+//! words, facets (stage, status, rejected) and update range by relevance plus recency and
+//! hands over the best `window` row ids; SQL then reads those rows,
 //! checks the filters on them and gives each its duplicate cluster. When the filters pass too
 //! few of them, the window grows (four times each round) until the page is full or every match
 //! was seen; past [`FILTERED_WINDOW_MAX`] a filter passes so few matches that the SQL plans,
@@ -12,7 +12,7 @@
 use crate::Error;
 use crate::queries::{Params, Row, candidate_filters, facet_groups};
 use ats_mirror::{SearchHit, SearchQuery};
-use ats_search_index::{SearchIndex, Words};
+use ats_search_index::{Narrowing, SearchIndex, Words};
 use rusqlite::{Connection, params_from_iter};
 use std::collections::HashMap;
 
@@ -27,7 +27,8 @@ pub fn index_answers(q: &SearchQuery) -> bool {
 }
 
 /// The first window of `q` (`first` rows when SQL's check drops few of them): a filter the
-/// facets do not narrow by may pass few of the best matches, so such a search starts wider.
+/// index does not narrow by (facets, update range) may pass few of the best matches, so such
+/// a search starts wider.
 pub(crate) fn first_window(q: &SearchQuery, first: usize) -> usize {
     let only_facets = SearchQuery {
         stages: Vec::new(),
@@ -37,6 +38,8 @@ pub(crate) fn first_window(q: &SearchQuery, first: usize) -> usize {
         rejected: q
             .rejected
             .filter(|r| !r && q.stages.is_empty() && q.status_ids.is_empty()),
+        updated_from: None,
+        updated_to: None,
         ..q.clone()
     };
     if crate::ranked::walks_by_relevance(&only_facets) && q.not_applied_to.is_empty() {
@@ -56,7 +59,11 @@ pub(crate) fn indexed_rows(
     window: usize,
 ) -> Result<Option<(Vec<Row>, bool)>, Error> {
     let words = Words::new(q.text.as_deref(), q.any_text.as_deref());
-    let facets = facet_groups(q);
+    let narrowing = Narrowing {
+        facets: facet_groups(q),
+        updated_from: q.updated_from,
+        updated_to: q.updated_to,
+    };
     if !index_answers(q) {
         return Ok(None);
     }
@@ -66,7 +73,7 @@ pub(crate) fn indexed_rows(
     if !filters.is_empty() && window > FILTERED_WINDOW_MAX {
         return Ok(None);
     }
-    let ranked = index.rank(conn, &words, &facets, q.now, window)?;
+    let ranked = index.rank(conn, &words, &narrowing, q.now, window)?;
     let exhausted = ranked.hits.len() < window;
     let order: HashMap<i64, usize> = ranked
         .hits

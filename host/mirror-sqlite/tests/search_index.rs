@@ -72,6 +72,14 @@ async fn filters_hold_on_the_ranked_matches_and_answers_match_fts5() {
             any_text: Some("compiler bletchley".into()),
             ..Default::default()
         },
+        SearchQuery {
+            updated_from: Some(NOW - 50 * 86_400),
+            ..q("rust")
+        },
+        SearchQuery {
+            updated_to: Some(NOW - 50 * 86_400),
+            ..q("lovelace")
+        },
         // Without words, the index's facets narrow by stage and rejection.
         SearchQuery {
             stages: vec![ats_model::Stage::Interview],

@@ -16,7 +16,7 @@ fn main() {
             for _ in 0..7 {
                 let t = Instant::now();
                 let r = index
-                    .rank(&conn, &words, &[], 1_760_000_000, window)
+                    .rank(&conn, &words, &Default::default(), 1_760_000_000, window)
                     .unwrap();
                 times.push(t.elapsed().as_secs_f64() * 1e3);
                 matches = r.matches;

@@ -18,7 +18,7 @@ mod collect;
 mod query;
 mod schema;
 
-pub use query::{MAX_PREFIX_TERMS, Words};
+pub use query::{MAX_PREFIX_TERMS, Narrowing, Words};
 pub use schema::{FIELD_WEIGHTS, FIELDS};
 
 use schema::Fields;
@@ -48,7 +48,7 @@ pub const FORMAT: u32 = 3;
 
 /// `updated_at` of a candidate without one: every document has a value, so the column is
 /// dense and read without a lookup of which documents have one.
-const NO_UPDATE: i64 = i64::MIN;
+pub(crate) const NO_UPDATE: i64 = i64::MIN;
 
 /// Memory the writer buffers before it writes a segment (tantivy's minimum is 15 MB).
 const WRITER_MEMORY: usize = 64 << 20;
@@ -246,19 +246,19 @@ impl SearchIndex {
         self.reader.reload().map_err(|e| self.tantivy(e))
     }
 
-    /// The best `window` live matches of `words` in `conn` holding a facet of every group of
-    /// `facets`, ranked by relevance plus [`recency`] at `now` (ties: newer update, then
-    /// higher row id). Without words, relevance is 0: the newest come first.
+    /// The best `window` live matches of `words` in `conn` that pass `narrowing`, ranked by
+    /// relevance plus [`recency`] at `now` (ties: newer update, then higher row id). Without
+    /// words, relevance is 0: the newest come first.
     pub fn rank(
         &self,
         conn: &str,
         words: &Words,
-        facets: &[Vec<String>],
+        narrowing: &Narrowing,
         now: i64,
         window: usize,
     ) -> Result<Ranked, Error> {
         let searcher = self.reader.searcher();
-        let query = query::build(&searcher, &self.fields, conn, words, facets)
+        let query = query::build(&searcher, &self.fields, conn, words, narrowing)
             .map_err(|e| self.tantivy(e))?;
         let collector = collect::TopByScore { window, now };
         searcher

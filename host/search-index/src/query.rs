@@ -1,13 +1,16 @@
 //! A search as a tantivy query: every word of `all` and at least one of `any`, each
 //! word in any field, a match's score the sum over fields of the field's weight times its BM25.
-//! The connection and a facet of each group are required but score nothing.
+//! The connection, a facet of each group and the update range are required but score
+//! nothing.
 
+use crate::NO_UPDATE;
 use crate::schema::{FIELD_WEIGHTS, Fields};
 use ats_mirror::search_text::SearchWord;
 use std::collections::BTreeSet;
+use std::ops::Bound;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RegexQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RangeQuery,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -16,6 +19,15 @@ use tantivy::{Searcher, Term};
 /// this many in a field; past that (an emails field holds a `jennifer4821` per person) the
 /// field's matches all score its weight, as one automaton query.
 pub const MAX_PREFIX_TERMS: usize = 256;
+
+/// What a search keeps besides its words: candidates holding a facet of every group of
+/// `facets`, updated within `updated_from..=updated_to` (never one without an update time).
+#[derive(Debug, Clone, Default)]
+pub struct Narrowing {
+    pub facets: Vec<Vec<String>>,
+    pub updated_from: Option<i64>,
+    pub updated_to: Option<i64>,
+}
 
 /// The words of a search: all of `all`, at least one of `any`.
 #[derive(Debug, Clone, Default)]
@@ -46,7 +58,7 @@ pub(crate) fn build(
     fields: &Fields,
     conn: &str,
     words: &Words,
-    facets: &[Vec<String>],
+    narrowing: &Narrowing,
 ) -> tantivy::Result<Box<dyn Query>> {
     let conn_term = Term::from_field_text(fields.conn, conn);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -74,7 +86,7 @@ pub(crate) fn build(
         }
         clauses.push((Occur::Must, any_of(alternatives)));
     }
-    for group in facets {
+    for group in &narrowing.facets {
         let any_facet = group
             .iter()
             .map(|f| {
@@ -87,6 +99,20 @@ pub(crate) fn build(
             .collect();
         let any_facet = Box::new(BooleanQuery::new(any_facet));
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(any_facet, 0.0))));
+    }
+    if narrowing.updated_from.is_some() || narrowing.updated_to.is_some() {
+        let stamp = |t| Term::from_field_i64(fields.updated_at, t);
+        // Above the stand-in of "no update time" even when only an upper bound is asked.
+        let from = narrowing
+            .updated_from
+            .map_or(Bound::Excluded(stamp(NO_UPDATE)), |t| {
+                Bound::Included(stamp(t.max(NO_UPDATE + 1)))
+            });
+        let to = narrowing
+            .updated_to
+            .map_or(Bound::Unbounded, |t| Bound::Included(stamp(t)));
+        let within = Box::new(RangeQuery::new(from, to));
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(within, 0.0))));
     }
     if clauses.is_empty() {
         return Ok(Box::new(AllQuery)); // one connection, nothing asked: every document

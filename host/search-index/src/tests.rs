@@ -24,7 +24,13 @@ fn at(through: i64) -> Position {
 
 fn rids(index: &SearchIndex, conn: &str, all: &str, any: Option<&str>) -> Vec<i64> {
     index
-        .rank(conn, &Words::new(Some(all), any), &[], 1_000, 100)
+        .rank(
+            conn,
+            &Words::new(Some(all), any),
+            &Narrowing::default(),
+            1_000,
+            100,
+        )
         .unwrap()
         .hits
         .iter()
@@ -62,7 +68,13 @@ fn ranks_name_over_title_then_newer_and_keeps_connections_apart() {
     assert_eq!(rids(&index, "a", "engineer", Some("ada bob")), vec![2, 1]);
     assert_eq!(rids(&index, "a", "ádá", None), vec![1]);
     let ranked = index
-        .rank("a", &Words::new(Some("rust"), None), &[], 1_000, 10)
+        .rank(
+            "a",
+            &Words::new(Some("rust"), None),
+            &Narrowing::default(),
+            1_000,
+            10,
+        )
         .unwrap();
     assert_eq!(ranked.matches, 3);
     let top = ranked.hits[0];
@@ -107,7 +119,13 @@ fn a_window_keeps_the_best_and_counts_every_match() {
     let docs = (1..=500).map(|i| doc(i, "a", i, "Pat Smith", "")).collect();
     index.apply(docs, &[], &at(1), false).unwrap();
     let ranked = index
-        .rank("a", &Words::new(Some("smith"), None), &[], 1_000, 5)
+        .rank(
+            "a",
+            &Words::new(Some("smith"), None),
+            &Narrowing::default(),
+            1_000,
+            5,
+        )
         .unwrap();
     assert_eq!(ranked.matches, 500);
     let got: Vec<i64> = ranked.hits.iter().map(|h| h.rid).collect();
@@ -124,7 +142,13 @@ fn a_prefix_of_many_words_still_finds_them_all() {
     index.apply(docs, &[], &at(1), false).unwrap();
     // Past the limit, each match scores the field's weight.
     let wide = index
-        .rank("a", &Words::new(Some("x*"), None), &[], 1, 1_000)
+        .rank(
+            "a",
+            &Words::new(Some("x*"), None),
+            &Narrowing::default(),
+            1,
+            1_000,
+        )
         .unwrap();
     assert_eq!(wide.matches, MAX_PREFIX_TERMS + 1);
     assert!(
@@ -170,7 +194,16 @@ fn facets_narrow_a_search_and_without_words_the_newest_come_first() {
             .map(|g| g.iter().map(|f| f.to_string()).collect())
             .collect();
         index
-            .rank("a", &Words::new(Some(words), None), &facets, 100, 10)
+            .rank(
+                "a",
+                &Words::new(Some(words), None),
+                &Narrowing {
+                    facets,
+                    ..Default::default()
+                },
+                100,
+                10,
+            )
             .unwrap()
             .hits
             .iter()
@@ -206,4 +239,33 @@ fn an_index_of_another_schema_is_started_over() {
         .apply(vec![doc(1, "a", 1, "Ada", "")], &[], &at(1), false)
         .unwrap();
     assert_eq!(rids(&index, "a", "ada", None), vec![1]);
+}
+
+#[test]
+fn an_update_range_keeps_candidates_updated_within_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let mut never = doc(4, "a", 0, "Pat Smith", "");
+    never.updated_at = None;
+    let docs = vec![
+        doc(1, "a", 10, "Pat Smith", ""),
+        doc(2, "a", 20, "Pat Smith", ""),
+        doc(3, "a", 30, "Pat Smith", ""),
+        never,
+    ];
+    index.apply(docs, &[], &at(1), false).unwrap();
+    let within = |from, to| -> Vec<i64> {
+        let narrowing = Narrowing {
+            updated_from: from,
+            updated_to: to,
+            ..Default::default()
+        };
+        let words = Words::new(Some("smith"), None);
+        let ranked = index.rank("a", &words, &narrowing, 100, 10).unwrap();
+        ranked.hits.iter().map(|h| h.rid).collect()
+    };
+    assert_eq!(within(Some(20), None), vec![3, 2]);
+    assert_eq!(within(None, Some(20)), vec![2, 1]);
+    assert_eq!(within(Some(15), Some(25)), vec![2]);
+    assert_eq!(within(None, None), vec![3, 2, 1, 4]);
 }
