@@ -11,7 +11,7 @@
 
 use crate::Error;
 use crate::queries::{Params, Row, candidate_filters, facet_groups};
-use ats_mirror::{SearchHit, SearchQuery};
+use ats_mirror::SearchQuery;
 use ats_search_index::{Narrowing, SearchIndex, Words};
 use rusqlite::{Connection, params_from_iter};
 use std::collections::HashMap;
@@ -89,35 +89,18 @@ pub(crate) fn indexed_rows(
     let mut conditions = vec![format!("c.conn = {conn_p}"), "c.deleted_at IS NULL".into()];
     conditions.extend(filters);
     let sql = format!(
-        "SELECT c.rid, c.id, c.display_name, c.email, c.title, c.company, c.updated_at, \
-         cl.cluster_id FROM json_each({rids}) j \
+        "SELECT c.id, c.display_name, c.email, c.title, c.company, c.updated_at, cl.cluster_id, \
+         c.rid FROM json_each({rids}) j \
          CROSS JOIN candidates c ON c.rid = j.value \
          LEFT JOIN candidate_clusters cl ON cl.conn = c.conn AND cl.candidate_id = c.id \
          WHERE {}",
         conditions.join(" AND ")
     );
     let mut stmt = db.prepare_cached(&sql)?;
+    // Scores are the index's, set below.
     let mut rows = stmt
         .query_map(params_from_iter(p.0.iter()), |r| {
-            let rid: i64 = r.get(0)?;
-            Ok((
-                rid,
-                Row {
-                    hit: SearchHit {
-                        candidate_id: r.get(1)?,
-                        duplicates: Vec::new(),
-                        display_name: r.get(2)?,
-                        email: r.get(3)?,
-                        title: r.get(4)?,
-                        company: r.get(5)?,
-                        updated_at: r.get(6)?,
-                        relevance: 0.0,
-                        recency: 0.0,
-                        score: 0.0,
-                    },
-                    cluster: r.get(7)?,
-                },
-            ))
+            Ok((r.get::<_, i64>(7)?, Row::read(r, (0.0, 0.0, 0.0))?))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     rows.sort_by_key(|(rid, _)| order.get(rid).copied().unwrap_or(usize::MAX));
