@@ -1,7 +1,8 @@
 //! Keeps the best `window` matches by relevance plus recency, reading each match's update time
 //! and row id from fast fields; no match is loaded as a document.
 
-use crate::{Hit, MAX_RECENCY, Ranked, recency};
+use crate::schema::NO_UPDATE;
+use crate::score::{Hit, MAX_RECENCY, Ranked, recency};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -104,7 +105,7 @@ impl SegmentCollector for SegmentTop {
         let (Some(rid), Some(stamp)) = (self.rid.first(doc), self.updated_at.first(doc)) else {
             return;
         };
-        let updated_at = (stamp != crate::NO_UPDATE).then_some(stamp);
+        let updated_at = (stamp != NO_UPDATE).then_some(stamp);
         let recency = recency(self.now, updated_at);
         let hit = Hit {
             rid,

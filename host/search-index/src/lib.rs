@@ -17,38 +17,21 @@
 mod collect;
 mod query;
 mod schema;
+mod score;
 
 pub use query::{MAX_PREFIX_TERMS, Narrowing, Words};
 pub use schema::{FIELD_WEIGHTS, FIELDS};
+pub use score::{Hit, MAX_RECENCY, RECENCY_HALF_LIFE, Ranked, recency};
 
-use schema::Fields;
+use schema::{Fields, NO_UPDATE};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-/// Recency halves after this many seconds (180 days).
-pub const RECENCY_HALF_LIFE: f64 = 180.0 * 86_400.0;
-
-/// The recency part of a score, in [0, 1]: 1 for a candidate updated at `now`, 0 without an
-/// update time. Every backend ranks with this formula (SQLite's SQL spells it out too).
-pub fn recency(now: i64, updated_at: Option<i64>) -> f64 {
-    match updated_at {
-        None => 0.0,
-        Some(t) => 1.0 / (1.0 + (now - t).max(0) as f64 / RECENCY_HALF_LIFE),
-    }
-}
-
-/// The largest [`recency`].
-pub const MAX_RECENCY: f64 = 1.0;
-
 /// Bumped whenever what a document holds changes, so an index built by older code is rebuilt.
 pub const FORMAT: u32 = 3;
-
-/// `updated_at` of a candidate without one: every document has a value, so the column is
-/// dense and read without a lookup of which documents have one.
-pub(crate) const NO_UPDATE: i64 = i64::MIN;
 
 /// Memory the writer buffers before it writes a segment (tantivy's minimum is 15 MB).
 const WRITER_MEMORY: usize = 64 << 20;
@@ -96,23 +79,6 @@ pub struct IndexDoc {
     pub updated_at: Option<i64>,
     pub texts: [Option<String>; FIELDS.len()],
     pub facets: Vec<String>,
-}
-
-/// A ranked match: the store's row id and the parts of its score.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Hit {
-    pub rid: i64,
-    pub updated_at: Option<i64>,
-    pub relevance: f64,
-    pub recency: f64,
-    pub score: f64,
-}
-
-/// The best matches, best first, and how many matched in all.
-#[derive(Debug, Clone, Default)]
-pub struct Ranked {
-    pub hits: Vec<Hit>,
-    pub matches: usize,
 }
 
 /// The index directory, its writer (one per directory, across processes) and a reader that is

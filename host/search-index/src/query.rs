@@ -3,8 +3,7 @@
 //! The connection, a facet of each group and the update range are required but score
 //! nothing.
 
-use crate::NO_UPDATE;
-use crate::schema::{FIELD_WEIGHTS, Fields};
+use crate::schema::{FIELD_WEIGHTS, Fields, NO_UPDATE};
 use ats_mirror::search_text::SearchWord;
 use std::collections::BTreeSet;
 use std::ops::Bound;

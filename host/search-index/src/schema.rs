@@ -1,5 +1,5 @@
-//! The index's fields: the text columns FTS5 indexes, with the same weights, and what ranking
-//! and upkeep need besides (row id, connection, update time).
+//! The index's fields: the text columns FTS5 indexes, with the same weights, and what ranking,
+//! filters and upkeep need besides (row id, connection, facets, update time).
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -13,6 +13,10 @@ pub const FIELDS: [&str; 7] = [
 /// How much a match in each of [`FIELDS`] counts: those of SQLite's `bm25()` call, so both
 /// rank a name above a résumé mention.
 pub const FIELD_WEIGHTS: [f32; 7] = [10.0, 8.0, 4.0, 3.0, 3.0, 1.0, 1.0];
+
+/// `updated_at` of a candidate without one: every document has a value, so the column is
+/// dense and read without a lookup of which documents have one.
+pub(crate) const NO_UPDATE: i64 = i64::MIN;
 
 pub(crate) struct Fields {
     pub(crate) rid: Field,
