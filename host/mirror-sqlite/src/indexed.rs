@@ -64,7 +64,8 @@ pub(crate) fn indexed_rows(
         updated_from: q.updated_from,
         updated_to: q.updated_to,
     };
-    if !index_answers(q) {
+    // As `index_answers`, on what is computed already.
+    if words.is_empty() && (narrowing.facets.is_empty() || !q.job_ids.is_empty()) {
         return Ok(None);
     }
     let mut p = Params(Vec::new());
@@ -75,12 +76,6 @@ pub(crate) fn indexed_rows(
     }
     let ranked = index.rank(conn, &words, &narrowing, q.now, window)?;
     let exhausted = ranked.hits.len() < window;
-    let order: HashMap<i64, usize> = ranked
-        .hits
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.rid, i))
-        .collect();
     let rids = p.add(serde_json::to_string(
         &ranked.hits.iter().map(|h| h.rid).collect::<Vec<_>>(),
     )?);
@@ -97,17 +92,17 @@ pub(crate) fn indexed_rows(
         conditions.join(" AND ")
     );
     let mut stmt = db.prepare_cached(&sql)?;
-    // Scores are the index's, set below.
-    let mut rows = stmt
+    // Rows that passed, by row id; the scores are the index's, set below.
+    let mut passed = stmt
         .query_map(params_from_iter(p.0.iter()), |r| {
             Ok((r.get::<_, i64>(7)?, Row::read(r, (0.0, 0.0, 0.0))?))
         })?
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.sort_by_key(|(rid, _)| order.get(rid).copied().unwrap_or(usize::MAX));
-    let rows = rows
-        .into_iter()
-        .filter_map(|(rid, mut row)| {
-            let hit = ranked.hits.get(*order.get(&rid)?)?;
+        .collect::<Result<HashMap<i64, Row>, _>>()?;
+    let rows = ranked
+        .hits
+        .iter()
+        .filter_map(|hit| {
+            let mut row = passed.remove(&hit.rid)?;
             row.hit.relevance = hit.relevance;
             row.hit.recency = hit.recency;
             row.hit.score = hit.score;

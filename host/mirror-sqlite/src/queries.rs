@@ -41,8 +41,15 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use std::collections::HashSet;
 
-/// Column weights for bm25: name, emails, title, company, skills, resume, location.
-pub(crate) const BM25_WEIGHTS: &str = "10.0, 8.0, 4.0, 3.0, 3.0, 1.0, 1.0";
+/// Column weights for bm25 (name, emails, title, company, skills, resume, location: the FTS5
+/// columns in the order of the index's fields), the index's own, so both rank alike.
+pub(crate) static BM25_WEIGHTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let weights: Vec<String> = ats_search_index::FIELD_WEIGHTS
+        .iter()
+        .map(|w| format!("{w:.1}"))
+        .collect();
+    weights.join(", ")
+});
 /// Recency halves after this many seconds (the index's, so both rank alike).
 const RECENCY_HALF_LIFE: f64 = ats_search_index::RECENCY_HALF_LIFE;
 /// The largest recency part of a score (see [`recency_sql`]): what the ranked plan's walk adds
@@ -336,7 +343,7 @@ pub fn search_sql(conn: &str, q: &SearchQuery, plan: SearchPlan, window: usize) 
     let text = fts_match_all_and_any(q.text.as_deref(), q.any_text.as_deref());
     let recency = recency_sql(&now_p);
     let relevance = match text {
-        Some(_) => format!("-bm25(candidates_fts, {BM25_WEIGHTS})"),
+        Some(_) => format!("-bm25(candidates_fts, {})", *BM25_WEIGHTS),
         None => "0.0".to_string(),
     };
     let mut filters = vec![

@@ -68,8 +68,9 @@ pub(crate) fn ranked_rows(
         return Ok(Vec::new());
     }
     let mut by_relevance = db.prepare_cached(&format!(
-        "SELECT rowid, -bm25(candidates_fts, {BM25_WEIGHTS}) AS relevance FROM candidates_fts \
-         WHERE candidates_fts MATCH ?1 ORDER BY relevance DESC"
+        "SELECT rowid, -bm25(candidates_fts, {}) AS relevance FROM candidates_fts \
+         WHERE candidates_fts MATCH ?1 ORDER BY relevance DESC",
+        *BM25_WEIGHTS
     ))?;
     let (sql, mut p) = batch_sql(conn, q);
     let mut batch_stmt = db.prepare_cached(&sql)?;

@@ -449,6 +449,24 @@ fn folder_params<'a>(f: &'a Folder, kind: &'a Option<&'static str>) -> [&'a dyn 
     [&f.name, kind]
 }
 
+/// The résumé and location texts full-text search indexes for a stored candidate, derived
+/// from its stored record (employment history, addresses) and résumé text, as when its page was
+/// written.
+pub(crate) fn stored_texts(
+    record_json: &str,
+    resume_text: Option<&str>,
+) -> Result<(Option<String>, Option<String>), Error> {
+    let (history, location) = match serde_json::from_str::<AtsRecord>(record_json)? {
+        AtsRecord::Candidate(c) => (
+            ats_mirror::derived::history_text(&c),
+            ats_mirror::derived::location_text(&c),
+        ),
+        _ => (None, None),
+    };
+    let resume = ats_mirror::derived::resume_index_text(resume_text, history.as_deref());
+    Ok((resume, location))
+}
+
 /// Re-indexes one stored candidate from its row (after its resume text changed).
 pub(crate) fn reindex_candidate(tx: &Connection, conn: &str, id: &str) -> Result<(), Error> {
     let rid: Option<i64> = tx
@@ -462,14 +480,7 @@ pub(crate) fn reindex_candidate(tx: &Connection, conn: &str, id: &str) -> Result
     let (json, resume): (String, Option<String>) = tx
         .prepare_cached("SELECT record_json, resume_text FROM candidates WHERE rid = ?1")?
         .query_row([rid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let (history, location) = match serde_json::from_str::<AtsRecord>(&json)? {
-        AtsRecord::Candidate(c) => (
-            ats_mirror::derived::history_text(&c),
-            ats_mirror::derived::location_text(&c),
-        ),
-        _ => (None, None),
-    };
-    let resume = ats_mirror::derived::resume_index_text(resume.as_deref(), history.as_deref());
+    let (resume, location) = stored_texts(&json, resume.as_deref())?;
     tx.prepare_cached(
         "INSERT INTO candidates_fts (rowid, name, emails, title, company, skills, resume, location) \
          SELECT rid, display_name, emails_text, title, company, skills_text, ?2, ?3 \

@@ -10,9 +10,9 @@
 //! chunk left off. One process keeps the index (tantivy's writer lock); another process
 //! opening the same mirror searches with FTS5 alone.
 
+use crate::records::stored_texts;
 use crate::{Db, Error, lock};
-use ats_mirror::derived::{history_text, location_text, resume_index_text};
-use ats_model::AtsRecord;
+use ats_mirror::derived::resume_index_text;
 use ats_search_index::{IndexDoc, Position, SearchIndex};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
@@ -76,12 +76,17 @@ struct LogState {
     pruned_through: i64,
 }
 
-fn log_state(db: &Connection) -> Result<LogState, Error> {
-    let last: i64 = db
+/// The log's last sequence number (0 before the first change).
+fn last_logged(db: &Connection) -> Result<i64, Error> {
+    Ok(db
         .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'")?
         .query_row([], |r| r.get(0))
         .optional()?
-        .unwrap_or(0);
+        .unwrap_or(0))
+}
+
+fn log_state(db: &Connection) -> Result<LogState, Error> {
+    let last = last_logged(db)?;
     let pruned_through = db
         .prepare_cached("SELECT pruned_through FROM search_index_state")?
         .query_row([], |r| r.get(0))?;
@@ -126,9 +131,15 @@ impl SearchSync {
     /// The index, when it holds every change logged so far (applying a few first). Otherwise
     /// starts the background catch-up and answers `None`.
     pub(crate) fn ready(self: &Arc<Self>, db: &Arc<Db>) -> Result<Option<&SearchIndex>, Error> {
+        // Up to date, as nearly always: one lookup of the log's last number.
+        let position = self.usable_position();
+        if let Some(p) = &position
+            && p.through == db.read(last_logged)?
+        {
+            return Ok(Some(&self.index));
+        }
         let state = db.read(log_state)?;
-        let behind = match self.usable_position() {
-            Some(p) if p.through == state.last => return Ok(Some(&self.index)),
+        let behind = match position {
             Some(p) if p.through < state.last && p.through >= state.pruned_through => {
                 db.read(|c| pending(c, p.through, INLINE_MAX + 1))?
             }
@@ -196,11 +207,12 @@ impl SearchSync {
         }
     }
 
-    /// One chunk of work; `true` when the index then holds every logged change.
+    /// One chunk of work; `true` when the index then holds every change logged before it
+    /// began.
     fn step(&self, db: &Db) -> Result<bool, Error> {
         let _applying = lock(&self.applying);
         let current = lock(&self.position).clone();
-        let (docs, removed, next, clear) = db.read(|c| {
+        let (docs, removed, next, clear, last) = db.read(|c| {
             let tx = c.unchecked_transaction()?; // one snapshot for the log and the rows
             let state = log_state(&tx)?;
             let valid = current.as_ref().filter(|p| {
@@ -208,7 +220,7 @@ impl SearchSync {
                     && p.through <= state.last
                     && (p.through >= state.pruned_through || p.built_to.is_some())
             });
-            let work = match valid {
+            let (docs, removed, next, clear) = match valid {
                 None => build_chunk(&tx, &self.mirror_id, state.last, 0, true)?,
                 Some(p) => match p.built_to {
                     Some(after) => build_chunk(&tx, &self.mirror_id, p.through, after, false)?,
@@ -216,7 +228,7 @@ impl SearchSync {
                 },
             };
             tx.finish()?;
-            Ok(work)
+            Ok((docs, removed, next, clear, state.last))
         })?;
         if Some(&next) != current.as_ref() || clear {
             self.index.apply(docs, &removed, &next, clear)?;
@@ -225,7 +237,6 @@ impl SearchSync {
         if let Err(e) = self.prune(db, &next, false) {
             tracing::debug!(error = %e, "search log not pruned this time");
         }
-        let last = db.read(log_state)?.last;
         Ok(next.built_to.is_none() && next.through == last)
     }
 
@@ -324,8 +335,8 @@ fn catch_up_chunk(db: &Connection, at: &Position) -> Result<Work, Error> {
     Ok((docs, removed, next, false))
 }
 
-/// Candidates as the index holds them: the texts FTS5 indexes, derived the same way (see
-/// `FtsBatch::add`), and their facets.
+/// Candidates as the index holds them: the texts FTS5 indexes (see `stored_texts`), and their
+/// facets.
 fn read_docs(
     db: &Connection,
     condition: &str,
@@ -341,11 +352,10 @@ fn read_docs(
     let mut docs = Vec::new();
     while let Some(r) = rows.next()? {
         let json: String = r.get(9)?;
-        let (history, location) = match serde_json::from_str::<AtsRecord>(&json) {
-            Ok(AtsRecord::Candidate(c)) => (history_text(&c), location_text(&c)),
-            _ => (None, None),
-        };
         let resume: Option<String> = r.get(8)?;
+        // A record this code cannot read is still found by its columns.
+        let (resume, location) = stored_texts(&json, resume.as_deref())
+            .unwrap_or_else(|_| (resume_index_text(resume.as_deref(), None), None));
         let facets: String = r.get(10)?;
         docs.push(IndexDoc {
             rid: r.get(0)?,
@@ -357,7 +367,7 @@ fn read_docs(
                 r.get(5)?,
                 r.get(6)?,
                 r.get(7)?,
-                resume_index_text(resume.as_deref(), history.as_deref()),
+                resume,
                 location,
             ],
             facets: serde_json::from_str(&facets)?,
